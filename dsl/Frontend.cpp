@@ -1,0 +1,153 @@
+//===- Frontend.cpp - From .snn text to a typed model ---------------------===//
+//
+// Imports are merged into one module: every declaration keeps the location
+// in its own file, so diagnostics name the imported file and line.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/dsl/Frontend.h"
+
+#include "snnc/dsl/Parser.h"
+#include "snnc/dsl/Sema.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <iterator>
+#include <set>
+
+using namespace snnc;
+
+namespace {
+
+/// Imports nested deeper than this are treated as a cycle in disguise.
+constexpr unsigned maxImportDepth = 32;
+
+template <typename T> void append(std::vector<T> &into, std::vector<T> &from) {
+  into.insert(into.end(), std::make_move_iterator(from.begin()),
+              std::make_move_iterator(from.end()));
+}
+
+void merge(ast::Module &into, ast::Module &from) {
+  append(into.neurons, from.neurons);
+  append(into.synapses, from.synapses);
+  append(into.outputs, from.outputs);
+  append(into.populations, from.populations);
+  append(into.projections, from.projections);
+  append(into.drives, from.drives);
+  append(into.runs, from.runs);
+}
+
+class ImportResolver {
+public:
+  explicit ImportResolver(DiagnosticEngine &diags) : diags(diags) {}
+
+  /// Parses buffer `bufferId`, then its imports, into `into`.
+  void parseBuffer(unsigned bufferId, llvm::StringRef directory,
+                   ast::Module &into, unsigned depth) {
+    ast::Module module = parseModule(bufferId, diags);
+    for (const ast::ImportDecl &import : module.imports) {
+      llvm::SmallString<256> path(import.path);
+      if (!llvm::sys::path::is_absolute(path)) {
+        path = directory;
+        llvm::sys::path::append(path, import.path);
+      }
+      if (depth >= maxImportDepth) {
+        diags.error(import.range, "imports nested too deeply");
+        continue;
+      }
+      llvm::SmallString<256> canonical;
+      if (llvm::sys::fs::real_path(path, canonical)) {
+        diags.error(import.range, "cannot open imported file '" +
+                                      import.path + "'");
+        continue;
+      }
+      if (active.count(std::string(canonical))) {
+        diags.error(import.range, "import cycle: '" + import.path +
+                                      "' is already being imported");
+        continue;
+      }
+      if (!done.insert(std::string(canonical)).second)
+        continue; // imported once already: same declarations
+      std::optional<unsigned> imported = load(path, import.range);
+      if (!imported)
+        continue;
+      active.insert(std::string(canonical));
+      parseBuffer(*imported, llvm::sys::path::parent_path(path), into,
+                  depth + 1);
+      active.erase(std::string(canonical));
+    }
+    merge(into, module);
+  }
+
+  std::optional<unsigned> load(llvm::StringRef path, llvm::SMRange from) {
+    if (llvm::sys::fs::is_directory(path)) {
+      diags.error(from, "'" + path + "' is a directory, not a .snn file");
+      return std::nullopt;
+    }
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+        llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+    if (!buffer) {
+      diags.error(from, "cannot read '" + path +
+                            "': " + buffer.getError().message());
+      return std::nullopt;
+    }
+    if ((*buffer)->getBufferSize() > maxSourceBytes) {
+      diags.error(from, "'" + path + "' is larger than 64 MiB");
+      return std::nullopt;
+    }
+    return diags.getSourceMgr().AddNewSourceBuffer(std::move(*buffer),
+                                                   llvm::SMLoc());
+  }
+
+  std::set<std::string> active, done;
+
+private:
+  DiagnosticEngine &diags;
+};
+
+} // namespace
+
+ast::Module snnc::parseFile(llvm::StringRef path, DiagnosticEngine &diags) {
+  ast::Module module;
+  ImportResolver resolver(diags);
+  std::optional<unsigned> bufferId = resolver.load(path, llvm::SMRange());
+  if (!bufferId)
+    return module;
+  llvm::SmallString<256> canonical;
+  if (!llvm::sys::fs::real_path(path, canonical)) {
+    resolver.active.insert(std::string(canonical));
+    resolver.done.insert(std::string(canonical));
+  }
+  resolver.parseBuffer(*bufferId, llvm::sys::path::parent_path(path), module,
+                       0);
+  return module;
+}
+
+ast::Module snnc::parseString(llvm::StringRef source, llvm::StringRef name,
+                              DiagnosticEngine &diags) {
+  ast::Module module;
+  ImportResolver resolver(diags);
+  unsigned bufferId = diags.getSourceMgr().AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
+  resolver.parseBuffer(bufferId, ".", module, 0);
+  return module;
+}
+
+std::optional<model::Model> snnc::loadModel(llvm::StringRef path,
+                                            DiagnosticEngine &diags) {
+  ast::Module module = parseFile(path, diags);
+  if (diags.hasErrors())
+    return std::nullopt;
+  return analyze(module, diags);
+}
+
+std::optional<model::Model>
+snnc::loadModelFromString(llvm::StringRef source, llvm::StringRef name,
+                          DiagnosticEngine &diags) {
+  ast::Module module = parseString(source, name, diags);
+  if (diags.hasErrors())
+    return std::nullopt;
+  return analyze(module, diags);
+}

@@ -1,0 +1,461 @@
+//===- Model.cpp - Typed expressions, evaluation and the model summary ----===//
+
+#include "snnc/dsl/Model.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
+
+#include <cmath>
+#include <cstdio>
+
+using namespace snnc;
+using namespace snnc::model;
+
+namespace {
+std::string formatNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
+}
+} // namespace
+
+const char *model::builtinName(Builtin fn) {
+  switch (fn) {
+  case Builtin::Exp:
+    return "exp";
+  case Builtin::Log:
+    return "log";
+  case Builtin::Sqrt:
+    return "sqrt";
+  case Builtin::Abs:
+    return "abs";
+  case Builtin::Min:
+    return "min";
+  case Builtin::Max:
+    return "max";
+  case Builtin::Exprel:
+    return "exprel";
+  case Builtin::Sin:
+    return "sin";
+  case Builtin::Cos:
+    return "cos";
+  case Builtin::Tanh:
+    return "tanh";
+  case Builtin::Clip:
+    return "clip";
+  }
+  return "?";
+}
+
+const char *model::integratorName(Integrator integrator) {
+  switch (integrator) {
+  case Integrator::Euler:
+    return "euler";
+  case Integrator::ExpEuler:
+    return "exp_euler";
+  case Integrator::RK2:
+    return "rk2";
+  case Integrator::RK4:
+    return "rk4";
+  case Integrator::Exact:
+    return "exact";
+  }
+  return "?";
+}
+
+std::optional<Integrator> model::parseIntegrator(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<Integrator>>(name)
+      .Case("euler", Integrator::Euler)
+      .Case("exp_euler", Integrator::ExpEuler)
+      .Case("rk2", Integrator::RK2)
+      .Case("rk4", Integrator::RK4)
+      .Case("exact", Integrator::Exact)
+      .Default(std::nullopt);
+}
+
+const char *model::connectivityName(Connectivity::Kind kind) {
+  switch (kind) {
+  case Connectivity::Kind::FixedPerPre:
+    return "fixed_per_pre";
+  case Connectivity::Kind::FixedPerPost:
+    return "fixed_per_post";
+  case Connectivity::Kind::FixedProb:
+    return "fixed_prob";
+  case Connectivity::Kind::AllToAll:
+    return "all_to_all";
+  case Connectivity::Kind::OneToOne:
+    return "one_to_one";
+  }
+  return "?";
+}
+
+//===----------------------------------------------------------------------===//
+// Construction
+//===----------------------------------------------------------------------===//
+
+ExprP model::makeConstant(double value, Unit unit) {
+  auto expr = std::make_shared<Expr>();
+  expr->op = Op::Constant;
+  expr->value = value;
+  expr->unit = std::move(unit);
+  return expr;
+}
+
+ExprP model::makeLeaf(Op op, unsigned index, Unit unit, llvm::SMRange range) {
+  auto expr = std::make_shared<Expr>();
+  expr->op = op;
+  expr->index = index;
+  expr->unit = std::move(unit);
+  expr->range = range;
+  return expr;
+}
+
+namespace {
+bool isBooleanOp(Op op) {
+  switch (op) {
+  case Op::Less:
+  case Op::LessEqual:
+  case Op::Greater:
+  case Op::GreaterEqual:
+  case Op::Equal:
+  case Op::NotEqual:
+  case Op::And:
+  case Op::Or:
+  case Op::Not:
+    return true;
+  default:
+    return false;
+  }
+}
+} // namespace
+
+ExprP model::makeNode(Op op, std::vector<ExprP> args, Unit unit,
+                      llvm::SMRange range) {
+  auto expr = std::make_shared<Expr>();
+  expr->op = op;
+  expr->args = std::move(args);
+  expr->unit = std::move(unit);
+  expr->range = range;
+  expr->isBoolean = isBooleanOp(op);
+  // Fold arithmetic on constants so unit conversions of literals cost
+  // nothing at run time.
+  if (!expr->isBoolean) {
+    bool allConstant = !expr->args.empty();
+    for (const ExprP &arg : expr->args)
+      allConstant &= arg->op == Op::Constant;
+    if (allConstant) {
+      double value = evaluate(*expr, [](const Expr &) { return 0.0; });
+      ExprP folded = makeConstant(value, expr->unit);
+      std::const_pointer_cast<Expr>(folded)->range = range;
+      return folded;
+    }
+  }
+  return expr;
+}
+
+ExprP model::makeCall(Builtin fn, std::vector<ExprP> args, Unit unit,
+                      llvm::SMRange range) {
+  auto expr = std::make_shared<Expr>();
+  expr->op = Op::Call;
+  expr->fn = fn;
+  expr->args = std::move(args);
+  expr->unit = std::move(unit);
+  expr->range = range;
+  return expr;
+}
+
+bool model::references(const Expr &expr, Op op) {
+  if (expr.op == op)
+    return true;
+  for (const ExprP &arg : expr.args)
+    if (references(*arg, op))
+      return true;
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Evaluation
+//===----------------------------------------------------------------------===//
+
+double model::exprel(double x) {
+  // (e^x - 1)/x loses all precision near 0; expm1 keeps it.
+  if (std::abs(x) < 1e-300)
+    return 1.0;
+  return std::expm1(x) / x;
+}
+
+double model::evaluate(const Expr &expr,
+                       llvm::function_ref<double(const Expr &)> leafValue) {
+  auto arg = [&](unsigned i) { return evaluate(*expr.args[i], leafValue); };
+  switch (expr.op) {
+  case Op::Constant:
+    return expr.value;
+  case Op::Param:
+  case Op::State:
+  case Op::Input:
+  case Op::Time:
+  case Op::Dt:
+  case Op::NeuronIndex:
+  case Op::Weight:
+  case Op::SynapseState:
+  case Op::TargetState:
+    return leafValue(expr);
+  case Op::Negate:
+    return -arg(0);
+  case Op::Add:
+    return arg(0) + arg(1);
+  case Op::Sub:
+    return arg(0) - arg(1);
+  case Op::Mul:
+    return arg(0) * arg(1);
+  case Op::Div:
+    return arg(0) / arg(1);
+  case Op::Pow:
+    return std::pow(arg(0), arg(1));
+  case Op::Less:
+    return arg(0) < arg(1);
+  case Op::LessEqual:
+    return arg(0) <= arg(1);
+  case Op::Greater:
+    return arg(0) > arg(1);
+  case Op::GreaterEqual:
+    return arg(0) >= arg(1);
+  case Op::Equal:
+    return arg(0) == arg(1);
+  case Op::NotEqual:
+    return arg(0) != arg(1);
+  case Op::And:
+    return arg(0) != 0 && arg(1) != 0;
+  case Op::Or:
+    return arg(0) != 0 || arg(1) != 0;
+  case Op::Not:
+    return arg(0) == 0;
+  case Op::Call:
+    switch (expr.fn) {
+    case Builtin::Exp:
+      return std::exp(arg(0));
+    case Builtin::Log:
+      return std::log(arg(0));
+    case Builtin::Sqrt:
+      return std::sqrt(arg(0));
+    case Builtin::Abs:
+      return std::abs(arg(0));
+    case Builtin::Min:
+      return std::min(arg(0), arg(1));
+    case Builtin::Max:
+      return std::max(arg(0), arg(1));
+    case Builtin::Exprel:
+      return exprel(arg(0));
+    case Builtin::Sin:
+      return std::sin(arg(0));
+    case Builtin::Cos:
+      return std::cos(arg(0));
+    case Builtin::Tanh:
+      return std::tanh(arg(0));
+    case Builtin::Clip:
+      return std::min(std::max(arg(0), arg(1)), arg(2));
+    }
+  }
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Printing
+//===----------------------------------------------------------------------===//
+
+namespace {
+const char *opSpelling(Op op) {
+  switch (op) {
+  case Op::Add:
+    return "+";
+  case Op::Sub:
+    return "-";
+  case Op::Mul:
+    return "*";
+  case Op::Div:
+    return "/";
+  case Op::Pow:
+    return "^";
+  case Op::Less:
+    return "<";
+  case Op::LessEqual:
+    return "<=";
+  case Op::Greater:
+    return ">";
+  case Op::GreaterEqual:
+    return ">=";
+  case Op::Equal:
+    return "==";
+  case Op::NotEqual:
+    return "!=";
+  case Op::And:
+    return "and";
+  case Op::Or:
+    return "or";
+  default:
+    return "?";
+  }
+}
+} // namespace
+
+void model::printExpr(
+    const Expr &expr, llvm::raw_ostream &os,
+    llvm::function_ref<std::string(const Expr &leaf)> leafName) {
+  auto print = [&](const Expr &sub) { printExpr(sub, os, leafName); };
+  switch (expr.op) {
+  case Op::Constant:
+    os << llvm::format("%g", expr.value);
+    return;
+  case Op::Param:
+  case Op::State:
+  case Op::Input:
+  case Op::SynapseState:
+  case Op::TargetState:
+    os << leafName(expr);
+    return;
+  case Op::Time:
+    os << "t";
+    return;
+  case Op::Dt:
+    os << "dt";
+    return;
+  case Op::NeuronIndex:
+    os << "i";
+    return;
+  case Op::Weight:
+    os << "w";
+    return;
+  case Op::Negate:
+    os << "(-";
+    print(*expr.args[0]);
+    os << ")";
+    return;
+  case Op::Not:
+    os << "(not ";
+    print(*expr.args[0]);
+    os << ")";
+    return;
+  case Op::Call:
+    os << builtinName(expr.fn) << "(";
+    for (size_t i = 0; i < expr.args.size(); ++i) {
+      if (i)
+        os << ", ";
+      print(*expr.args[i]);
+    }
+    os << ")";
+    return;
+  default:
+    os << "(";
+    print(*expr.args[0]);
+    os << " " << opSpelling(expr.op) << " ";
+    print(*expr.args[1]);
+    os << ")";
+    return;
+  }
+}
+
+void model::printSummary(const Model &model, llvm::raw_ostream &os) {
+  for (const Population &pop : model.populations) {
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    os << "population " << pop.name << ": " << pop.size << " x "
+       << neuron.name << "\n";
+    for (size_t p = 0; p < neuron.params.size(); ++p) {
+      os << "  param " << neuron.params[p].name << " = ";
+      if (pop.perNeuronParams[p])
+        os << "per neuron";
+      else
+        os << llvm::format("%g", pop.params[p]) << " "
+           << neuron.params[p].unit.str();
+      os << "\n";
+    }
+    for (size_t s = 0; s < neuron.states.size(); ++s) {
+      const State &state = neuron.states[s];
+      os << "  state " << state.name << " [" << state.unit.str() << "]";
+      for (const Equation &eq : neuron.equations)
+        if (eq.state == s)
+          os << "  d" << state.name << "/dt by "
+             << integratorName(eq.integrator) << " (" << eq.integratorReason
+             << ")";
+      os << "\n";
+    }
+    for (const Input &input : neuron.inputs)
+      os << "  input " << input.name << " [" << input.unit.str() << "]\n";
+  }
+  for (size_t p = 0; p < model.projections.size(); ++p) {
+    const Projection &proj = model.projections[p];
+    auto slice = [&](const Slice &s) {
+      const Population &pop = model.populations[s.population];
+      std::string text = pop.name;
+      if (s.begin != 0 || s.end != pop.size)
+        text += "[" + std::to_string(s.begin) + ":" + std::to_string(s.end) +
+                "]";
+      return text;
+    };
+    const SynapseModel &syn = model.synapses[proj.synapse];
+    const NeuronModel &post =
+        model.neurons[model.populations[proj.target.population].neuron];
+    os << "projection " << p << ": " << slice(proj.source) << " -> "
+       << slice(proj.target) << ", " << syn.name << " + "
+       << model.outputs[proj.output].name << " into "
+       << post.inputs[proj.targetInput].name << ", "
+       << connectivityName(proj.connectivity.kind);
+    switch (proj.connectivity.kind) {
+    case Connectivity::Kind::FixedPerPre:
+    case Connectivity::Kind::FixedPerPost:
+      os << "(" << proj.connectivity.count << ")";
+      break;
+    case Connectivity::Kind::FixedProb:
+      os << "(" << proj.connectivity.probability << ")";
+      break;
+    default:
+      break;
+    }
+    os << ", weight ";
+    if (proj.weight.kind == Initializer::Kind::Expression)
+      os << llvm::format("%g", proj.weight.value->value);
+    else
+      os << (proj.weight.kind == Initializer::Kind::Normal ? "normal"
+                                                           : "uniform")
+         << "(" << llvm::format("%g", proj.weight.a) << ", "
+         << llvm::format("%g", proj.weight.b) << ")";
+    os << " " << syn.weightUnit.str() << "\n";
+    const OutputModel &out = model.outputs[proj.output];
+    os << "  current [" << post.inputs[proj.targetInput].unit.str() << "] = ";
+    printExpr(*proj.current, os, [&](const Expr &leaf) -> std::string {
+      switch (leaf.op) {
+      case Op::Param:
+        return out.params[leaf.index].name + "=" +
+               formatNumber(proj.outputParams[leaf.index]);
+      case Op::SynapseState:
+        return syn.states[leaf.index].name;
+      case Op::TargetState:
+        return post.states[leaf.index].name;
+      default:
+        return "?";
+      }
+    });
+    os << "\n";
+    for (size_t s = 0; s < syn.states.size(); ++s) {
+      os << "  synapse state " << syn.states[s].name << " ["
+         << syn.states[s].unit.str() << "]";
+      for (const Equation &eq : syn.equations)
+        if (eq.state == s)
+          os << "  d" << syn.states[s].name << "/dt by "
+             << integratorName(eq.integrator) << " (" << eq.integratorReason
+             << ")";
+      os << "\n";
+    }
+  }
+  for (const Drive &drive : model.drives) {
+    const Population &pop = model.populations[drive.target.population];
+    const Input &input = model.neurons[pop.neuron].inputs[drive.input];
+    os << "drive " << pop.name << "." << input.name << " = "
+       << llvm::format("%g", drive.value) << " " << input.unit.str() << "\n";
+  }
+  if (model.run) {
+    const RunSettings &run = *model.run;
+    os << "run " << llvm::format("%g", run.durationMs) << " ms, dt "
+       << llvm::format("%g", run.dtMs) << " ms, seed " << run.seed << ", " << run.records.size() << " recording"
+       << (run.records.size() == 1 ? "" : "s") << "\n";
+  }
+}

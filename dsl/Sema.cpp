@@ -1,0 +1,1532 @@
+//===- Sema.cpp - Names, units and dimensions of a parsed model -----------===//
+//
+// Walks the AST once, in dependency order: model definitions (neuron,
+// synapse, output), then populations, projections, drives and the run.
+// Expressions are checked against a Scope that says which names they may
+// read. Every value is kept in the unit its declaration names; wherever a
+// value meets a different unit of the same dimension, an exact conversion
+// factor is folded in here, so the compiler never sees units.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/dsl/Sema.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+using namespace snnc;
+using namespace snnc::model;
+using llvm::SMRange;
+using llvm::StringRef;
+using llvm::Twine;
+
+namespace {
+
+Unit millisecond() { return *lookupUnit("ms"); }
+
+/// What a name means where an expression is checked.
+struct Symbol {
+  Op op;
+  unsigned index;
+  Unit unit;
+};
+
+/// The names an expression may read, and what else it may use.
+struct Scope {
+  std::map<std::string, Symbol> symbols;
+  bool allowTime = false;  ///< t and dt
+  bool allowIndex = false; ///< i, the neuron index
+  const char *context = "this expression";
+
+  void add(const std::string &name, Op op, unsigned index, Unit unit) {
+    symbols[name] = Symbol{op, index, std::move(unit)};
+  }
+};
+
+struct BuiltinInfo {
+  Builtin fn;
+  unsigned arity;
+};
+
+std::optional<BuiltinInfo> lookupBuiltin(StringRef name) {
+  return llvm::StringSwitch<std::optional<BuiltinInfo>>(name)
+      .Case("exp", BuiltinInfo{Builtin::Exp, 1})
+      .Case("log", BuiltinInfo{Builtin::Log, 1})
+      .Case("sqrt", BuiltinInfo{Builtin::Sqrt, 1})
+      .Case("abs", BuiltinInfo{Builtin::Abs, 1})
+      .Case("min", BuiltinInfo{Builtin::Min, 2})
+      .Case("max", BuiltinInfo{Builtin::Max, 2})
+      .Case("exprel", BuiltinInfo{Builtin::Exprel, 1})
+      .Case("sin", BuiltinInfo{Builtin::Sin, 1})
+      .Case("cos", BuiltinInfo{Builtin::Cos, 1})
+      .Case("tanh", BuiltinInfo{Builtin::Tanh, 1})
+      .Case("clip", BuiltinInfo{Builtin::Clip, 3})
+      .Default(std::nullopt);
+}
+
+const std::vector<std::string> &builtinNames() {
+  static const std::vector<std::string> names = {
+      "exp", "log", "sqrt", "abs", "min", "max", "exprel", "sin", "cos",
+      "tanh", "clip", "normal", "uniform"};
+  return names;
+}
+
+bool isReservedName(StringRef name) {
+  return llvm::is_contained({"t", "dt", "i", "w"}, name);
+}
+
+std::string quoted(StringRef text) { return ("'" + text + "'").str(); }
+
+class Sema {
+public:
+  explicit Sema(DiagnosticEngine &diags) : diags(diags) {}
+  std::optional<Model> run(const ast::Module &module);
+
+private:
+  //===--- Units and expressions -------------------------------------===//
+  std::optional<Unit> resolveUnitFactor(const ast::UnitFactor &factor,
+                                        const Scope *scope);
+  std::optional<Unit> resolveUnit(const ast::UnitExpr &unit);
+  ExprP check(const ast::Expr &expr, const Scope &scope);
+  ExprP checkName(const ast::Expr &expr, const Scope &scope);
+  ExprP checkCall(const ast::Expr &expr, const Scope &scope);
+  ExprP checkBinary(const ast::Expr &expr, const Scope &scope);
+  ExprP requireNumber(ExprP expr, const Twine &what);
+  ExprP requireBoolean(ExprP expr, const Twine &what);
+  /// Converts `expr` into `target` (same dimension), or reports
+  /// "`what` has dimension X, expected Y" at `where`.
+  ExprP convert(ExprP expr, const Unit &target, SMRange where,
+                const Twine &what);
+  /// Dimensionless values with a scale (mV/V) become plain numbers.
+  ExprP toPlainNumber(ExprP expr);
+  std::optional<double> requireConstant(const ExprP &expr, SMRange where,
+                                        const Twine &what);
+  /// Checks a constant expression of unit `target`; returns its value.
+  std::optional<double> constantValue(const ast::Expr &expr,
+                                      const Unit &target, const Twine &what);
+
+  //===--- Declarations ----------------------------------------------===//
+  /// Reports a duplicate if `name` is already in `seen`; records it.
+  bool declare(std::map<std::string, SMRange> &seen, const ast::Ident &name,
+               StringRef kind);
+  bool checkVariables(const std::vector<ast::VariableDecl> &decls,
+                      std::vector<Param> *params, std::vector<State> *states,
+                      const Scope &valueScope,
+                      std::map<std::string, SMRange> &seen);
+  void checkEquations(const ast::ModelBody &body, const Scope &scope,
+                      const std::vector<State> &states,
+                      std::vector<Equation> &equations);
+  void checkNeuron(const ast::NeuronDecl &decl);
+  void checkSynapse(const ast::SynapseDecl &decl);
+  void checkOutput(const ast::OutputDecl &decl);
+  void checkPopulation(const ast::PopulationDecl &decl);
+  void checkProjection(const ast::ProjectionDecl &decl);
+  void checkDrive(const ast::DriveDecl &decl);
+  void checkRun(const ast::RunDecl &decl);
+
+  /// Matches a model call's named or positional arguments (after the first
+  /// `skip` positional ones) to `params`; returns a value per parameter.
+  std::optional<std::vector<double>>
+  bindParams(const ast::Call &call, const std::vector<Param> &params,
+             size_t skip, StringRef kind, StringRef modelName,
+             SMRange modelRange);
+  std::optional<Initializer> checkInitializer(const ast::Expr &value,
+                                              bool sampled, const Unit &unit,
+                                              const Scope &scope,
+                                              const Twine &what);
+  std::optional<Slice> resolveSlice(const ast::PopulationRef &ref);
+  template <typename T>
+  std::optional<unsigned> lookupDecl(const llvm::StringMap<unsigned> &table,
+                                     const std::vector<T> &decls,
+                                     const ast::Ident &name, StringRef kind);
+  std::optional<Connectivity> checkConnectivity(const ast::Call &call,
+                                                const Slice &source,
+                                                const Slice &target);
+
+  DiagnosticEngine &diags;
+  Model model;
+  llvm::StringMap<unsigned> neuronIndex, synapseIndex, outputIndex,
+      populationIndex;
+  std::vector<const ast::OutputDecl *> outputDecls;
+  std::vector<std::string> neuronNames, synapseNames, outputNames,
+      populationNames;
+  /// Output/synapse/neuron combinations whose current failed to check, so
+  /// each problem is reported once however many projections share it.
+  std::set<std::tuple<unsigned, unsigned, unsigned, unsigned>> failedCurrents;
+};
+
+//===----------------------------------------------------------------------===//
+// Units
+//===----------------------------------------------------------------------===//
+
+std::optional<Unit> Sema::resolveUnitFactor(const ast::UnitFactor &factor,
+                                            const Scope *scope) {
+  std::optional<Unit> unit = lookupUnit(factor.symbol.name);
+  if (unit)
+    return unit->pow(factor.power);
+  std::string message = "unknown unit " + quoted(factor.symbol.name);
+  if (scope && scope->symbols.count(factor.symbol.name)) {
+    diags.error(factor.symbol.range,
+                message + "; write '* " + factor.symbol.name +
+                    "' to multiply by " + quoted(factor.symbol.name));
+    return std::nullopt;
+  }
+  std::string suggestion = closestMatch(factor.symbol.name, knownUnitSymbols());
+  if (!suggestion.empty())
+    message += "; did you mean " + quoted(suggestion) + "?";
+  diags.error(factor.symbol.range, message);
+  return std::nullopt;
+}
+
+std::optional<Unit> Sema::resolveUnit(const ast::UnitExpr &expr) {
+  Unit unit;
+  bool ok = true;
+  for (const ast::UnitFactor &factor : expr.factors) {
+    std::optional<Unit> resolved = resolveUnitFactor(factor, nullptr);
+    if (!resolved)
+      ok = false;
+    else
+      unit = expr.factors.size() == 1 ? *resolved : unit * *resolved;
+  }
+  if (!ok)
+    return std::nullopt;
+  return unit;
+}
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+ExprP Sema::requireNumber(ExprP expr, const Twine &what) {
+  if (expr && expr->isBoolean) {
+    diags.error(expr->range, what + " must be a number, not a condition");
+    return nullptr;
+  }
+  return expr;
+}
+
+ExprP Sema::requireBoolean(ExprP expr, const Twine &what) {
+  if (expr && !expr->isBoolean) {
+    diags.error(expr->range,
+                what + " must be a condition (such as 'V >= V_th')");
+    return nullptr;
+  }
+  return expr;
+}
+
+ExprP Sema::toPlainNumber(ExprP expr) {
+  if (!expr->unit.isDimensionless() || expr->unit.scale().isOne())
+    return expr;
+  return makeNode(Op::Mul,
+                  {expr, makeConstant(expr->unit.scale().toDouble())}, Unit(),
+                  expr->range);
+}
+
+ExprP Sema::convert(ExprP expr, const Unit &target, SMRange where,
+                    const Twine &what) {
+  if (!expr)
+    return nullptr;
+  if (!expr->unit.sameDimension(target)) {
+    diags.error(where, what + " has dimension " + expr->unit.str() +
+                           ", expected " + target.str());
+    return nullptr;
+  }
+  Scale factor = conversionScale(expr->unit, target);
+  if (factor.isOne()) {
+    if (expr->unit.str() == target.str())
+      return expr;
+    // Same value, but carry the target's spelling.
+    auto relabelled = std::make_shared<Expr>(*expr);
+    relabelled->unit = target;
+    return relabelled;
+  }
+  return makeNode(Op::Mul, {expr, makeConstant(factor.toDouble())}, target,
+                  expr->range);
+}
+
+ExprP Sema::check(const ast::Expr &expr, const Scope &scope) {
+  switch (expr.kind) {
+  case ast::ExprKind::Number: {
+    Unit unit;
+    if (expr.unit) {
+      std::optional<Unit> resolved = resolveUnitFactor(*expr.unit, &scope);
+      if (!resolved)
+        return nullptr;
+      unit = *resolved;
+    }
+    ExprP constant = makeConstant(expr.number, unit);
+    std::const_pointer_cast<Expr>(constant)->range = expr.range;
+    return constant;
+  }
+  case ast::ExprKind::Name:
+    return checkName(expr, scope);
+  case ast::ExprKind::Call:
+    return checkCall(expr, scope);
+  case ast::ExprKind::Unary: {
+    ExprP operand = check(*expr.operands[0], scope);
+    if (!operand)
+      return nullptr;
+    if (expr.unaryOp == ast::UnaryOp::Not) {
+      if (!requireBoolean(operand, "the operand of 'not'"))
+        return nullptr;
+      return makeNode(Op::Not, {operand}, Unit(), expr.range);
+    }
+    if (!requireNumber(operand, "the operand of '-'"))
+      return nullptr;
+    if (expr.unaryOp == ast::UnaryOp::Plus)
+      return operand;
+    return makeNode(Op::Negate, {operand}, operand->unit, expr.range);
+  }
+  case ast::ExprKind::Binary:
+    return checkBinary(expr, scope);
+  }
+  return nullptr;
+}
+
+ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope) {
+  const std::string &name = expr.name.name;
+  auto found = scope.symbols.find(name);
+  if (found != scope.symbols.end()) {
+    const Symbol &symbol = found->second;
+    return makeLeaf(symbol.op, symbol.index, symbol.unit, expr.range);
+  }
+  if (name == "t" || name == "dt") {
+    if (!scope.allowTime) {
+      diags.error(expr.range,
+                  quoted(name) + " cannot be used in " + scope.context);
+      return nullptr;
+    }
+    return makeLeaf(name == "t" ? Op::Time : Op::Dt, 0, millisecond(),
+                    expr.range);
+  }
+  if (name == "i") {
+    if (!scope.allowIndex) {
+      diags.error(expr.range,
+                  "'i' (the neuron index) cannot be used in " +
+                      Twine(scope.context));
+      return nullptr;
+    }
+    return makeLeaf(Op::NeuronIndex, 0, Unit(), expr.range);
+  }
+  // A bare unit name is one of that unit: `10 mV/ms` is (10 mV) / (1 ms).
+  if (std::optional<Unit> unit = lookupUnit(name)) {
+    ExprP one = makeConstant(1.0, *unit);
+    std::const_pointer_cast<Expr>(one)->range = expr.range;
+    return one;
+  }
+  std::vector<std::string> candidates;
+  for (const auto &entry : scope.symbols)
+    candidates.push_back(entry.first);
+  std::string suggestion = closestMatch(name, candidates);
+  if (suggestion.empty())
+    suggestion = closestMatch(name, knownUnitSymbols());
+  std::string message = "unknown name " + quoted(name);
+  if (!suggestion.empty())
+    message += "; did you mean " + quoted(suggestion) + "?";
+  diags.error(expr.range, message);
+  return nullptr;
+}
+
+ExprP Sema::checkCall(const ast::Expr &expr, const Scope &scope) {
+  const std::string &name = expr.name.name;
+  if (name == "normal" || name == "uniform") {
+    diags.error(expr.name.range,
+                quoted(name) +
+                    " draws random values; it can only initialise a "
+                    "population variable or a weight, with '~'");
+    return nullptr;
+  }
+  std::optional<BuiltinInfo> info = lookupBuiltin(name);
+  if (!info) {
+    std::string message = "unknown function " + quoted(name);
+    std::string suggestion = closestMatch(name, builtinNames());
+    if (!suggestion.empty())
+      message += "; did you mean " + quoted(suggestion) + "?";
+    diags.error(expr.name.range, message);
+    return nullptr;
+  }
+  for (const ast::Ident &argName : expr.argumentNames)
+    if (!argName.empty()) {
+      diags.error(argName.range,
+                  quoted(name) + " takes no named arguments");
+      return nullptr;
+    }
+  if (expr.operands.size() != info->arity) {
+    diags.error(expr.range, quoted(name) + " expects " +
+                                Twine(info->arity) + " argument" +
+                                (info->arity == 1 ? "" : "s") + ", got " +
+                                Twine(expr.operands.size()));
+    return nullptr;
+  }
+  std::vector<ExprP> args;
+  for (const ast::ExprPtr &operand : expr.operands) {
+    ExprP arg = requireNumber(check(*operand, scope),
+                              "an argument of " + quoted(name));
+    if (!arg)
+      return nullptr;
+    args.push_back(arg);
+  }
+  switch (info->fn) {
+  case Builtin::Exp:
+  case Builtin::Log:
+  case Builtin::Exprel:
+  case Builtin::Sin:
+  case Builtin::Cos:
+  case Builtin::Tanh:
+    if (!args[0]->unit.isDimensionless()) {
+      diags.error(expr.operands[0]->range,
+                  "the argument of " + quoted(name) +
+                      " must be dimensionless, found " + args[0]->unit.str());
+      return nullptr;
+    }
+    return makeCall(info->fn, {toPlainNumber(args[0])}, Unit(), expr.range);
+  case Builtin::Sqrt: {
+    const Dimension &dim = args[0]->unit.dimension();
+    for (unsigned q = 0; q < numBaseQuantities; ++q)
+      if (dim.exponent(static_cast<BaseQuantity>(q)) % 2 != 0) {
+        diags.error(expr.operands[0]->range,
+                    "cannot take the square root of " + args[0]->unit.str());
+        return nullptr;
+      }
+    // Take the root of the coherent value so the result has a clean unit.
+    ExprP plain = args[0];
+    Unit coherent(dim, Scale());
+    plain = convert(plain, coherent, expr.range, "the argument of 'sqrt'");
+    // Halve every exponent.
+    Dimension half;
+    for (unsigned q = 0; q < numBaseQuantities; ++q) {
+      auto base = static_cast<BaseQuantity>(q);
+      half = half * Dimension::base(base).pow(dim.exponent(base) / 2);
+    }
+    return makeCall(Builtin::Sqrt, {plain}, Unit(half, Scale()), expr.range);
+  }
+  case Builtin::Abs:
+    return makeCall(Builtin::Abs, {args[0]}, args[0]->unit, expr.range);
+  case Builtin::Min:
+  case Builtin::Max:
+  case Builtin::Clip: {
+    for (size_t a = 1; a < args.size(); ++a) {
+      args[a] = convert(args[a], args[0]->unit, expr.operands[a]->range,
+                        "argument " + Twine(a + 1) + " of " + quoted(name));
+      if (!args[a])
+        return nullptr;
+    }
+    Unit unit = args[0]->unit;
+    return makeCall(info->fn, std::move(args), unit, expr.range);
+  }
+  }
+  return nullptr;
+}
+
+ExprP Sema::checkBinary(const ast::Expr &expr, const Scope &scope) {
+  ExprP lhs = check(*expr.operands[0], scope);
+  ExprP rhs = check(*expr.operands[1], scope);
+  if (!lhs || !rhs)
+    return nullptr;
+  ast::BinaryOp op = expr.binaryOp;
+  const char *spelling = ast::binaryOpSpelling(op);
+  if (op == ast::BinaryOp::And || op == ast::BinaryOp::Or) {
+    if (!requireBoolean(lhs, Twine("the left side of '") + spelling + "'") ||
+        !requireBoolean(rhs, Twine("the right side of '") + spelling + "'"))
+      return nullptr;
+    return makeNode(op == ast::BinaryOp::And ? Op::And : Op::Or, {lhs, rhs},
+                    Unit(), expr.range);
+  }
+  if (!requireNumber(lhs, Twine("the left side of '") + spelling + "'") ||
+      !requireNumber(rhs, Twine("the right side of '") + spelling + "'"))
+    return nullptr;
+
+  switch (op) {
+  case ast::BinaryOp::Mul:
+    return makeNode(Op::Mul, {lhs, rhs}, lhs->unit * rhs->unit, expr.range);
+  case ast::BinaryOp::Div:
+    return makeNode(Op::Div, {lhs, rhs}, lhs->unit / rhs->unit, expr.range);
+  case ast::BinaryOp::Pow: {
+    if (!rhs->unit.isDimensionless()) {
+      diags.error(expr.operands[1]->range,
+                  "an exponent must be dimensionless, found " +
+                      rhs->unit.str());
+      return nullptr;
+    }
+    rhs = toPlainNumber(rhs);
+    if (lhs->unit.isDimensionless())
+      return makeNode(Op::Pow, {toPlainNumber(lhs), rhs}, Unit(), expr.range);
+    if (rhs->op != Op::Constant || rhs->value != std::floor(rhs->value) ||
+        std::abs(rhs->value) > 64) {
+      diags.error(expr.operands[1]->range,
+                  "raising " + lhs->unit.str() +
+                      " to a power needs a constant integer exponent");
+      return nullptr;
+    }
+    return makeNode(Op::Pow, {lhs, rhs},
+                    lhs->unit.pow(static_cast<int>(rhs->value)), expr.range);
+  }
+  default:
+    break;
+  }
+
+  // +, - and comparisons need one dimension; the right side takes the left
+  // side's unit.
+  bool comparison = ast::isComparison(op);
+  if (!lhs->unit.sameDimension(rhs->unit)) {
+    const char *verb = op == ast::BinaryOp::Add   ? "add"
+                       : op == ast::BinaryOp::Sub ? "subtract"
+                                                  : "compare";
+    std::string message = std::string("cannot ") + verb + " " +
+                          lhs->unit.str() + " and " + rhs->unit.str();
+    diags.error(expr.opRange, message);
+    return nullptr;
+  }
+  rhs = convert(rhs, lhs->unit, expr.range, "the right side");
+  Op typed;
+  switch (op) {
+  case ast::BinaryOp::Add:
+    typed = Op::Add;
+    break;
+  case ast::BinaryOp::Sub:
+    typed = Op::Sub;
+    break;
+  case ast::BinaryOp::Less:
+    typed = Op::Less;
+    break;
+  case ast::BinaryOp::LessEqual:
+    typed = Op::LessEqual;
+    break;
+  case ast::BinaryOp::Greater:
+    typed = Op::Greater;
+    break;
+  case ast::BinaryOp::GreaterEqual:
+    typed = Op::GreaterEqual;
+    break;
+  case ast::BinaryOp::Equal:
+    typed = Op::Equal;
+    break;
+  default:
+    typed = Op::NotEqual;
+    break;
+  }
+  return makeNode(typed, {lhs, rhs}, comparison ? Unit() : lhs->unit,
+                  expr.range);
+}
+
+std::optional<double> Sema::requireConstant(const ExprP &expr, SMRange where,
+                                            const Twine &what) {
+  if (!expr)
+    return std::nullopt;
+  if (expr->op != Op::Constant) {
+    diags.error(where, what + " must be a constant");
+    return std::nullopt;
+  }
+  if (!std::isfinite(expr->value)) {
+    diags.error(where, what + " is not a finite number");
+    return std::nullopt;
+  }
+  return expr->value;
+}
+
+std::optional<double> Sema::constantValue(const ast::Expr &expr,
+                                          const Unit &target,
+                                          const Twine &what) {
+  Scope constants;
+  constants.context = "a constant";
+  ExprP value = requireNumber(check(expr, constants), what);
+  value = convert(value, target, expr.range, what);
+  return requireConstant(value, expr.range, what);
+}
+
+//===----------------------------------------------------------------------===//
+// Model definitions
+//===----------------------------------------------------------------------===//
+
+bool Sema::declare(std::map<std::string, SMRange> &seen, const ast::Ident &name,
+                   StringRef kind) {
+  if (isReservedName(name.name)) {
+    diags.error(name.range, quoted(name.name) +
+                                " is a reserved name (t: time, dt: time "
+                                "step, i: neuron index, w: weight)");
+    return false;
+  }
+  auto [it, inserted] = seen.emplace(name.name, name.range);
+  if (!inserted) {
+    diags.error(name.range, "redefinition of " + quoted(name.name));
+    diags.note(it->second, "previous definition is here");
+    return false;
+  }
+  return true;
+}
+
+bool Sema::checkVariables(const std::vector<ast::VariableDecl> &decls,
+                          std::vector<Param> *params,
+                          std::vector<State> *states, const Scope &valueScope,
+                          std::map<std::string, SMRange> &seen) {
+  bool ok = true;
+  for (const ast::VariableDecl &decl : decls) {
+    bool fresh = declare(seen, decl.name, params ? "parameter" : "state");
+    std::optional<Unit> unit;
+    if (decl.unit) {
+      unit = resolveUnit(*decl.unit);
+      if (!unit) {
+        ok = false;
+        continue;
+      }
+    }
+    ExprP value;
+    if (decl.value) {
+      value = requireNumber(check(*decl.value, valueScope),
+                            "the value of " + quoted(decl.name.name));
+      if (value && unit)
+        value = convert(value, *unit, decl.value->range,
+                        "the value of " + quoted(decl.name.name));
+      if (!value) {
+        ok = false;
+        continue;
+      }
+      if (!unit)
+        unit = value->unit;
+    }
+    if (!unit || !fresh) {
+      ok = false;
+      continue;
+    }
+    if (params) {
+      if (value && !requireConstant(value, decl.value->range,
+                                    "the value of " + quoted(decl.name.name))) {
+        ok = false;
+        continue;
+      }
+      params->push_back(Param{decl.name.name, *unit, value, decl.range});
+    } else {
+      if (!value)
+        value = makeConstant(0.0, *unit);
+      states->push_back(State{decl.name.name, *unit, value, decl.range});
+    }
+  }
+  return ok;
+}
+
+void Sema::checkEquations(const ast::ModelBody &body, const Scope &scope,
+                          const std::vector<State> &states,
+                          std::vector<Equation> &equations) {
+  // The block default, then a per-equation `using`.
+  Integrator blockDefault = Integrator::ExpEuler;
+  std::string blockReason = "default";
+  if (!body.integrator.empty()) {
+    if (std::optional<Integrator> chosen =
+            parseIntegrator(body.integrator.name)) {
+      blockDefault = *chosen;
+      blockReason = "set by 'integrator' in " + body.name.name;
+    } else {
+      std::string suggestion = closestMatch(
+          body.integrator.name, {"euler", "exp_euler", "rk2", "rk4", "exact"});
+      diags.error(body.integrator.range,
+                  "unknown integrator " + quoted(body.integrator.name) +
+                      (suggestion.empty() ? std::string()
+                                          : "; did you mean " +
+                                                quoted(suggestion) + "?"));
+    }
+  }
+  std::map<std::string, SMRange> integrated;
+  for (const ast::OdeDecl &ode : body.odes) {
+    auto stateIt = llvm::find_if(
+        states, [&](const State &s) { return s.name == ode.state.name; });
+    if (stateIt == states.end()) {
+      auto symbol = scope.symbols.find(ode.state.name);
+      if (symbol != scope.symbols.end())
+        diags.error(ode.state.range,
+                    "cannot integrate " + quoted(ode.state.name) +
+                        ": it is a " +
+                        (symbol->second.op == Op::Param ? "parameter"
+                                                        : "input") +
+                        ", not a state");
+      else
+        diags.error(ode.state.range, "unknown state " +
+                                         quoted(ode.state.name) +
+                                         " in d" + ode.state.name + "/dt");
+      continue;
+    }
+    unsigned stateIndex = stateIt - states.begin();
+    auto [previous, fresh] =
+        integrated.emplace(ode.state.name, ode.range);
+    if (!fresh) {
+      diags.error(ode.range, "second equation for " + quoted(ode.state.name));
+      diags.note(previous->second, "first equation is here");
+      continue;
+    }
+    ExprP rhs = requireNumber(check(*ode.rhs, scope),
+                              "d" + ode.state.name + "/dt");
+    if (!rhs)
+      continue;
+    Unit expected = stateIt->unit / millisecond();
+    if (!rhs->unit.sameDimension(expected)) {
+      diags.error(SMRange(ode.range.Start, ode.state.range.End),
+                  "d" + ode.state.name + "/dt has dimension " +
+                      rhs->unit.str() + ", expected " + expected.str());
+      continue;
+    }
+    rhs = convert(rhs, expected, ode.rhs->range, "the right-hand side");
+    Equation eq{stateIndex, rhs, blockDefault, blockReason, ode.range};
+    if (!ode.integrator.empty()) {
+      if (std::optional<Integrator> chosen =
+              parseIntegrator(ode.integrator.name)) {
+        eq.integrator = *chosen;
+        eq.integratorReason = "written after the equation";
+      } else {
+        diags.error(ode.integrator.range,
+                    "unknown integrator " + quoted(ode.integrator.name) +
+                        "; expected euler, exp_euler, rk2, rk4 or exact");
+        continue;
+      }
+    }
+    equations.push_back(std::move(eq));
+  }
+}
+
+void Sema::checkNeuron(const ast::NeuronDecl &decl) {
+  NeuronModel neuron;
+  neuron.name = decl.name.name;
+  neuron.range = decl.name.range;
+  std::map<std::string, SMRange> seen;
+
+  Scope constants;
+  constants.context = "a parameter value";
+  checkVariables(decl.params, &neuron.params, nullptr, constants, seen);
+  Scope paramScope;
+  paramScope.context = "an initial value";
+  for (unsigned p = 0; p < neuron.params.size(); ++p)
+    paramScope.add(neuron.params[p].name, Op::Param, p, neuron.params[p].unit);
+  checkVariables(decl.states, nullptr, &neuron.states, paramScope, seen);
+  for (const ast::InputDecl &input : decl.inputs) {
+    if (!declare(seen, input.name, "input"))
+      continue;
+    if (std::optional<Unit> unit = resolveUnit(input.unit))
+      neuron.inputs.push_back(Input{input.name.name, *unit, input.range});
+  }
+
+  Scope scope = paramScope;
+  scope.allowTime = true;
+  scope.context = "a neuron equation";
+  for (unsigned s = 0; s < neuron.states.size(); ++s)
+    scope.add(neuron.states[s].name, Op::State, s, neuron.states[s].unit);
+  for (unsigned i = 0; i < neuron.inputs.size(); ++i)
+    scope.add(neuron.inputs[i].name, Op::Input, i, neuron.inputs[i].unit);
+  checkEquations(decl, scope, neuron.states, neuron.equations);
+
+  if (decl.spike) {
+    neuron.spike = requireBoolean(check(*decl.spike, scope),
+                                  "the spike condition");
+    // `X >= threshold` (or `>`) names the variable a reset acts on.
+    if (neuron.spike &&
+        (neuron.spike->op == Op::GreaterEqual ||
+         neuron.spike->op == Op::Greater) &&
+        neuron.spike->args[0]->op == Op::State) {
+      neuron.spikeState = neuron.spike->args[0]->index;
+      neuron.spikeThreshold = neuron.spike->args[1];
+    }
+  }
+  if (decl.reset) {
+    if (!decl.spike) {
+      diags.error(decl.reset->range, "a reset needs a spike condition");
+    } else if (neuron.spike && !neuron.spikeState) {
+      diags.error(decl.reset->range,
+                  "a reset needs a spike condition of the form "
+                  "'X >= threshold' with X a state");
+      diags.note(decl.spikeRange, "spike condition is here");
+    } else if (neuron.spikeState) {
+      const State &state = neuron.states[*neuron.spikeState];
+      neuron.resetValue =
+          convert(requireNumber(check(*decl.reset->value, scope),
+                                "the reset value"),
+                  state.unit, decl.reset->value->range, "the reset value");
+      neuron.reset = decl.reset->kind == ast::ResetDecl::Soft
+                         ? NeuronModel::ResetKind::Soft
+                         : NeuronModel::ResetKind::Hard;
+    }
+  }
+  if (decl.refractory) {
+    if (!decl.spike)
+      diags.error(decl.refractoryRange,
+                  "a refractory period needs a spike condition");
+    neuron.refractory =
+        convert(requireNumber(check(*decl.refractory, paramScope),
+                              "the refractory period"),
+                millisecond(), decl.refractory->range,
+                "the refractory period");
+  }
+  neuronIndex[neuron.name] = model.neurons.size();
+  neuronNames.push_back(neuron.name);
+  model.neurons.push_back(std::move(neuron));
+}
+
+void Sema::checkSynapse(const ast::SynapseDecl &decl) {
+  SynapseModel synapse;
+  synapse.name = decl.name.name;
+  synapse.range = decl.name.range;
+  std::map<std::string, SMRange> seen;
+  Scope constants;
+  constants.context = "a parameter value";
+  checkVariables(decl.params, &synapse.params, nullptr, constants, seen);
+  Scope scope;
+  scope.context = "a synapse equation";
+  for (unsigned p = 0; p < synapse.params.size(); ++p)
+    scope.add(synapse.params[p].name, Op::Param, p, synapse.params[p].unit);
+  checkVariables(decl.states, nullptr, &synapse.states, scope, seen);
+  scope.allowTime = true;
+  for (unsigned s = 0; s < synapse.states.size(); ++s)
+    scope.add(synapse.states[s].name, Op::State, s, synapse.states[s].unit);
+  checkEquations(decl, scope, synapse.states, synapse.equations);
+
+  // `w` carries the unit of the state its on_pre statement assigns.
+  auto mentionsWeight = [](const ast::Expr &expr, auto &self) -> bool {
+    if (expr.kind == ast::ExprKind::Name && expr.name.name == "w")
+      return true;
+    for (const ast::ExprPtr &operand : expr.operands)
+      if (self(*operand, self))
+        return true;
+    return false;
+  };
+  for (const ast::Assignment &assign : decl.onPre) {
+    auto stateIt = llvm::find_if(synapse.states, [&](const State &s) {
+      return s.name == assign.target.name;
+    });
+    if (stateIt != synapse.states.end() &&
+        mentionsWeight(*assign.value, mentionsWeight)) {
+      synapse.weightUnit = stateIt->unit;
+      break;
+    }
+  }
+  scope.add("w", Op::Weight, 0, synapse.weightUnit);
+
+  for (const ast::Assignment &assign : decl.onPre) {
+    auto stateIt = llvm::find_if(synapse.states, [&](const State &s) {
+      return s.name == assign.target.name;
+    });
+    if (stateIt == synapse.states.end()) {
+      std::vector<std::string> names;
+      for (const State &s : synapse.states)
+        names.push_back(s.name);
+      std::string suggestion = closestMatch(assign.target.name, names);
+      diags.error(assign.target.range,
+                  "on_pre can only change a state of " + synapse.name +
+                      "; " + quoted(assign.target.name) + " is not one" +
+                      (suggestion.empty()
+                           ? std::string()
+                           : " (did you mean " + quoted(suggestion) + "?)"));
+      continue;
+    }
+    ExprP value = requireNumber(check(*assign.value, scope),
+                                "the assigned value");
+    if (!value)
+      continue;
+    bool scaling = assign.op == ast::AssignOp::Mul ||
+                   assign.op == ast::AssignOp::Div;
+    Unit target = scaling ? Unit() : stateIt->unit;
+    if (!value->unit.sameDimension(target)) {
+      diags.error(assign.range,
+                  "cannot assign " + value->unit.str() + " to " +
+                      quoted(assign.target.name) + " (" +
+                      stateIt->unit.str() + ")");
+      continue;
+    }
+    value = scaling ? toPlainNumber(value)
+                    : convert(value, target, assign.value->range, "the value");
+    synapse.onPre.push_back(AssignStatement{
+        static_cast<unsigned>(stateIt - synapse.states.begin()), assign.op,
+        value, assign.range});
+  }
+  synapseIndex[synapse.name] = model.synapses.size();
+  synapseNames.push_back(synapse.name);
+  model.synapses.push_back(std::move(synapse));
+}
+
+void Sema::checkOutput(const ast::OutputDecl &decl) {
+  OutputModel output;
+  output.name = decl.name.name;
+  output.range = decl.name.range;
+  std::map<std::string, SMRange> seen;
+  Scope constants;
+  constants.context = "a parameter value";
+  checkVariables(decl.params, &output.params, nullptr, constants, seen);
+  if (!decl.current)
+    diags.error(decl.name.range,
+                "output " + quoted(output.name) +
+                    " needs a 'current' (e.g. 'current g * (E - V)')");
+  outputIndex[output.name] = model.outputs.size();
+  outputNames.push_back(output.name);
+  outputDecls.push_back(&decl);
+  model.outputs.push_back(std::move(output));
+}
+
+//===----------------------------------------------------------------------===//
+// The network
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+std::optional<unsigned> Sema::lookupDecl(const llvm::StringMap<unsigned> &table,
+                                         const std::vector<T> &names,
+                                         const ast::Ident &name,
+                                         StringRef kind) {
+  auto it = table.find(name.name);
+  if (it != table.end())
+    return it->second;
+  std::string suggestion = closestMatch(name.name, names);
+  diags.error(name.range, "unknown " + kind + " " + quoted(name.name) +
+                              (suggestion.empty()
+                                   ? std::string()
+                                   : "; did you mean " + quoted(suggestion) +
+                                         "?"));
+  return std::nullopt;
+}
+
+std::optional<std::vector<double>>
+Sema::bindParams(const ast::Call &call, const std::vector<Param> &params,
+                 size_t skip, StringRef kind, StringRef modelName,
+                 SMRange modelRange) {
+  std::vector<std::optional<double>> values(params.size());
+  std::vector<SMRange> givenAt(params.size());
+  bool ok = true;
+  size_t positional = 0;
+  for (size_t a = 0; a < call.args.size(); ++a) {
+    const ast::Ident &argName = call.argNames[a];
+    if (argName.empty() && a < skip)
+      continue;
+    size_t index;
+    if (argName.empty()) {
+      index = positional++;
+      if (index >= params.size()) {
+        diags.error(call.args[a]->range,
+                    "too many arguments: " + kind + " " + quoted(modelName) +
+                        " has " + Twine(params.size()) + " parameter" +
+                        (params.size() == 1 ? "" : "s"));
+        diags.note(modelRange, kind + " " + quoted(modelName) +
+                                   " is defined here");
+        ok = false;
+        continue;
+      }
+    } else {
+      auto it = llvm::find_if(
+          params, [&](const Param &p) { return p.name == argName.name; });
+      if (it == params.end()) {
+        std::vector<std::string> names;
+        for (const Param &p : params)
+          names.push_back(p.name);
+        std::string suggestion = closestMatch(argName.name, names);
+        diags.error(argName.range,
+                    kind + " " + quoted(modelName) + " has no parameter " +
+                        quoted(argName.name) +
+                        (suggestion.empty() ? std::string()
+                                            : "; did you mean " +
+                                                  quoted(suggestion) + "?"));
+        diags.note(modelRange, kind + " " + quoted(modelName) +
+                                   " is defined here");
+        ok = false;
+        continue;
+      }
+      index = it - params.begin();
+    }
+    if (values[index]) {
+      diags.error(call.args[a]->range,
+                  "parameter " + quoted(params[index].name) +
+                      " is given twice");
+      diags.note(givenAt[index], "first given here");
+      ok = false;
+      continue;
+    }
+    std::optional<double> value =
+        constantValue(*call.args[a], params[index].unit,
+                      "parameter " + quoted(params[index].name));
+    if (!value) {
+      ok = false;
+      continue;
+    }
+    values[index] = value;
+    givenAt[index] = call.args[a]->range;
+  }
+  std::vector<double> result;
+  for (size_t p = 0; p < params.size(); ++p) {
+    if (!values[p] && params[p].defaultValue)
+      values[p] = params[p].defaultValue->value;
+    if (!values[p]) {
+      diags.error(call.range, "missing value for parameter " +
+                                  quoted(params[p].name) + " of " + kind +
+                                  " " + quoted(modelName));
+      diags.note(params[p].range, "declared here without a default");
+      ok = false;
+      continue;
+    }
+    result.push_back(*values[p]);
+  }
+  if (!ok)
+    return std::nullopt;
+  return result;
+}
+
+std::optional<Initializer>
+Sema::checkInitializer(const ast::Expr &value, bool sampled, const Unit &unit,
+                       const Scope &scope, const Twine &what) {
+  Initializer init;
+  init.range = value.range;
+  if (!sampled) {
+    init.kind = Initializer::Kind::Expression;
+    init.value = convert(requireNumber(check(value, scope), what), unit,
+                         value.range, what);
+    if (!init.value)
+      return std::nullopt;
+    return init;
+  }
+  if (value.kind != ast::ExprKind::Call ||
+      (value.name.name != "normal" && value.name.name != "uniform")) {
+    diags.error(value.range, "'~' needs a distribution: normal(mean, std) or "
+                             "uniform(low, high)");
+    return std::nullopt;
+  }
+  bool isNormal = value.name.name == "normal";
+  init.kind = isNormal ? Initializer::Kind::Normal : Initializer::Kind::Uniform;
+  std::vector<std::string> argNames =
+      isNormal ? std::vector<std::string>{"mean", "std"}
+               : std::vector<std::string>{"low", "high"};
+  std::optional<double> args[2];
+  size_t positional = 0;
+  for (size_t a = 0; a < value.operands.size(); ++a) {
+    size_t index = positional;
+    if (!value.argumentNames[a].empty()) {
+      auto it = llvm::find(argNames, value.argumentNames[a].name);
+      if (it == argNames.end()) {
+        diags.error(value.argumentNames[a].range,
+                    quoted(value.name.name) + " has no argument " +
+                        quoted(value.argumentNames[a].name) + "; expected " +
+                        argNames[0] + " and " + argNames[1]);
+        return std::nullopt;
+      }
+      index = it - argNames.begin();
+    } else {
+      ++positional;
+    }
+    if (index >= 2) {
+      diags.error(value.range, quoted(value.name.name) +
+                                   " expects 2 arguments, got " +
+                                   Twine(value.operands.size()));
+      return std::nullopt;
+    }
+    args[index] = constantValue(*value.operands[a], unit,
+                                "the " + Twine(argNames[index]) + " of " +
+                                    what);
+    if (!args[index])
+      return std::nullopt;
+  }
+  if (!args[0] || !args[1]) {
+    diags.error(value.range, quoted(value.name.name) +
+                                 " expects 2 arguments (" + argNames[0] +
+                                 ", " + argNames[1] + ")");
+    return std::nullopt;
+  }
+  init.a = *args[0];
+  init.b = *args[1];
+  if (isNormal && init.b < 0) {
+    diags.error(value.operands[1]->range,
+                "the standard deviation must not be negative");
+    return std::nullopt;
+  }
+  if (!isNormal && init.b < init.a) {
+    diags.error(value.range, "uniform(low, high) needs low <= high");
+    return std::nullopt;
+  }
+  return init;
+}
+
+void Sema::checkPopulation(const ast::PopulationDecl &decl) {
+  if (populationIndex.count(decl.name.name)) {
+    diags.error(decl.name.range,
+                "redefinition of population " + quoted(decl.name.name));
+    diags.note(model.populations[populationIndex[decl.name.name]].range,
+               "previous definition is here");
+    return;
+  }
+  std::optional<unsigned> neuronId =
+      lookupDecl(neuronIndex, neuronNames, decl.model.callee, "neuron model");
+  if (!neuronId)
+    return;
+  const NeuronModel &neuron = model.neurons[*neuronId];
+  Population pop;
+  pop.name = decl.name.name;
+  pop.neuron = *neuronId;
+  pop.range = decl.name.range;
+
+  // The size is the first positional argument.
+  if (decl.model.args.empty() || !decl.model.argNames[0].empty()) {
+    diags.error(decl.model.range,
+                "the population size must be the first argument, as in " +
+                    decl.model.callee.name + "(100)");
+    return;
+  }
+  std::optional<double> size =
+      constantValue(*decl.model.args[0], Unit(), "the population size");
+  if (!size)
+    return;
+  if (*size != std::floor(*size) || *size < 1 || *size > 2e9) {
+    diags.error(decl.model.args[0]->range,
+                "the population size must be a whole number between 1 and "
+                "2000000000");
+    return;
+  }
+  pop.size = static_cast<int64_t>(*size);
+  std::optional<std::vector<double>> params = bindParams(
+      decl.model, neuron.params, 1, "neuron", neuron.name, neuron.range);
+  if (!params)
+    return;
+  pop.params = *params;
+  pop.perNeuronParams.resize(neuron.params.size());
+
+  // Default state values come from the neuron (they may read parameters).
+  for (const State &state : neuron.states) {
+    Initializer init;
+    init.value = state.initialValue;
+    init.range = state.range;
+    pop.stateInit.push_back(init);
+  }
+  Scope initScope;
+  initScope.allowIndex = true;
+  initScope.context = "an initialiser";
+  for (unsigned p = 0; p < neuron.params.size(); ++p)
+    initScope.add(neuron.params[p].name, Op::Param, p, neuron.params[p].unit);
+  std::map<std::string, SMRange> initialised;
+  for (const ast::Initializer &init : decl.initializers) {
+    auto [previous, fresh] =
+        initialised.emplace(init.target.name, init.target.range);
+    if (!fresh) {
+      diags.error(init.target.range,
+                  quoted(init.target.name) + " is initialised twice");
+      diags.note(previous->second, "first initialised here");
+      continue;
+    }
+    auto stateIt = llvm::find_if(neuron.states, [&](const State &s) {
+      return s.name == init.target.name;
+    });
+    auto paramIt = llvm::find_if(neuron.params, [&](const Param &p) {
+      return p.name == init.target.name;
+    });
+    std::string what = "the initial value of " + quoted(init.target.name);
+    if (stateIt != neuron.states.end()) {
+      if (std::optional<Initializer> checked = checkInitializer(
+              *init.value, init.sampled, stateIt->unit, initScope, what))
+        pop.stateInit[stateIt - neuron.states.begin()] = *checked;
+    } else if (paramIt != neuron.params.end()) {
+      size_t p = paramIt - neuron.params.begin();
+      std::optional<Initializer> checked = checkInitializer(
+          *init.value, init.sampled, paramIt->unit, initScope, what);
+      if (!checked)
+        continue;
+      if (checked->kind == Initializer::Kind::Expression &&
+          checked->value->op == Op::Constant)
+        pop.params[p] = checked->value->value; // a plain override
+      else
+        pop.perNeuronParams[p] = *checked;
+    } else {
+      std::vector<std::string> names;
+      for (const State &s : neuron.states)
+        names.push_back(s.name);
+      for (const Param &p : neuron.params)
+        names.push_back(p.name);
+      std::string suggestion = closestMatch(init.target.name, names);
+      diags.error(init.target.range,
+                  quoted(init.target.name) + " is not a state or parameter "
+                                             "of " +
+                      quoted(neuron.name) +
+                      (suggestion.empty() ? std::string()
+                                          : "; did you mean " +
+                                                quoted(suggestion) + "?"));
+      diags.note(neuron.range, "neuron " + quoted(neuron.name) +
+                                   " is defined here");
+    }
+  }
+  populationIndex[pop.name] = model.populations.size();
+  populationNames.push_back(pop.name);
+  model.populations.push_back(std::move(pop));
+}
+
+std::optional<Slice> Sema::resolveSlice(const ast::PopulationRef &ref) {
+  std::optional<unsigned> popId =
+      lookupDecl(populationIndex, populationNames, ref.population,
+                 "population");
+  if (!popId)
+    return std::nullopt;
+  const Population &pop = model.populations[*popId];
+  Slice slice{*popId, ref.begin.value_or(0), ref.end.value_or(pop.size)};
+  if (slice.begin >= slice.end || slice.end > pop.size) {
+    diags.error(ref.sliceRange,
+                "slice [" + Twine(slice.begin) + ":" + Twine(slice.end) +
+                    "] is out of range for population " + quoted(pop.name) +
+                    " of size " + Twine(pop.size));
+    diags.note(pop.range, "population " + quoted(pop.name) +
+                              " is defined here");
+    return std::nullopt;
+  }
+  return slice;
+}
+
+std::optional<Connectivity> Sema::checkConnectivity(const ast::Call &call,
+                                                    const Slice &source,
+                                                    const Slice &target) {
+  Connectivity conn;
+  conn.range = call.range;
+  const std::string &name = call.callee.name;
+  auto kind = llvm::StringSwitch<std::optional<Connectivity::Kind>>(name)
+                  .Case("fixed_per_pre", Connectivity::Kind::FixedPerPre)
+                  .Case("fixed_per_post", Connectivity::Kind::FixedPerPost)
+                  .Case("fixed_prob", Connectivity::Kind::FixedProb)
+                  .Case("all_to_all", Connectivity::Kind::AllToAll)
+                  .Case("one_to_one", Connectivity::Kind::OneToOne)
+                  .Default(std::nullopt);
+  if (!kind) {
+    std::string suggestion =
+        closestMatch(name, {"fixed_per_pre", "fixed_per_post", "fixed_prob",
+                            "all_to_all", "one_to_one"});
+    diags.error(call.callee.range,
+                "unknown connectivity " + quoted(name) +
+                    (suggestion.empty() ? std::string()
+                                        : "; did you mean " +
+                                              quoted(suggestion) + "?"));
+    return std::nullopt;
+  }
+  conn.kind = *kind;
+  bool takesArgument = conn.kind == Connectivity::Kind::FixedPerPre ||
+                       conn.kind == Connectivity::Kind::FixedPerPost ||
+                       conn.kind == Connectivity::Kind::FixedProb;
+  size_t expected = takesArgument ? 1 : 0;
+  if (call.args.size() != expected) {
+    diags.error(call.range, quoted(name) + " expects " + Twine(expected) +
+                                " argument" + (expected == 1 ? "" : "s") +
+                                ", got " + Twine(call.args.size()));
+    return std::nullopt;
+  }
+  if (!takesArgument) {
+    if (conn.kind == Connectivity::Kind::OneToOne &&
+        source.size() != target.size()) {
+      diags.error(call.range, "one_to_one needs source and target of equal "
+                              "size, got " +
+                                  Twine(source.size()) + " and " +
+                                  Twine(target.size()));
+      return std::nullopt;
+    }
+    return conn;
+  }
+  std::optional<double> value =
+      constantValue(*call.args[0], Unit(), "the argument of " + quoted(name));
+  if (!value)
+    return std::nullopt;
+  if (conn.kind == Connectivity::Kind::FixedProb) {
+    if (*value < 0 || *value > 1) {
+      diags.error(call.args[0]->range,
+                  "a connection probability must lie in [0, 1]");
+      return std::nullopt;
+    }
+    conn.probability = *value;
+    return conn;
+  }
+  // A whole number is a count; a value in (0, 1) a fraction of the other
+  // side, as int(fraction * size) (brainstate's conn_num).
+  int64_t other = conn.kind == Connectivity::Kind::FixedPerPre
+                      ? target.size()
+                      : source.size();
+  if (*value > 0 && *value < 1) {
+    conn.count = static_cast<int64_t>(*value * static_cast<double>(other));
+  } else if (*value >= 0 && *value == std::floor(*value) && *value <= 2e9) {
+    conn.count = static_cast<int64_t>(*value);
+  } else {
+    diags.error(call.args[0]->range,
+                quoted(name) + " takes a whole number of connections or a "
+                               "fraction between 0 and 1");
+    return std::nullopt;
+  }
+  return conn;
+}
+
+void Sema::checkProjection(const ast::ProjectionDecl &decl) {
+  std::optional<Slice> source = resolveSlice(decl.source);
+  std::optional<Slice> target = resolveSlice(decl.target);
+  bool complete = true;
+  auto requireMember = [&](bool present, StringRef member,
+                           StringRef example) {
+    if (!present) {
+      diags.error(decl.range, "projection needs " + Twine(member) + " (" +
+                                  example + ")");
+      complete = false;
+    }
+  };
+  requireMember(decl.synapse.has_value(), "a 'synapse'",
+                "synapse Expon(tau = 5 ms)");
+  requireMember(decl.output.has_value(), "an 'output'",
+                "output COBA(E = 0 mV)");
+  requireMember(decl.connect.has_value(), "a 'connect' rule",
+                "connect fixed_per_pre(80)");
+  requireMember(decl.weight != nullptr, "a 'weight'", "weight 0.6 mS");
+  if (!source || !target || !complete)
+    return;
+
+  Projection proj;
+  proj.source = *source;
+  proj.target = *target;
+  proj.range = decl.range;
+  std::optional<unsigned> synapseId = lookupDecl(
+      synapseIndex, synapseNames, decl.synapse->callee, "synapse model");
+  std::optional<unsigned> outputId = lookupDecl(
+      outputIndex, outputNames, decl.output->callee, "output model");
+  std::optional<Connectivity> conn =
+      checkConnectivity(*decl.connect, *source, *target);
+  if (!synapseId || !outputId || !conn)
+    return;
+  proj.synapse = *synapseId;
+  proj.output = *outputId;
+  proj.connectivity = *conn;
+  const SynapseModel &synapse = model.synapses[*synapseId];
+  const OutputModel &output = model.outputs[*outputId];
+  const ast::OutputDecl &outputDecl = *outputDecls[*outputId];
+  const NeuronModel &post =
+      model.neurons[model.populations[target->population].neuron];
+
+  std::optional<std::vector<double>> synapseParams =
+      bindParams(*decl.synapse, synapse.params, 0, "synapse", synapse.name,
+                 synapse.range);
+  std::optional<std::vector<double>> outputParams = bindParams(
+      *decl.output, output.params, 0, "output", output.name, output.range);
+  if (!synapseParams || !outputParams)
+    return;
+  proj.synapseParams = *synapseParams;
+  proj.outputParams = *outputParams;
+
+  // Which input of the target the output feeds.
+  if (!decl.outputInput.empty()) {
+    auto it = llvm::find_if(post.inputs, [&](const Input &input) {
+      return input.name == decl.outputInput.name;
+    });
+    if (it == post.inputs.end()) {
+      diags.error(decl.outputInput.range,
+                  "neuron " + quoted(post.name) + " has no input " +
+                      quoted(decl.outputInput.name));
+      return;
+    }
+    proj.targetInput = it - post.inputs.begin();
+  } else if (post.inputs.size() == 1) {
+    proj.targetInput = 0;
+  } else {
+    diags.error(decl.output->range,
+                "neuron " + quoted(post.name) + " has " +
+                    Twine(post.inputs.size()) +
+                    " inputs; name one with 'output ... to INPUT'");
+    diags.note(post.range, "neuron " + quoted(post.name) + " is defined here");
+    return;
+  }
+  const Input &input = post.inputs[proj.targetInput];
+
+  // The output's current, in this projection's context: its parameters, the
+  // synapse's states and the target neuron's states.
+  if (!outputDecl.current)
+    return;
+  auto key = std::make_tuple(*outputId, *synapseId,
+                             model.populations[target->population].neuron,
+                             proj.targetInput);
+  if (failedCurrents.count(key))
+    return;
+  Scope currentScope;
+  currentScope.allowTime = true;
+  currentScope.context = "an output current";
+  for (unsigned s = 0; s < post.states.size(); ++s)
+    currentScope.add(post.states[s].name, Op::TargetState, s,
+                     post.states[s].unit);
+  for (unsigned s = 0; s < synapse.states.size(); ++s)
+    currentScope.add(synapse.states[s].name, Op::SynapseState, s,
+                     synapse.states[s].unit);
+  for (unsigned p = 0; p < output.params.size(); ++p)
+    currentScope.add(output.params[p].name, Op::Param, p,
+                     output.params[p].unit);
+  unsigned errorsBefore = diags.errorCount();
+  ExprP current =
+      requireNumber(check(*outputDecl.current, currentScope), "a current");
+  if (current && !current->unit.sameDimension(input.unit)) {
+    diags.error(outputDecl.current->range,
+                "the current of output " + quoted(output.name) +
+                    " has dimension " + current->unit.str() +
+                    ", but input " + quoted(input.name) + " of " +
+                    quoted(post.name) + " expects " + input.unit.str());
+    current = nullptr;
+  } else if (current) {
+    current = convert(current, input.unit, outputDecl.current->range,
+                      "the current");
+  }
+  if (!current) {
+    if (diags.errorCount() > errorsBefore)
+      diags.note(decl.range, "in the projection using output " +
+                                 quoted(output.name) + " with synapse " +
+                                 quoted(synapse.name));
+    failedCurrents.insert(key);
+    return;
+  }
+  proj.current = current;
+
+  Scope constants;
+  constants.context = "a weight";
+  std::optional<Initializer> weight =
+      checkInitializer(*decl.weight, decl.weightSampled, synapse.weightUnit,
+                       constants, "the weight");
+  if (!weight)
+    return;
+  if (weight->kind == Initializer::Kind::Expression &&
+      weight->value->op != Op::Constant) {
+    diags.error(decl.weight->range, "the weight must be a constant");
+    return;
+  }
+  proj.weight = *weight;
+  model.projections.push_back(std::move(proj));
+}
+
+void Sema::checkDrive(const ast::DriveDecl &decl) {
+  std::optional<Slice> target = resolveSlice(decl.target);
+  if (!target)
+    return;
+  const NeuronModel &neuron =
+      model.neurons[model.populations[target->population].neuron];
+  auto it = llvm::find_if(neuron.inputs, [&](const Input &input) {
+    return input.name == decl.input.name;
+  });
+  if (it == neuron.inputs.end()) {
+    std::vector<std::string> names;
+    for (const Input &input : neuron.inputs)
+      names.push_back(input.name);
+    std::string suggestion = closestMatch(decl.input.name, names);
+    diags.error(decl.input.range,
+                "neuron " + quoted(neuron.name) + " has no input " +
+                    quoted(decl.input.name) +
+                    (suggestion.empty() ? std::string()
+                                        : "; did you mean " +
+                                              quoted(suggestion) + "?"));
+    return;
+  }
+  std::optional<double> value =
+      constantValue(*decl.value, it->unit, "the drive");
+  if (!value)
+    return;
+  model.drives.push_back(Drive{*target,
+                               static_cast<unsigned>(it - neuron.inputs.begin()),
+                               *value, decl.range});
+}
+
+void Sema::checkRun(const ast::RunDecl &decl) {
+  if (model.run) {
+    diags.error(decl.range, "a model has one 'run'");
+    diags.note(model.run->range, "first 'run' is here");
+    return;
+  }
+  RunSettings run;
+  run.range = decl.range;
+  std::optional<double> duration =
+      constantValue(*decl.duration, millisecond(), "the run duration");
+  std::optional<double> dt =
+      decl.dt ? constantValue(*decl.dt, millisecond(), "the time step")
+              : std::optional<double>(0.1);
+  std::optional<double> seed =
+      decl.seed ? constantValue(*decl.seed, Unit(), "the seed")
+                : std::optional<double>(0);
+  if (!duration || !dt || !seed)
+    return;
+  if (*duration < 0) {
+    diags.error(decl.duration->range, "the run duration must not be negative");
+    return;
+  }
+  if (*dt <= 0) {
+    diags.error(decl.dt->range, "the time step must be positive");
+    return;
+  }
+  if (*duration / *dt > 1e12) {
+    diags.error(decl.range, "the run has more than 10^12 steps");
+    return;
+  }
+  if (*seed < 0 || *seed != std::floor(*seed) || *seed > 9.007199254740992e15) {
+    diags.error(decl.seed->range,
+                "the seed must be a whole number between 0 and 2^53");
+    return;
+  }
+  run.durationMs = *duration;
+  run.dtMs = *dt;
+  run.seed = static_cast<uint64_t>(*seed);
+  for (const ast::RecordDecl &record : decl.records) {
+    std::optional<Slice> target = resolveSlice(record.target);
+    if (!target)
+      continue;
+    Record rec;
+    rec.target = *target;
+    rec.range = record.range;
+    if (record.variable.name == "spike") {
+      rec.spikes = true;
+    } else {
+      const NeuronModel &neuron =
+          model.neurons[model.populations[target->population].neuron];
+      auto it = llvm::find_if(neuron.states, [&](const State &s) {
+        return s.name == record.variable.name;
+      });
+      if (it == neuron.states.end()) {
+        std::vector<std::string> names = {"spike"};
+        for (const State &s : neuron.states)
+          names.push_back(s.name);
+        std::string suggestion = closestMatch(record.variable.name, names);
+        diags.error(record.variable.range,
+                    "cannot record " + quoted(record.variable.name) +
+                        ": not 'spike' or a state of " + quoted(neuron.name) +
+                        (suggestion.empty() ? std::string()
+                                            : "; did you mean " +
+                                                  quoted(suggestion) + "?"));
+        continue;
+      }
+      rec.spikes = false;
+      rec.state = it - neuron.states.begin();
+    }
+    run.records.push_back(rec);
+  }
+  model.run = std::move(run);
+}
+
+std::optional<Model> Sema::run(const ast::Module &module) {
+  auto declareModel = [&](const ast::Ident &name, StringRef kind,
+                          std::map<std::string, SMRange> &seen) {
+    auto [previous, fresh] = seen.emplace(name.name, name.range);
+    if (!fresh) {
+      diags.error(name.range, "redefinition of " + Twine(kind) + " " +
+                                  quoted(name.name));
+      diags.note(previous->second, "previous definition is here");
+    }
+    return fresh;
+  };
+  std::map<std::string, SMRange> neurons, synapses, outputs;
+  for (const ast::NeuronDecl &decl : module.neurons)
+    if (declareModel(decl.name, "neuron", neurons))
+      checkNeuron(decl);
+  for (const ast::SynapseDecl &decl : module.synapses)
+    if (declareModel(decl.name, "synapse", synapses))
+      checkSynapse(decl);
+  for (const ast::OutputDecl &decl : module.outputs)
+    if (declareModel(decl.name, "output", outputs))
+      checkOutput(decl);
+  for (const ast::PopulationDecl &decl : module.populations)
+    checkPopulation(decl);
+  for (const ast::ProjectionDecl &decl : module.projections)
+    checkProjection(decl);
+  for (const ast::DriveDecl &decl : module.drives)
+    checkDrive(decl);
+  for (const ast::RunDecl &decl : module.runs)
+    checkRun(decl);
+  if (diags.hasErrors())
+    return std::nullopt;
+  return std::move(model);
+}
+
+} // namespace
+
+std::optional<Model> snnc::analyze(const ast::Module &module,
+                                   DiagnosticEngine &diags) {
+  Sema sema(diags);
+  return sema.run(module);
+}

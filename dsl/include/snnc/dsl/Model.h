@@ -1,0 +1,290 @@
+//===- Model.h - The typed, unit-resolved model -----------------*- C++ -*-===//
+//
+// What semantic analysis hands to the compiler: every name resolved to an
+// index, every expression typed with its unit, and every unit conversion
+// already folded into an explicit constant factor. Nothing here needs units
+// at run time: a value is a plain number in the unit its declaration names
+// (V in mV, g in mS). Time is always in milliseconds (t, dt, durations).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_DSL_MODEL_H
+#define SNNC_DSL_MODEL_H
+
+#include "snnc/dsl/AST.h"
+#include "snnc/dsl/Units.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/SMLoc.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snnc::model {
+
+//===----------------------------------------------------------------------===//
+// Typed expressions
+//===----------------------------------------------------------------------===//
+
+enum class Op {
+  // Leaves.
+  Constant,     ///< `value`, in `unit`
+  Param,        ///< parameter `index` of the enclosing model
+  State,        ///< state `index` of the enclosing model
+  Input,        ///< summed input `index` of a neuron
+  Time,         ///< t, in ms
+  Dt,           ///< the time step, in ms
+  NeuronIndex,  ///< `i` in population initialisers (dimensionless)
+  Weight,       ///< the projection's weight `w` in a synapse
+  SynapseState, ///< a synapse state, read by an output's current
+  TargetState,  ///< a target-neuron state, read by an output's current
+  // Arithmetic.
+  Negate,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow, ///< integer or dimensionless exponent
+  // Logic (boolean results).
+  Less,
+  LessEqual,
+  Greater,
+  GreaterEqual,
+  Equal,
+  NotEqual,
+  And,
+  Or,
+  Not,
+  // Built-in function calls.
+  Call,
+};
+
+enum class Builtin {
+  Exp,
+  Log,
+  Sqrt,
+  Abs,
+  Min,
+  Max,
+  Exprel, ///< (e^x - 1)/x, 1 at 0
+  Sin,
+  Cos,
+  Tanh,
+  Clip, ///< clip(x, low, high)
+};
+const char *builtinName(Builtin fn);
+
+struct Expr;
+using ExprP = std::shared_ptr<const Expr>;
+
+/// An immutable typed expression; subtrees may be shared.
+struct Expr {
+  Op op = Op::Constant;
+  double value = 0;   ///< Constant
+  unsigned index = 0; ///< Param, State, Input, SynapseState, TargetState
+  Builtin fn = Builtin::Exp;
+  Unit unit;              ///< Unit of the value it computes.
+  bool isBoolean = false; ///< Comparisons and logic.
+  std::vector<ExprP> args;
+  llvm::SMRange range; ///< Where it was written (invalid if synthesised).
+};
+
+ExprP makeConstant(double value, Unit unit = Unit());
+ExprP makeLeaf(Op op, unsigned index, Unit unit, llvm::SMRange range = {});
+ExprP makeNode(Op op, std::vector<ExprP> args, Unit unit,
+               llvm::SMRange range = {});
+ExprP makeCall(Builtin fn, std::vector<ExprP> args, Unit unit,
+               llvm::SMRange range = {});
+
+/// Whether `expr` (transitively) reads any leaf of kind `op`.
+bool references(const Expr &expr, Op op);
+
+/// (e^x - 1)/x, accurate near 0 and 1 at 0.
+double exprel(double x);
+
+/// Evaluates in double precision; leaves other than Constant get their value
+/// from `leafValue` (booleans are 0 or 1).
+double evaluate(const Expr &expr,
+                llvm::function_ref<double(const Expr &leaf)> leafValue);
+
+//===----------------------------------------------------------------------===//
+// Model definitions
+//===----------------------------------------------------------------------===//
+
+enum class Integrator { Euler, ExpEuler, RK2, RK4, Exact };
+const char *integratorName(Integrator integrator);
+std::optional<Integrator> parseIntegrator(llvm::StringRef name);
+
+struct Param {
+  std::string name;
+  Unit unit;
+  ExprP defaultValue; ///< Constant expression in `unit`; null: required.
+  llvm::SMRange range;
+};
+
+struct State {
+  std::string name;
+  Unit unit;
+  ExprP initialValue; ///< In `unit`; may read params and `i`.
+  llvm::SMRange range;
+};
+
+struct Input {
+  std::string name;
+  Unit unit;
+  llvm::SMRange range;
+};
+
+/// dX/dt = rhs, with rhs in unit(X)/ms.
+struct Equation {
+  unsigned state;
+  ExprP rhs;
+  Integrator integrator;
+  std::string integratorReason; ///< Why this integrator ("block default").
+  llvm::SMRange range;
+};
+
+struct NeuronModel {
+  std::string name;
+  std::vector<Param> params;
+  std::vector<State> states;
+  std::vector<Input> inputs;
+  std::vector<Equation> equations;
+  /// `spike X >= threshold`: the crossing variable and threshold.
+  ExprP spike;              ///< Boolean condition.
+  std::optional<unsigned> spikeState;  ///< X, when the condition is X >= ...
+  ExprP spikeThreshold;     ///< ..., in unit(X)
+  /// Reset at the start of the step after a spike (see docs/language.md).
+  enum class ResetKind { None, Soft, Hard } reset = ResetKind::None;
+  ExprP resetValue; ///< In unit(X).
+  ExprP refractory; ///< Duration in ms; null: none.
+  llvm::SMRange range;
+};
+
+struct AssignStatement {
+  unsigned state;
+  ast::AssignOp op;
+  ExprP value; ///< In unit(state).
+  llvm::SMRange range;
+};
+
+struct SynapseModel {
+  std::string name;
+  std::vector<Param> params;
+  std::vector<State> states;
+  std::vector<Equation> equations;
+  std::vector<AssignStatement> onPre;
+  Unit weightUnit; ///< The unit of `w`.
+  llvm::SMRange range;
+};
+
+struct OutputModel {
+  std::string name;
+  std::vector<Param> params;
+  llvm::SMRange range;
+};
+
+//===----------------------------------------------------------------------===//
+// The network
+//===----------------------------------------------------------------------===//
+
+/// How each value of a per-neuron quantity is obtained.
+struct Initializer {
+  enum class Kind { Expression, Normal, Uniform } kind = Kind::Expression;
+  ExprP value;      ///< Expression: may read params and `i`.
+  double a = 0, b = 0; ///< Normal: mean, std; Uniform: low, high (in unit).
+  llvm::SMRange range;
+};
+
+struct Population {
+  std::string name;
+  unsigned neuron; ///< Index into Model::neurons.
+  int64_t size;
+  /// Value of each neuron parameter, in the parameter's unit.
+  std::vector<double> params;
+  /// Parameters given per neuron (`tau ~ uniform(...)`); none by default.
+  std::vector<std::optional<Initializer>> perNeuronParams;
+  std::vector<Initializer> stateInit; ///< One per neuron state.
+  llvm::SMRange range;
+};
+
+/// A contiguous range of one population's neurons.
+struct Slice {
+  unsigned population;
+  int64_t begin, end;
+  int64_t size() const { return end - begin; }
+};
+
+struct Connectivity {
+  enum class Kind { FixedPerPre, FixedPerPost, FixedProb, AllToAll, OneToOne };
+  Kind kind = Kind::AllToAll;
+  int64_t count = 0;           ///< FixedPerPre / FixedPerPost
+  double probability = 0;      ///< FixedProb
+  bool withReplacement = true; ///< FixedPerPre / FixedPerPost
+  llvm::SMRange range;
+};
+const char *connectivityName(Connectivity::Kind kind);
+
+struct Projection {
+  Slice source, target;
+  unsigned synapse;                  ///< Index into Model::synapses.
+  std::vector<double> synapseParams; ///< In each parameter's unit.
+  unsigned output;                   ///< Index into Model::outputs.
+  std::vector<double> outputParams;
+  unsigned targetInput; ///< Which input of the target neuron it feeds.
+  /// The output current in the target input's unit: reads Param (output
+  /// params), SynapseState and TargetState leaves.
+  ExprP current;
+  Connectivity connectivity;
+  Initializer weight; ///< In the synapse's weight unit.
+  llvm::SMRange range;
+};
+
+struct Drive {
+  Slice target;
+  unsigned input;
+  double value; ///< In the input's unit.
+  llvm::SMRange range;
+};
+
+struct Record {
+  Slice target;
+  bool spikes = true;
+  unsigned state = 0; ///< When !spikes.
+  llvm::SMRange range;
+};
+
+struct RunSettings {
+  double durationMs = 0;
+  double dtMs = 0.1;
+  uint64_t seed = 0;
+  std::vector<Record> records;
+  llvm::SMRange range;
+};
+
+struct Model {
+  std::vector<NeuronModel> neurons;
+  std::vector<SynapseModel> synapses;
+  std::vector<OutputModel> outputs;
+  std::vector<Population> populations;
+  std::vector<Projection> projections;
+  std::vector<Drive> drives;
+  std::optional<RunSettings> run;
+};
+
+/// The short summary `snnc check` prints: populations, projections, states
+/// with units, and the integrator of every equation with the reason.
+void printSummary(const Model &model, llvm::raw_ostream &os);
+
+/// Prints a typed expression; `leafName` names Param, State, Input,
+/// SynapseState and TargetState leaves.
+void printExpr(const Expr &expr, llvm::raw_ostream &os,
+               llvm::function_ref<std::string(const Expr &leaf)> leafName);
+
+} // namespace snnc::model
+
+#endif // SNNC_DSL_MODEL_H
