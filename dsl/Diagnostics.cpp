@@ -107,9 +107,10 @@ void DiagnosticEngine::print(const Diagnostic &diag) const {
   }
   rangeEnd = std::max(rangeEnd, offset + 1);
 
-  // Clip very long lines to a window that keeps the culprit visible.
+  // Clip lines wider than the window to one that keeps the culprit visible.
   size_t windowStart = lineStart;
-  if (offset - lineStart > snippetWidth / 2)
+  if (lineEnd - lineStart > snippetWidth &&
+      offset - lineStart > snippetWidth / 2)
     windowStart = offset - snippetWidth / 2;
   size_t windowEnd = std::min(lineEnd, windowStart + snippetWidth);
   bool clippedLeft = windowStart > lineStart;
@@ -159,9 +160,12 @@ std::string snnc::closestMatch(llvm::StringRef name,
       continue;
     unsigned distance = name.edit_distance(candidate, /*AllowReplacements=*/true,
                                            /*MaxEditDistance=*/limit);
-    // Case-only differences ("mv" for "mV") are the likeliest typo.
+    // Case-only differences ("mv" for "mV") are the likeliest typo. Any two
+    // one-letter names are one edit apart, so for those only case counts.
     if (name.equals_insensitive(candidate))
       distance = 0;
+    else if (name.size() == 1)
+      continue;
     if (distance <= limit && distance < bestDistance) {
       bestDistance = distance;
       best = candidate;

@@ -118,6 +118,9 @@ void Lexer::skipWhitespaceAndComments() {
         ++cursor;
     } else if (c == '\\' && cursor + 1 < end && cursor[1] == '\n') {
       cursor += 2; // explicit line continuation
+    } else if (c == '\\' && cursor + 2 < end && cursor[1] == '\r' &&
+               cursor[2] == '\n') {
+      cursor += 3; // the same with Windows line ends
     } else {
       return;
     }

@@ -189,6 +189,20 @@ private:
     ~NestingGuard() { --parser.depth; }
     bool tooDeep() const { return parser.depth > maxNesting; }
   };
+  /// Each operator of a left-associative chain (`a + b + c`) nests the tree
+  /// one level deeper without recursing here. Later stages (semantic
+  /// analysis, printing, destruction) walk the tree recursively, so these
+  /// levels count against maxNesting too.
+  struct ChainGuard {
+    Parser &parser;
+    unsigned levels = 0;
+    explicit ChainGuard(Parser &parser) : parser(parser) {}
+    ~ChainGuard() { parser.depth -= levels; }
+    bool deepen() {
+      ++levels;
+      return ++parser.depth <= maxNesting;
+    }
+  };
   bool reportTooDeep() {
     if (!nestingReported)
       diags.error(tok.range(), "expression is nested too deeply");
@@ -302,6 +316,12 @@ std::optional<VariableDecl> Parser::parseVariable() {
       return std::nullopt;
   }
   var.range = {start, prevEnd};
+  if (!var.unit && !var.value && !atStatementEnd()) {
+    // `param V_rest -60 mV`: one error for the missing '=', not a second
+    // one for what follows it.
+    errorExpected("':' or '=' after '" + var.name.name + "'");
+    return std::nullopt;
+  }
   if (!var.unit && !var.value) {
     diags.error(var.name.range, "'" + var.name.name +
                                     "' needs a unit (': mV') or a value "
@@ -919,7 +939,10 @@ ExprPtr Parser::parseExpr() {
 // or := and ('or' and)*
 ExprPtr Parser::parseOr() {
   ExprPtr lhs = parseAnd();
+  ChainGuard chain(*this);
   while (lhs && tok.isKeyword("or")) {
+    if (!chain.deepen())
+      return reportTooDeep(), nullptr;
     SMRange opRange = tok.range();
     consume();
     ExprPtr rhs = parseAnd();
@@ -933,7 +956,10 @@ ExprPtr Parser::parseOr() {
 // and := not ('and' not)*
 ExprPtr Parser::parseAnd() {
   ExprPtr lhs = parseNot();
+  ChainGuard chain(*this);
   while (lhs && tok.isKeyword("and")) {
+    if (!chain.deepen())
+      return reportTooDeep(), nullptr;
     SMRange opRange = tok.range();
     consume();
     ExprPtr rhs = parseNot();
@@ -1003,7 +1029,10 @@ ExprPtr Parser::parseComparison() {
 // additive := multiplicative (('+' | '-') multiplicative)*
 ExprPtr Parser::parseAdditive() {
   ExprPtr lhs = parseMultiplicative();
+  ChainGuard chain(*this);
   while (lhs && (tok.is(TokenKind::Plus) || tok.is(TokenKind::Minus))) {
+    if (!chain.deepen())
+      return reportTooDeep(), nullptr;
     BinaryOp op = tok.is(TokenKind::Plus) ? BinaryOp::Add : BinaryOp::Sub;
     SMRange opRange = tok.range();
     consume();
@@ -1018,7 +1047,10 @@ ExprPtr Parser::parseAdditive() {
 // multiplicative := unary (('*' | '/') unary)*
 ExprPtr Parser::parseMultiplicative() {
   ExprPtr lhs = parseUnary();
+  ChainGuard chain(*this);
   while (lhs && (tok.is(TokenKind::Star) || tok.is(TokenKind::Slash))) {
+    if (!chain.deepen())
+      return reportTooDeep(), nullptr;
     BinaryOp op = tok.is(TokenKind::Star) ? BinaryOp::Mul : BinaryOp::Div;
     SMRange opRange = tok.range();
     consume();

@@ -83,6 +83,15 @@ bool isReservedName(StringRef name) {
 
 std::string quoted(StringRef text) { return ("'" + text + "'").str(); }
 
+/// One message for an unknown integrator, after `integrator` or `using`.
+std::string unknownIntegrator(StringRef name) {
+  std::string suggestion =
+      closestMatch(name, {"euler", "exp_euler", "rk2", "rk4", "exact"});
+  return "unknown integrator " + quoted(name) +
+         (suggestion.empty() ? "; expected euler, exp_euler, rk2, rk4 or exact"
+                             : "; did you mean " + quoted(suggestion) + "?");
+}
+
 class Sema {
 public:
   explicit Sema(DiagnosticEngine &diags) : diags(diags) {}
@@ -159,6 +168,12 @@ private:
   /// Output/synapse/neuron combinations whose current failed to check, so
   /// each problem is reported once however many projections share it.
   std::set<std::tuple<unsigned, unsigned, unsigned, unsigned>> failedCurrents;
+  /// Names in the model being checked whose declaration had an error. Uses
+  /// of them are not reported again, nor read as a bare unit (`V` as volt).
+  std::set<std::string> failedNames;
+  /// Populations whose declaration had an error, so that projections,
+  /// drives and records naming them are not reported as unknown too.
+  std::set<std::string> failedPopulations;
 };
 
 //===----------------------------------------------------------------------===//
@@ -314,6 +329,8 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope) {
     }
     return makeLeaf(Op::NeuronIndex, 0, Unit(), expr.range);
   }
+  if (failedNames.count(name))
+    return nullptr; // its declaration's error is reported already
   // A bare unit name is one of that unit: `10 mV/ms` is (10 mV) / (1 ms).
   if (std::optional<Unit> unit = lookupUnit(name)) {
     ExprP one = makeConstant(1.0, *unit);
@@ -568,11 +585,16 @@ bool Sema::checkVariables(const std::vector<ast::VariableDecl> &decls,
   bool ok = true;
   for (const ast::VariableDecl &decl : decls) {
     bool fresh = declare(seen, decl.name, params ? "parameter" : "state");
+    auto fail = [&] {
+      ok = false;
+      if (fresh)
+        failedNames.insert(decl.name.name);
+    };
     std::optional<Unit> unit;
     if (decl.unit) {
       unit = resolveUnit(*decl.unit);
       if (!unit) {
-        ok = false;
+        fail();
         continue;
       }
     }
@@ -584,20 +606,20 @@ bool Sema::checkVariables(const std::vector<ast::VariableDecl> &decls,
         value = convert(value, *unit, decl.value->range,
                         "the value of " + quoted(decl.name.name));
       if (!value) {
-        ok = false;
+        fail();
         continue;
       }
       if (!unit)
         unit = value->unit;
     }
     if (!unit || !fresh) {
-      ok = false;
+      fail();
       continue;
     }
     if (params) {
       if (value && !requireConstant(value, decl.value->range,
                                     "the value of " + quoted(decl.name.name))) {
-        ok = false;
+        fail();
         continue;
       }
       params->push_back(Param{decl.name.name, *unit, value, decl.range});
@@ -622,13 +644,8 @@ void Sema::checkEquations(const ast::ModelBody &body, const Scope &scope,
       blockDefault = *chosen;
       blockReason = "set by 'integrator' in " + body.name.name;
     } else {
-      std::string suggestion = closestMatch(
-          body.integrator.name, {"euler", "exp_euler", "rk2", "rk4", "exact"});
       diags.error(body.integrator.range,
-                  "unknown integrator " + quoted(body.integrator.name) +
-                      (suggestion.empty() ? std::string()
-                                          : "; did you mean " +
-                                                quoted(suggestion) + "?"));
+                  unknownIntegrator(body.integrator.name));
     }
   }
   std::map<std::string, SMRange> integrated;
@@ -636,6 +653,8 @@ void Sema::checkEquations(const ast::ModelBody &body, const Scope &scope,
     auto stateIt = llvm::find_if(
         states, [&](const State &s) { return s.name == ode.state.name; });
     if (stateIt == states.end()) {
+      if (failedNames.count(ode.state.name))
+        continue;
       auto symbol = scope.symbols.find(ode.state.name);
       if (symbol != scope.symbols.end())
         diags.error(ode.state.range,
@@ -678,8 +697,7 @@ void Sema::checkEquations(const ast::ModelBody &body, const Scope &scope,
         eq.integratorReason = "written after the equation";
       } else {
         diags.error(ode.integrator.range,
-                    "unknown integrator " + quoted(ode.integrator.name) +
-                        "; expected euler, exp_euler, rk2, rk4 or exact");
+                    unknownIntegrator(ode.integrator.name));
         continue;
       }
     }
@@ -689,6 +707,7 @@ void Sema::checkEquations(const ast::ModelBody &body, const Scope &scope,
 
 void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   NeuronModel neuron;
+  failedNames.clear();
   neuron.name = decl.name.name;
   neuron.range = decl.name.range;
   std::map<std::string, SMRange> seen;
@@ -706,6 +725,8 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
       continue;
     if (std::optional<Unit> unit = resolveUnit(input.unit))
       neuron.inputs.push_back(Input{input.name.name, *unit, input.range});
+    else
+      failedNames.insert(input.name.name);
   }
 
   Scope scope = paramScope;
@@ -765,6 +786,7 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
 
 void Sema::checkSynapse(const ast::SynapseDecl &decl) {
   SynapseModel synapse;
+  failedNames.clear();
   synapse.name = decl.name.name;
   synapse.range = decl.name.range;
   std::map<std::string, SMRange> seen;
@@ -807,12 +829,14 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
       return s.name == assign.target.name;
     });
     if (stateIt == synapse.states.end()) {
+      if (failedNames.count(assign.target.name))
+        continue;
       std::vector<std::string> names;
       for (const State &s : synapse.states)
         names.push_back(s.name);
       std::string suggestion = closestMatch(assign.target.name, names);
       diags.error(assign.target.range,
-                  "on_pre can only change a state of " + synapse.name +
+                  "on_pre can only change a state of " + quoted(synapse.name) +
                       "; " + quoted(assign.target.name) + " is not one" +
                       (suggestion.empty()
                            ? std::string()
@@ -846,6 +870,7 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
 
 void Sema::checkOutput(const ast::OutputDecl &decl) {
   OutputModel output;
+  failedNames.clear();
   output.name = decl.name.name;
   output.range = decl.name.range;
   std::map<std::string, SMRange> seen;
@@ -1150,6 +1175,8 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
 }
 
 std::optional<Slice> Sema::resolveSlice(const ast::PopulationRef &ref) {
+  if (failedPopulations.count(ref.population.name))
+    return std::nullopt; // its declaration's error is reported already
   std::optional<unsigned> popId =
       lookupDecl(populationIndex, populationNames, ref.population,
                  "population");
@@ -1510,8 +1537,12 @@ std::optional<Model> Sema::run(const ast::Module &module) {
   for (const ast::OutputDecl &decl : module.outputs)
     if (declareModel(decl.name, "output", outputs))
       checkOutput(decl);
-  for (const ast::PopulationDecl &decl : module.populations)
+  failedNames.clear();
+  for (const ast::PopulationDecl &decl : module.populations) {
     checkPopulation(decl);
+    if (!populationIndex.count(decl.name.name))
+      failedPopulations.insert(decl.name.name);
+  }
   for (const ast::ProjectionDecl &decl : module.projections)
     checkProjection(decl);
   for (const ast::DriveDecl &decl : module.drives)

@@ -1,19 +1,34 @@
 //===- snnc.cpp - The snnc command line -----------------------------------===//
 //
-//   snnc check FILE        check a model; print a summary of it
-//   snnc emit ast FILE     print the syntax tree
+//   snnc check FILE                  check a model; print a summary of it
+//   snnc run FILE [options]          compile, run, write spikes
+//   snnc emit ast|mlir|llvm|asm FILE show one stage of the compiler
 //
 // A thin client of the library: every stage reports through one
 // DiagnosticEngine, and any error gives exit status 1.
 //
 //===----------------------------------------------------------------------===//
 
+#include "snnc/Simulation.h"
+#include "snnc/compiler/Jit.h"
+#include "snnc/compiler/Pipeline.h"
+#include "snnc/compiler/ProgramLayout.h"
+#include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/dsl/Frontend.h"
 #include "snnc/dsl/Sema.h"
+#include "snnc/dsl/Units.h"
 
+#include "mlir/IR/MLIRContext.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -24,9 +39,21 @@ namespace {
 constexpr const char *usage = R"(usage: snnc <command> [options] FILE
 
 commands:
-  check FILE        check a model and print a summary of it
-  emit ast FILE     print the syntax tree of a model
-  help              show this message
+  check FILE               check a model and print a summary of it
+  run FILE [options]       compile and run a model; print rates, write spikes
+      -o DIR               output directory for spikes.npz (default: out)
+      --seed N             random seed (overrides the model's)
+      --duration T         simulated time, e.g. 10s or 500ms (overrides)
+      --dt T               time step, e.g. 0.05ms (overrides)
+      --double             float64 state instead of float32
+      --no-progress        no progress bar
+  emit STAGE FILE          print one stage of the compiler:
+      ast                  the syntax tree
+      mlir [--until=S]     MLIR after stage S: loops, optimized,
+                           approximated, llvm (default: loops)
+      llvm                 optimised LLVM IR for this CPU
+      asm                  assembly for this CPU
+  help                     show this message
 
 Exit status: 0 on success, 1 on errors in the model, 2 on bad usage.
 )";
@@ -67,6 +94,165 @@ int runEmitAst(llvm::StringRef path) {
   return session.finish();
 }
 
+/// Parses a time such as "10s", "500 ms" or "0.1" (milliseconds).
+std::optional<double> parseTimeMs(llvm::StringRef text) {
+  text = text.trim();
+  size_t split = text.find_first_not_of("0123456789.eE+-");
+  llvm::StringRef number = text.substr(0, split);
+  llvm::StringRef unitText =
+      split == llvm::StringRef::npos ? "" : text.substr(split).trim();
+  double value;
+  if (number.empty() || number.getAsDouble(value))
+    return std::nullopt;
+  if (unitText.empty())
+    return value;
+  std::optional<Unit> unit = lookupUnit(unitText);
+  std::optional<Unit> ms = lookupUnit("ms");
+  if (!unit || !unit->sameDimension(*ms))
+    return std::nullopt;
+  return value * conversionScale(*unit, *ms).toDouble();
+}
+
+struct RunArgs {
+  std::string file, outDir = "out";
+  SimulationOptions options;
+};
+
+/// Parses `run` options; returns an error message or "".
+std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string &arg = args[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= args.size())
+        return std::nullopt;
+      return args[++i];
+    };
+    if (arg == "-o") {
+      std::optional<std::string> dir = value();
+      if (!dir)
+        return "-o needs a directory";
+      out.outDir = *dir;
+    } else if (arg == "--seed") {
+      std::optional<std::string> text = value();
+      unsigned long long seed;
+      if (!text || llvm::StringRef(*text).getAsInteger(10, seed))
+        return "--seed needs a whole number";
+      out.options.seed = seed;
+    } else if (arg == "--duration" || arg == "--dt") {
+      std::optional<std::string> text = value();
+      std::optional<double> ms = text ? parseTimeMs(*text) : std::nullopt;
+      if (!ms || *ms < 0 || (arg == "--dt" && *ms <= 0))
+        return arg + " needs a time such as 100ms or 1s";
+      (arg == "--dt" ? out.options.dtMs : out.options.durationMs) = *ms;
+    } else if (arg == "--double") {
+      out.options.doublePrecision = true;
+    } else if (arg == "--no-progress") {
+      out.options.showProgress = false;
+    } else if (!arg.empty() && arg[0] == '-') {
+      return "unknown option '" + arg + "'";
+    } else if (out.file.empty()) {
+      out.file = arg;
+    } else {
+      return "'run' takes one FILE";
+    }
+  }
+  if (out.file.empty())
+    return "'run' needs a FILE";
+  return "";
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
+int runRun(const RunArgs &args) {
+  Session session;
+  auto start = std::chrono::steady_clock::now();
+  std::optional<model::Model> model = loadModel(args.file, session.diags);
+  if (!model)
+    return session.finish();
+  std::unique_ptr<Simulation> sim =
+      Simulation::create(*model, args.options, session.diags);
+  if (!sim)
+    return session.finish();
+  double compileSeconds = secondsSince(start);
+
+  auto simStart = std::chrono::steady_clock::now();
+  sim->run(sim->totalSteps());
+  double simSeconds = secondsSince(simStart);
+
+  double durationMs = sim->totalSteps() * sim->dtMs();
+  llvm::outs() << llvm::format("simulated %g ms in %lld steps of %g ms\n",
+                               durationMs, (long long)sim->totalSteps(),
+                               sim->dtMs());
+  for (const SpikeTrain &train : sim->spikes()) {
+    double rate = durationMs > 0 ? train.steps.size() /
+                                       (double(train.size) * durationMs) * 1e3
+                                 : 0.0;
+    llvm::outs() << llvm::format("  %-12s %8lld neurons %10zu spikes  "
+                                 "mean rate %.4f Hz\n",
+                                 train.population.c_str(),
+                                 (long long)train.size, train.steps.size(),
+                                 rate);
+  }
+  const CompileTimes &times = sim->compileTimes();
+  llvm::outs() << llvm::format(
+      "compile time %.3f s (connectivity %.3f, codegen %.3f, jit %.3f, "
+      "setup %.3f)\nsimulation time %.3f s\n",
+      compileSeconds, times.connectivity, times.codegen, times.jit,
+      times.setup, simSeconds);
+  if (!sim->spikes().empty()) {
+    llvm::SmallString<256> path(args.outDir);
+    llvm::sys::path::append(path, "spikes.npz");
+    if (llvm::Error error = sim->writeSpikes(std::string(path))) {
+      session.diags.error(llvm::SMRange(), "cannot write " + path + ": " +
+                                               llvm::toString(std::move(error)));
+      return session.finish();
+    }
+    llvm::outs() << "wrote " << path << "\n";
+  }
+  return session.finish();
+}
+
+int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path,
+                    Stage until) {
+  Session session;
+  std::optional<model::Model> model = loadModel(path, session.diags);
+  if (!model)
+    return session.finish();
+  // A program needs its static shapes: build it as a run would.
+  SimulationOptions options;
+  options.showProgress = false;
+  options.compile = false;
+  // Connectivity sizes are static shapes of the program: plan as a run does.
+  std::unique_ptr<Simulation> sizes = Simulation::create(*model, options,
+                                                         session.diags);
+  if (!sizes)
+    return session.finish();
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      buildProgram(context, sizes->model(), sizes->layout(), session.diags);
+  if (!module)
+    return session.finish();
+  Stage target = stage == "mlir" ? until : Stage::LLVM;
+  if (mlir::failed(runPipeline(*module, target))) {
+    session.diags.error(llvm::SMRange(), "internal error: lowering failed");
+    return session.finish();
+  }
+  if (stage == "mlir") {
+    module->print(llvm::outs());
+    return session.finish();
+  }
+  llvm::Error error = stage == "llvm" ? printLLVMIR(*module, llvm::outs())
+                                      : printAssembly(*module, llvm::outs());
+  if (error) {
+    session.diags.error(llvm::SMRange(), llvm::toString(std::move(error)));
+  }
+  return session.finish();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -83,12 +269,42 @@ int main(int argc, char **argv) {
       return badUsage("'check' takes one FILE");
     return runCheck(args[1]);
   }
+  if (command == "run") {
+    RunArgs runArgs;
+    std::string problem = parseRunArgs(args, runArgs);
+    if (!problem.empty())
+      return badUsage(problem);
+    return runRun(runArgs);
+  }
   if (command == "emit") {
-    if (args.size() != 3)
+    if (args.size() < 3)
       return badUsage("'emit' takes a stage and one FILE");
-    if (args[1] == "ast")
-      return runEmitAst(args[2]);
-    return badUsage("unknown stage '" + args[1] + "' (expected: ast)");
+    const std::string &stage = args[1];
+    Stage until = Stage::Loops;
+    std::string file;
+    for (size_t i = 2; i < args.size(); ++i) {
+      llvm::StringRef arg = args[i];
+      if (arg.consume_front("--until=")) {
+        std::optional<Stage> parsed = parseStage(arg);
+        if (!parsed)
+          return badUsage("unknown stage '" + arg +
+                          "' (expected loops, optimized, approximated or "
+                          "llvm)");
+        until = *parsed;
+      } else if (file.empty()) {
+        file = args[i];
+      } else {
+        return badUsage("'emit' takes one FILE");
+      }
+    }
+    if (file.empty())
+      return badUsage("'emit' needs a FILE");
+    if (stage == "ast")
+      return runEmitAst(file);
+    if (stage == "mlir" || stage == "llvm" || stage == "asm")
+      return runEmitCompiled(stage, file, until);
+    return badUsage("unknown stage '" + stage +
+                    "' (expected ast, mlir, llvm or asm)");
   }
   return badUsage("unknown command '" + command + "'");
 }

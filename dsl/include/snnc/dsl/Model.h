@@ -86,6 +86,9 @@ struct Expr {
   Op op = Op::Constant;
   double value = 0;   ///< Constant
   unsigned index = 0; ///< Param, State, Input, SynapseState, TargetState
+  /// SynapseState leaves placed in a neuron's equations by the compiler:
+  /// which synapse state group they read.
+  unsigned group = 0;
   Builtin fn = Builtin::Exp;
   Unit unit;              ///< Unit of the value it computes.
   bool isBoolean = false; ///< Comparisons and logic.

@@ -1,0 +1,221 @@
+//===- Jit.cpp - Native code for the host CPU -----------------------------===//
+//
+// Three things make the JIT reach g++ -O3 -march=native speed here: the IR
+// optimiser gets the host TargetMachine (without it the loop vectoriser
+// finds vectorising "not beneficial"), the codegen level is set on the
+// target machine that is passed in, and on AVX-512 hosts functions ask for
+// 512-bit vectors (LLVM's default is 256).
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/compiler/Jit.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <mutex>
+
+using namespace snnc;
+
+namespace {
+
+void initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+std::string hostFeatures() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  std::string joined;
+  std::vector<std::string> enabled;
+  for (const auto &feature : features)
+    if (feature.second)
+      enabled.push_back("+" + feature.first().str());
+  std::sort(enabled.begin(), enabled.end());
+  for (const std::string &feature : enabled)
+    joined += (joined.empty() ? "" : ",") + feature;
+  return joined;
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine() {
+  initializeNativeTarget();
+  llvm::Expected<llvm::orc::JITTargetMachineBuilder> builder =
+      llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  return builder->createTargetMachine();
+}
+
+/// Tags every function with the host CPU, its features and, on AVX-512,
+/// 512-bit vectors.
+void tagFunctions(mlir::ModuleOp module) {
+  mlir::Builder builder(module->getContext());
+  std::string cpu = llvm::sys::getHostCPUName().str();
+  std::string features = hostFeatures();
+  bool avx512 = features.find("+avx512f") != std::string::npos;
+  module.walk([&](mlir::LLVM::LLVMFuncOp function) {
+    if (function.isExternal())
+      return;
+    llvm::SmallVector<mlir::Attribute> passthrough;
+    auto pair = [&](llvm::StringRef key, llvm::StringRef value) {
+      passthrough.push_back(builder.getArrayAttr(
+          {builder.getStringAttr(key), builder.getStringAttr(value)}));
+    };
+    pair("target-cpu", cpu);
+    if (!features.empty())
+      pair("target-features", features);
+    if (avx512)
+      pair("prefer-vector-width", "512");
+    function.setPassthroughAttr(builder.getArrayAttr(passthrough));
+  });
+}
+
+void registerTranslations(mlir::ModuleOp module) {
+  mlir::DialectRegistry registry;
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+}
+
+/// Translates and optimises; the module the JIT and `emit llvm` both see.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+optimizedModule(mlir::ModuleOp module, llvm::LLVMContext &context,
+                llvm::TargetMachine &machine) {
+  registerTranslations(module);
+  tagFunctions(module);
+  std::unique_ptr<llvm::Module> llvmModule =
+      mlir::translateModuleToLLVMIR(module, context);
+  if (!llvmModule)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot translate the program to LLVM IR");
+  llvmModule->setDataLayout(machine.createDataLayout());
+  llvmModule->setTargetTriple(machine.getTargetTriple().getTriple());
+  auto optimize = mlir::makeOptimizingTransformer(3, 0, &machine);
+  if (llvm::Error error = optimize(llvmModule.get()))
+    return error;
+  return llvmModule;
+}
+
+} // namespace
+
+std::string snnc::hostCpuDescription() {
+  return llvm::sys::getHostCPUName().str() + " " + hostFeatures();
+}
+
+JitProgram::~JitProgram() = default;
+
+llvm::Expected<std::unique_ptr<JitProgram>>
+JitProgram::compile(mlir::ModuleOp module) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      hostTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  registerTranslations(module);
+  tagFunctions(module);
+
+  // Count the buffers from snn_run's signature: all but the step range.
+  size_t numArguments = 0;
+  module.walk([&](mlir::LLVM::LLVMFuncOp function) {
+    if (function.getName() == "snn_run")
+      numArguments = function.getNumArguments();
+  });
+  if (numArguments < 2)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the program has no snn_run entry point");
+
+  mlir::ExecutionEngineOptions options;
+  options.transformer =
+      mlir::makeOptimizingTransformer(3, 0, machine->get());
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>> engine =
+      mlir::ExecutionEngine::create(module, options, std::move(*machine));
+  if (!engine)
+    return engine.takeError();
+
+  std::unique_ptr<JitProgram> program(new JitProgram());
+  program->numBuffers = numArguments - 2;
+  program->engine = std::move(*engine);
+  llvm::Expected<void (*)(void **)> init =
+      program->engine->lookupPacked("snn_init");
+  if (!init)
+    return init.takeError();
+  llvm::Expected<void (*)(void **)> run =
+      program->engine->lookupPacked("snn_run");
+  if (!run)
+    return run.takeError();
+  program->initEntry = *init;
+  program->runEntry = *run;
+  return program;
+}
+
+void JitProgram::init(void *const *buffers) const {
+  // Packed calling convention: an array of pointers to each argument.
+  std::vector<void *> slots(buffers, buffers + numBuffers);
+  std::vector<void *> packed;
+  for (void *&slot : slots)
+    packed.push_back(&slot);
+  initEntry(packed.data());
+}
+
+void JitProgram::run(void *const *buffers, int64_t begin, int64_t end) const {
+  std::vector<void *> slots(buffers, buffers + numBuffers);
+  std::vector<void *> packed;
+  for (void *&slot : slots)
+    packed.push_back(&slot);
+  packed.push_back(&begin);
+  packed.push_back(&end);
+  runEntry(packed.data());
+}
+
+llvm::Error snnc::printLLVMIR(mlir::ModuleOp module, llvm::raw_ostream &os) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      hostTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  llvm::LLVMContext context;
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      optimizedModule(module, context, **machine);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  (*llvmModule)->print(os, nullptr);
+  return llvm::Error::success();
+}
+
+llvm::Error snnc::printAssembly(mlir::ModuleOp module, llvm::raw_ostream &os) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      hostTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  llvm::LLVMContext context;
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      optimizedModule(module, context, **machine);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  llvm::SmallString<0> text;
+  llvm::raw_svector_ostream stream(text);
+  llvm::legacy::PassManager passes;
+  if ((*machine)->addPassesToEmitFile(passes, stream, nullptr,
+                                      llvm::CodeGenFileType::AssemblyFile))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the target cannot emit assembly");
+  passes.run(**llvmModule);
+  os << text;
+  return llvm::Error::success();
+}

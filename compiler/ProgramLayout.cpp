@@ -1,0 +1,122 @@
+//===- ProgramLayout.cpp - Where the compiled program's state lives -------===//
+
+#include "snnc/compiler/ProgramLayout.h"
+
+#include <algorithm>
+
+using namespace snnc;
+using namespace snnc::model;
+
+namespace {
+/// Spike indices a chunk may buffer per recorded population, at most.
+constexpr int64_t recordCapacity = 1 << 22;
+constexpr int64_t maxChunkSteps = 1000;
+
+bool sameGroup(const Model &model, const SynapseGroup &group,
+               const Projection &proj) {
+  const Projection &first = model.projections[group.projections.front()];
+  return first.synapse == proj.synapse &&
+         first.synapseParams == proj.synapseParams &&
+         first.output == proj.output &&
+         first.outputParams == proj.outputParams &&
+         first.targetInput == proj.targetInput &&
+         first.target.population == proj.target.population &&
+         first.target.begin == proj.target.begin &&
+         first.target.end == proj.target.end;
+}
+} // namespace
+
+ProgramLayout snnc::planLayout(const Model &model,
+                               const std::vector<int64_t> &synapseCounts,
+                               const std::vector<bool> &perSynapseWeights,
+                               bool doublePrecision) {
+  ProgramLayout layout;
+  layout.doublePrecision = doublePrecision;
+  layout.dtMs = model.run ? model.run->dtMs : 0.1;
+
+  std::vector<bool> recorded(model.populations.size(), false);
+  if (model.run)
+    for (const Record &record : model.run->records)
+      if (record.spikes)
+        recorded[record.target.population] = true;
+
+  int64_t largestRecorded = 1;
+  for (size_t p = 0; p < model.populations.size(); ++p)
+    if (recorded[p])
+      largestRecorded = std::max(largestRecorded, model.populations[p].size);
+  layout.chunkSteps =
+      std::clamp<int64_t>(recordCapacity / largestRecorded, 1, maxChunkSteps);
+
+  for (size_t p = 0; p < model.populations.size(); ++p) {
+    const Population &pop = model.populations[p];
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    PopulationBuffers bufs;
+    for (const State &state : neuron.states)
+      bufs.states.push_back(layout.addBuffer(pop.name + "." + state.name,
+                                             ElementType::Real, pop.size));
+    for (size_t q = 0; q < neuron.params.size(); ++q)
+      bufs.perNeuronParams.push_back(
+          pop.perNeuronParams[q]
+              ? layout.addBuffer(pop.name + "." + neuron.params[q].name,
+                                 ElementType::Real, pop.size)
+              : -1);
+    if (neuron.refractory)
+      bufs.lastSpike = layout.addBuffer(pop.name + ".last_spike",
+                                        ElementType::Real, pop.size);
+    if (neuron.spike) {
+      bufs.spikeFlags = layout.addBuffer(pop.name + ".spike_flags",
+                                         ElementType::Int8, pop.size);
+      bufs.spikeList = layout.addBuffer(pop.name + ".spike_list",
+                                        ElementType::Int32, pop.size);
+      bufs.spikeCount =
+          layout.addBuffer(pop.name + ".spike_count", ElementType::Int32, 1);
+      if (recorded[p]) {
+        bufs.recordIndices =
+            layout.addBuffer(pop.name + ".record_indices", ElementType::Int32,
+                             pop.size * layout.chunkSteps);
+        bufs.recordCounts = layout.addBuffer(
+            pop.name + ".record_counts", ElementType::Int32, layout.chunkSteps);
+        bufs.recordFill =
+            layout.addBuffer(pop.name + ".record_fill", ElementType::Int32, 1);
+      }
+    }
+    layout.populations.push_back(std::move(bufs));
+  }
+
+  for (unsigned p = 0; p < model.projections.size(); ++p) {
+    const Projection &proj = model.projections[p];
+    auto group = std::find_if(
+        layout.groups.begin(), layout.groups.end(),
+        [&](const SynapseGroup &g) { return sameGroup(model, g, proj); });
+    unsigned groupIndex;
+    if (group == layout.groups.end()) {
+      SynapseGroup fresh;
+      fresh.synapse = proj.synapse;
+      fresh.synapseParams = proj.synapseParams;
+      fresh.target = proj.target;
+      groupIndex = layout.groups.size();
+      const SynapseModel &synapse = model.synapses[proj.synapse];
+      for (const State &state : synapse.states)
+        fresh.stateBuffers.push_back(layout.addBuffer(
+            "group" + std::to_string(groupIndex) + "." + state.name,
+            ElementType::Real, proj.target.size()));
+      layout.groups.push_back(std::move(fresh));
+    } else {
+      groupIndex = group - layout.groups.begin();
+    }
+    layout.groups[groupIndex].projections.push_back(p);
+
+    ProjectionBuffers bufs;
+    bufs.group = groupIndex;
+    std::string prefix = "projection" + std::to_string(p);
+    bufs.rowStart = layout.addBuffer(prefix + ".row_start", ElementType::Int32,
+                                     proj.source.size() + 1);
+    bufs.targets = layout.addBuffer(prefix + ".targets", ElementType::Int32,
+                                    std::max<int64_t>(1, synapseCounts[p]));
+    if (perSynapseWeights[p])
+      bufs.weights = layout.addBuffer(prefix + ".weights", ElementType::Real,
+                                      std::max<int64_t>(1, synapseCounts[p]));
+    layout.projections.push_back(bufs);
+  }
+  return layout;
+}

@@ -1,0 +1,415 @@
+//===- Simulation.cpp - Compile a model and run it ------------------------===//
+//
+// The driver: builds connectivity and initial state with the runtime, plans
+// the buffers, generates and lowers the fused program, JIT-compiles it, and
+// then calls it chunk by chunk, draining recorded spikes between chunks.
+//
+// Random streams: one seed fixes everything. Each consumer has its own
+// Philox stream id, so adding a projection never changes another's draws.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/Simulation.h"
+
+#include "snnc/compiler/Jit.h"
+#include "snnc/compiler/Pipeline.h"
+#include "snnc/compiler/ProgramBuilder.h"
+#include "snnc/compiler/ProgramLayout.h"
+#include "snnc/runtime/Connectivity.h"
+#include "snnc/runtime/Initializers.h"
+#include "snnc/runtime/NpyWriter.h"
+#include "snnc/runtime/Progress.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+using namespace snnc;
+using namespace snnc::model;
+
+namespace {
+
+/// Stream ids: populations' states and parameters, projections' synapses
+/// and weights.
+uint64_t stateStream(unsigned pop, unsigned state) {
+  return (uint64_t(1) << 32) | (uint64_t(pop) << 16) | state;
+}
+uint64_t paramStream(unsigned pop, unsigned param) {
+  return (uint64_t(2) << 32) | (uint64_t(pop) << 16) | param;
+}
+uint64_t connectivityStream(unsigned projection) {
+  return (uint64_t(3) << 32) | projection;
+}
+uint64_t weightStream(unsigned projection) {
+  return (uint64_t(4) << 32) | projection;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
+/// A buffer aligned for 512-bit vectors.
+struct AlignedBuffer {
+  void *data = nullptr;
+  explicit AlignedBuffer(size_t bytes) {
+    size_t rounded = std::max<size_t>(64, (bytes + 63) / 64 * 64);
+    data = std::aligned_alloc(64, rounded);
+    if (data)
+      std::memset(data, 0, rounded);
+  }
+  ~AlignedBuffer() { std::free(data); }
+  AlignedBuffer(const AlignedBuffer &) = delete;
+  AlignedBuffer &operator=(const AlignedBuffer &) = delete;
+};
+
+size_t elementBytes(ElementType type, bool doublePrecision) {
+  switch (type) {
+  case ElementType::Real:
+    return doublePrecision ? 8 : 4;
+  case ElementType::Int32:
+    return 4;
+  case ElementType::Int8:
+    return 1;
+  }
+  return 4;
+}
+
+} // namespace
+
+struct Simulation::Impl {
+  Model model;
+  SimulationOptions options;
+  ProgramLayout layout;
+  std::vector<rt::Connectivity> connectivity;
+  std::vector<std::unique_ptr<AlignedBuffer>> buffers;
+  std::vector<void *> pointers;
+  std::unique_ptr<JitProgram> program;
+
+  template <typename T> T *buffer(int index) const {
+    return static_cast<T *>(pointers[index]);
+  }
+  /// Fills a Real buffer from an initializer, per neuron.
+  bool initialize(const Initializer &init, int bufferIndex, int64_t size,
+                  uint64_t seed, uint64_t streamId,
+                  llvm::function_ref<double(const Expr &, int64_t)> leaf,
+                  DiagnosticEngine &diags);
+};
+
+Simulation::Simulation() : impl(std::make_unique<Impl>()) {}
+Simulation::~Simulation() = default;
+
+const Model &Simulation::model() const { return impl->model; }
+const ProgramLayout &Simulation::layout() const { return impl->layout; }
+double Simulation::dtMs() const { return impl->layout.dtMs; }
+
+bool Simulation::Impl::initialize(
+    const Initializer &init, int bufferIndex, int64_t size, uint64_t seed,
+    uint64_t streamId, llvm::function_ref<double(const Expr &, int64_t)> leaf,
+    DiagnosticEngine &diags) {
+  rt::RandomStream stream(seed, streamId);
+  bool isDouble = layout.doublePrecision;
+  rt::Status status;
+  switch (init.kind) {
+  case Initializer::Kind::Normal:
+    status = isDouble ? rt::fillNormal(buffer<double>(bufferIndex), size,
+                                       init.a, init.b, stream)
+                      : rt::fillNormal(buffer<float>(bufferIndex), size,
+                                       init.a, init.b, stream);
+    break;
+  case Initializer::Kind::Uniform:
+    status = isDouble ? rt::fillUniform(buffer<double>(bufferIndex), size,
+                                        init.a, init.b, stream)
+                      : rt::fillUniform(buffer<float>(bufferIndex), size,
+                                        init.a, init.b, stream);
+    break;
+  case Initializer::Kind::Expression:
+    for (int64_t i = 0; i < size; ++i) {
+      double value = evaluate(*init.value,
+                              [&](const Expr &e) { return leaf(e, i); });
+      if (isDouble)
+        buffer<double>(bufferIndex)[i] = value;
+      else
+        buffer<float>(bufferIndex)[i] = static_cast<float>(value);
+    }
+    break;
+  }
+  if (!status.ok()) {
+    diags.error(init.range, "cannot initialise: " + status.message());
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Simulation>
+Simulation::create(const Model &input, const SimulationOptions &options,
+                   DiagnosticEngine &diags) {
+  auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<Simulation> sim(new Simulation());
+  Impl &impl = *sim->impl;
+  impl.model = input;
+  impl.options = options;
+  Model &model = impl.model;
+  if (!model.run)
+    model.run = RunSettings{};
+  RunSettings &run = *model.run;
+  if (options.seed)
+    run.seed = *options.seed;
+  if (options.durationMs)
+    run.durationMs = *options.durationMs;
+  if (options.dtMs)
+    run.dtMs = *options.dtMs;
+  if (!(run.dtMs > 0) || !(run.durationMs >= 0) ||
+      !std::isfinite(run.durationMs)) {
+    diags.error(run.range, "the run needs a positive dt and a duration >= 0");
+    return nullptr;
+  }
+  // brainpy steps over arange(0, duration, dt): ceil, forgiving rounding.
+  double ratio = run.durationMs / run.dtMs;
+  sim->steps = static_cast<int64_t>(std::ceil(ratio - 1e-9));
+
+  // Connectivity first: its sizes are static shapes of the program.
+  std::vector<int64_t> synapseCounts;
+  std::vector<bool> perSynapseWeights;
+  for (unsigned p = 0; p < model.projections.size(); ++p) {
+    const Projection &proj = model.projections[p];
+    int64_t numPre = proj.source.size(), numPost = proj.target.size();
+    rt::RandomStream stream(run.seed, connectivityStream(p));
+    rt::Expected<rt::Connectivity> conn = [&]() {
+      switch (proj.connectivity.kind) {
+      case Connectivity::Kind::FixedPerPre:
+        return rt::fixedPerPre(numPre, numPost, proj.connectivity.count,
+                               stream, proj.connectivity.withReplacement);
+      case Connectivity::Kind::FixedPerPost:
+        return rt::fixedPerPost(numPre, numPost, proj.connectivity.count,
+                                stream);
+      case Connectivity::Kind::FixedProb:
+        return rt::fixedProb(numPre, numPost, proj.connectivity.probability,
+                             stream);
+      case Connectivity::Kind::AllToAll:
+        return rt::allToAll(numPre, numPost);
+      case Connectivity::Kind::OneToOne:
+        return rt::oneToOne(numPre, numPost);
+      }
+      return rt::allToAll(numPre, numPost);
+    }();
+    if (!conn.ok()) {
+      diags.error(proj.connectivity.range,
+                  "cannot build connectivity: " + conn.message());
+      return nullptr;
+    }
+    impl.connectivity.push_back(conn.take());
+    synapseCounts.push_back(impl.connectivity.back().numSynapses());
+    perSynapseWeights.push_back(proj.weight.kind !=
+                                Initializer::Kind::Expression);
+  }
+  sim->times.connectivity = secondsSince(start);
+
+  // Plan, generate, lower.
+  auto codegenStart = std::chrono::steady_clock::now();
+  impl.layout = planLayout(model, synapseCounts, perSynapseWeights,
+                           options.doublePrecision);
+  if (!options.compile)
+    return sim;
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      buildProgram(context, model, impl.layout, diags);
+  if (!module)
+    return nullptr;
+  if (mlir::failed(runPipeline(*module, Stage::LLVM))) {
+    diags.error(llvm::SMRange(), "internal error: lowering the program failed");
+    return nullptr;
+  }
+  sim->times.codegen = secondsSince(codegenStart);
+
+  auto jitStart = std::chrono::steady_clock::now();
+  llvm::Expected<std::unique_ptr<JitProgram>> program =
+      JitProgram::compile(*module);
+  if (!program) {
+    diags.error(llvm::SMRange(), "cannot compile to native code: " +
+                                     llvm::toString(program.takeError()));
+    return nullptr;
+  }
+  impl.program = std::move(*program);
+  sim->times.jit = secondsSince(jitStart);
+
+  // Buffers, connectivity arrays and initial state.
+  auto setupStart = std::chrono::steady_clock::now();
+  for (const BufferSpec &spec : impl.layout.buffers) {
+    size_t bytes = static_cast<size_t>(spec.size) *
+                   elementBytes(spec.type, impl.layout.doublePrecision);
+    impl.buffers.push_back(std::make_unique<AlignedBuffer>(bytes));
+    if (!impl.buffers.back()->data) {
+      diags.error(llvm::SMRange(), "out of memory allocating " + spec.name +
+                                       " (" + llvm::Twine(bytes) + " bytes)");
+      return nullptr;
+    }
+    impl.pointers.push_back(impl.buffers.back()->data);
+  }
+  for (unsigned p = 0; p < model.projections.size(); ++p) {
+    const rt::Connectivity &conn = impl.connectivity[p];
+    const ProjectionBuffers &bufs = impl.layout.projections[p];
+    std::memcpy(impl.pointers[bufs.rowStart], conn.rowStart.data(),
+                conn.rowStart.size() * sizeof(int32_t));
+    std::memcpy(impl.pointers[bufs.targets], conn.targets.data(),
+                conn.targets.size() * sizeof(int32_t));
+    if (bufs.weights >= 0 &&
+        !impl.initialize(model.projections[p].weight, bufs.weights,
+                         conn.numSynapses(), run.seed, weightStream(p),
+                         [](const Expr &, int64_t) { return 0.0; }, diags))
+      return nullptr;
+  }
+  for (unsigned p = 0; p < model.populations.size(); ++p) {
+    const Population &pop = model.populations[p];
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    const PopulationBuffers &bufs = impl.layout.populations[p];
+    auto readReal = [&](int index, int64_t i) -> double {
+      return impl.layout.doublePrecision ? impl.buffer<double>(index)[i]
+                                         : impl.buffer<float>(index)[i];
+    };
+    auto leaf = [&](const Expr &e, int64_t i) -> double {
+      if (e.op == Op::NeuronIndex)
+        return static_cast<double>(i);
+      if (e.op == Op::Param)
+        return bufs.perNeuronParams[e.index] >= 0
+                   ? readReal(bufs.perNeuronParams[e.index], i)
+                   : pop.params[e.index];
+      return 0.0;
+    };
+    for (unsigned q = 0; q < neuron.params.size(); ++q)
+      if (pop.perNeuronParams[q] &&
+          !impl.initialize(*pop.perNeuronParams[q], bufs.perNeuronParams[q],
+                           pop.size, run.seed, paramStream(p, q), leaf, diags))
+        return nullptr;
+    for (unsigned s = 0; s < neuron.states.size(); ++s)
+      if (!impl.initialize(pop.stateInit[s], bufs.states[s], pop.size,
+                           run.seed, stateStream(p, s), leaf, diags))
+        return nullptr;
+    if (bufs.lastSpike >= 0) {
+      // Long ago: no neuron starts refractory.
+      if (impl.layout.doublePrecision)
+        (void)rt::fillConstant(impl.buffer<double>(bufs.lastSpike), pop.size,
+                               -1e7);
+      else
+        (void)rt::fillConstant(impl.buffer<float>(bufs.lastSpike), pop.size,
+                               -1e7);
+    }
+    if (bufs.recordIndices >= 0)
+      sim->trains.push_back(SpikeTrain{pop.name, pop.size, {}, {}});
+  }
+  for (const SynapseGroup &group : impl.layout.groups) {
+    const SynapseModel &synapse = model.synapses[group.synapse];
+    for (unsigned s = 0; s < synapse.states.size(); ++s) {
+      Initializer init;
+      init.value = synapse.states[s].initialValue;
+      init.range = synapse.states[s].range;
+      if (!impl.initialize(init, group.stateBuffers[s], group.target.size(),
+                           run.seed, 0,
+                           [&](const Expr &e, int64_t) {
+                             return e.op == Op::Param
+                                        ? group.synapseParams[e.index]
+                                        : 0.0;
+                           },
+                           diags))
+        return nullptr;
+    }
+  }
+  impl.program->init(impl.pointers.data());
+  sim->times.setup = secondsSince(setupStart);
+  return sim;
+}
+
+void Simulation::run(int64_t count) {
+  int64_t end = std::min(steps, done + std::max<int64_t>(0, count));
+  rt::ProgressBar progress(end - done, impl->layout.dtMs,
+                           rt::ProgressOptions{});
+  bool showProgress = impl->options.showProgress;
+  int64_t first = done;
+  while (done < end) {
+    int64_t chunkEnd = std::min(end, done + impl->layout.chunkSteps);
+    size_t train = 0;
+    for (const PopulationBuffers &bufs : impl->layout.populations)
+      if (bufs.recordFill >= 0)
+        impl->buffer<int32_t>(bufs.recordFill)[0] = 0;
+    impl->program->run(impl->pointers.data(), done, chunkEnd);
+    for (const PopulationBuffers &bufs : impl->layout.populations) {
+      if (bufs.recordIndices < 0)
+        continue;
+      SpikeTrain &out = trains[train++];
+      const int32_t *counts = impl->buffer<int32_t>(bufs.recordCounts);
+      const int32_t *indices = impl->buffer<int32_t>(bufs.recordIndices);
+      int64_t offset = 0;
+      for (int64_t local = 0; local < chunkEnd - done; ++local) {
+        out.steps.insert(out.steps.end(), counts[local],
+                         static_cast<int32_t>(done + local));
+        out.indices.insert(out.indices.end(), indices + offset,
+                           indices + offset + counts[local]);
+        offset += counts[local];
+      }
+    }
+    done = chunkEnd;
+    if (showProgress)
+      progress.update(done - first);
+  }
+  progress.finish();
+}
+
+llvm::ArrayRef<float> Simulation::state(llvm::StringRef population,
+                                        llvm::StringRef stateName) const {
+  if (impl->layout.doublePrecision)
+    return {};
+  for (unsigned p = 0; p < impl->model.populations.size(); ++p) {
+    const Population &pop = impl->model.populations[p];
+    if (pop.name != population)
+      continue;
+    const NeuronModel &neuron = impl->model.neurons[pop.neuron];
+    for (unsigned s = 0; s < neuron.states.size(); ++s)
+      if (neuron.states[s].name == stateName)
+        return {impl->buffer<float>(impl->layout.populations[p].states[s]),
+                static_cast<size_t>(pop.size)};
+  }
+  return {};
+}
+
+llvm::Error Simulation::writeSpikes(const std::string &path) const {
+  std::vector<float> timesMs;
+  std::vector<int32_t> indices, populations;
+  std::vector<int64_t> sizes;
+  double dt = impl->layout.dtMs;
+  for (size_t p = 0; p < trains.size(); ++p) {
+    const SpikeTrain &train = trains[p];
+    for (size_t k = 0; k < train.steps.size(); ++k) {
+      timesMs.push_back(static_cast<float>(train.steps[k] * dt));
+      indices.push_back(train.indices[k]);
+      populations.push_back(static_cast<int32_t>(p));
+    }
+    sizes.push_back(train.size);
+  }
+  // Population names, newline-separated UTF-8 bytes (as int32 codes so
+  // every NumPy reads them without pickle).
+  std::vector<int32_t> names;
+  for (const SpikeTrain &train : trains) {
+    for (unsigned char c : train.population)
+      names.push_back(c);
+    names.push_back('\n');
+  }
+  double durationMs = steps * dt;
+  std::vector<rt::NpzEntry> entries = {
+      {"times_ms", rt::NpyArray::of(timesMs.data(), timesMs.size())},
+      {"indices", rt::NpyArray::of(indices.data(), indices.size())},
+      {"population", rt::NpyArray::of(populations.data(), populations.size())},
+      {"population_sizes", rt::NpyArray::of(sizes.data(), sizes.size())},
+      {"population_names", rt::NpyArray::of(names.data(), names.size())},
+      {"dt_ms", rt::NpyArray::of(&dt, 1)},
+      {"duration_ms", rt::NpyArray::of(&durationMs, 1)},
+  };
+  rt::Status status = rt::writeNpz(path, entries);
+  if (!status.ok())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   status.message());
+  return llvm::Error::success();
+}

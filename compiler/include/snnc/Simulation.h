@@ -1,0 +1,102 @@
+//===- Simulation.h - Compile a model and run it ----------------*- C++ -*-===//
+//
+// The library API that the snnc command line, the REPL and users share:
+//
+//   llvm::SourceMgr sources;
+//   snnc::DiagnosticEngine diags(sources);
+//   auto model = snnc::loadModel("coba.snn", diags);
+//   auto sim = snnc::Simulation::create(*model, {}, diags);
+//   sim->run(sim->totalSteps());
+//   for (const snnc::SpikeTrain &train : sim->spikes()) ...
+//   llvm::ArrayRef<float> v = sim->state("N", "V");   // no copy
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_SIMULATION_H
+#define SNNC_SIMULATION_H
+
+#include "snnc/dsl/Diagnostics.h"
+#include "snnc/dsl/Model.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snnc {
+
+struct ProgramLayout;
+
+struct SimulationOptions {
+  bool doublePrecision = false;     ///< float64 state instead of float32
+  std::optional<uint64_t> seed;     ///< overrides the model's run seed
+  std::optional<double> durationMs; ///< overrides the run duration
+  std::optional<double> dtMs;       ///< overrides the time step
+  bool showProgress = true;         ///< a progress bar on terminals
+  /// false: stop after planning the buffers (for `snnc emit`); nothing runs.
+  bool compile = true;
+};
+
+/// Recorded spikes of one population: parallel arrays of step and neuron.
+struct SpikeTrain {
+  std::string population;
+  int64_t size = 0;
+  std::vector<int32_t> steps;
+  std::vector<int32_t> indices;
+};
+
+/// Where compile time went, in seconds.
+struct CompileTimes {
+  double frontEnd = 0; ///< filled in by callers that parse
+  double connectivity = 0;
+  double codegen = 0; ///< MLIR generation and lowering
+  double jit = 0;     ///< LLVM optimisation and machine code
+  double setup = 0;   ///< buffers and initial state
+};
+
+class Simulation {
+public:
+  /// Builds connectivity and initial state and compiles the program.
+  /// Errors in the model are reported through `diags` (located where
+  /// possible) and give null.
+  static std::unique_ptr<Simulation> create(const model::Model &model,
+                                            const SimulationOptions &options,
+                                            DiagnosticEngine &diags);
+  ~Simulation();
+
+  /// Steps in the run (duration / dt).
+  int64_t totalSteps() const { return steps; }
+  int64_t stepsDone() const { return done; }
+  double dtMs() const;
+
+  /// Advances `count` steps (clamped to the run's end).
+  void run(int64_t count);
+
+  const std::vector<SpikeTrain> &spikes() const { return trains; }
+  /// The current values of a neuron state, without copying; empty when the
+  /// names are unknown or the simulation runs in double precision.
+  llvm::ArrayRef<float> state(llvm::StringRef population,
+                              llvm::StringRef stateName) const;
+  const CompileTimes &compileTimes() const { return times; }
+  const model::Model &model() const;
+  const ProgramLayout &layout() const;
+
+  /// Writes spikes as NumPy: times_ms, indices, population (per spike),
+  /// and population_sizes. Atomic (written aside, then renamed).
+  llvm::Error writeSpikes(const std::string &path) const;
+
+private:
+  struct Impl;
+  Simulation();
+  std::unique_ptr<Impl> impl;
+  int64_t steps = 0, done = 0;
+  std::vector<SpikeTrain> trains;
+  CompileTimes times;
+};
+
+} // namespace snnc
+
+#endif // SNNC_SIMULATION_H

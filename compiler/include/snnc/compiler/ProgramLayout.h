@@ -1,0 +1,80 @@
+//===- ProgramLayout.h - Where the compiled program's state lives -*- C++ -*-===//
+//
+// The compiler decides every buffer the fused simulation loop reads and
+// writes; the runtime side only allocates them in this order and passes
+// them in. Plain C++ (no MLIR), shared by the code generator and the
+// simulation driver.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_COMPILER_PROGRAMLAYOUT_H
+#define SNNC_COMPILER_PROGRAMLAYOUT_H
+
+#include "snnc/dsl/Model.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnc {
+
+enum class ElementType { Real, Int32, Int8 };
+
+/// One argument of the compiled functions: a flat array.
+struct BufferSpec {
+  std::string name; ///< For `emit mlir` readability and error messages.
+  ElementType type;
+  int64_t size;
+};
+
+/// Synapse state shared by the projections whose synapse and output are
+/// identical onto the same target (brainpy's AlignPost merging).
+struct SynapseGroup {
+  unsigned synapse;                  ///< Index into Model::synapses.
+  std::vector<double> synapseParams; ///< Values of its parameters.
+  model::Slice target;
+  std::vector<unsigned> projections; ///< Members, in declaration order.
+  std::vector<int> stateBuffers;     ///< One per synapse state.
+};
+
+struct PopulationBuffers {
+  std::vector<int> states;          ///< One per neuron state.
+  std::vector<int> perNeuronParams; ///< Per parameter, -1 when constant.
+  int lastSpike = -1;               ///< Refractory neurons only.
+  int spikeFlags = -1, spikeList = -1, spikeCount = -1;
+  int recordIndices = -1, recordCounts = -1, recordFill = -1;
+};
+
+struct ProjectionBuffers {
+  unsigned group;
+  int rowStart = -1, targets = -1;
+  int weights = -1; ///< Per-synapse weights; -1 for one shared weight.
+};
+
+/// Everything the code generator and the driver agree on.
+struct ProgramLayout {
+  std::vector<BufferSpec> buffers;
+  std::vector<PopulationBuffers> populations;
+  std::vector<SynapseGroup> groups;
+  std::vector<ProjectionBuffers> projections;
+  bool doublePrecision = false;
+  double dtMs = 0.1;
+  /// Steps per call of the compiled loop: sized so a chunk's spikes always
+  /// fit the recording buffers.
+  int64_t chunkSteps = 1;
+
+  int addBuffer(std::string name, ElementType type, int64_t size) {
+    buffers.push_back({std::move(name), type, size});
+    return static_cast<int>(buffers.size()) - 1;
+  }
+};
+
+/// Plans the buffers for `model`; `synapseCounts[p]` is the number of
+/// synapses projection p was built with.
+ProgramLayout planLayout(const model::Model &model,
+                         const std::vector<int64_t> &synapseCounts,
+                         const std::vector<bool> &perSynapseWeights,
+                         bool doublePrecision);
+
+} // namespace snnc
+
+#endif // SNNC_COMPILER_PROGRAMLAYOUT_H
