@@ -299,8 +299,24 @@ Simulation::create(const Model &input, const SimulationOptions &options,
         (void)rt::fillConstant(impl.buffer<float>(bufs.lastSpike), pop.size,
                                -1e7);
     }
-    if (bufs.recordIndices >= 0)
-      sim->trains.push_back(SpikeTrain{pop.name, pop.size, {}, {}});
+  }
+  for (const Record &record : run.records) {
+    const Population &pop = model.populations[record.target.population];
+    if (record.spikes) {
+      SpikeTrain train;
+      train.population = pop.name;
+      train.begin = record.target.begin;
+      train.end = record.target.end;
+      train.size = record.target.size();
+      sim->trains.push_back(std::move(train));
+    } else {
+      StateTrace trace;
+      trace.population = pop.name;
+      trace.state = model.neurons[pop.neuron].states[record.state].name;
+      trace.begin = record.target.begin;
+      trace.end = record.target.end;
+      sim->traces.push_back(std::move(trace));
+    }
   }
   for (const SynapseGroup &group : impl.layout.groups) {
     const SynapseModel &synapse = model.synapses[group.synapse];
@@ -345,27 +361,49 @@ void Simulation::run(int64_t count) {
                            rt::ProgressOptions{});
   bool showProgress = impl->options.showProgress;
   int64_t first = done;
+  // State traces are read between steps, so they run one step per call.
+  int64_t chunk = traces.empty() ? impl->layout.chunkSteps : 1;
+  const Model &model = impl->model;
   while (done < end) {
-    int64_t chunkEnd = std::min(end, done + impl->layout.chunkSteps);
-    size_t train = 0;
+    int64_t chunkEnd = std::min(end, done + chunk);
     for (const PopulationBuffers &bufs : impl->layout.populations)
       if (bufs.recordFill >= 0)
         impl->buffer<int32_t>(bufs.recordFill)[0] = 0;
     impl->program->run(impl->pointers.data(), done, chunkEnd);
-    for (const PopulationBuffers &bufs : impl->layout.populations) {
-      if (bufs.recordIndices < 0)
-        continue;
-      SpikeTrain &out = trains[train++];
+    for (SpikeTrain &out : trains) {
+      unsigned p = 0;
+      while (model.populations[p].name != out.population)
+        ++p;
+      const PopulationBuffers &bufs = impl->layout.populations[p];
       const int32_t *counts = impl->buffer<int32_t>(bufs.recordCounts);
       const int32_t *indices = impl->buffer<int32_t>(bufs.recordIndices);
       int64_t offset = 0;
       for (int64_t local = 0; local < chunkEnd - done; ++local) {
-        out.steps.insert(out.steps.end(), counts[local],
-                         static_cast<int32_t>(done + local));
-        out.indices.insert(out.indices.end(), indices + offset,
-                           indices + offset + counts[local]);
+        for (int32_t k = 0; k < counts[local]; ++k) {
+          int32_t neuron = indices[offset + k];
+          if (neuron < out.begin || neuron >= out.end)
+            continue;
+          out.steps.push_back(static_cast<int32_t>(done + local));
+          out.indices.push_back(neuron);
+        }
         offset += counts[local];
       }
+    }
+    for (StateTrace &trace : traces) {
+      unsigned p = 0;
+      while (model.populations[p].name != trace.population)
+        ++p;
+      const NeuronModel &neuron = model.neurons[model.populations[p].neuron];
+      unsigned s = 0;
+      while (neuron.states[s].name != trace.state)
+        ++s;
+      int buffer = impl->layout.populations[p].states[s];
+      trace.steps.push_back(static_cast<int32_t>(chunkEnd - 1));
+      for (int64_t i = trace.begin; i < trace.end; ++i)
+        trace.values.push_back(
+            impl->layout.doublePrecision
+                ? static_cast<float>(impl->buffer<double>(buffer)[i])
+                : impl->buffer<float>(buffer)[i]);
     }
     done = chunkEnd;
     if (showProgress)
@@ -391,10 +429,40 @@ llvm::ArrayRef<float> Simulation::state(llvm::StringRef population,
   return {};
 }
 
+llvm::Error Simulation::writeStates(const std::string &path) const {
+  std::vector<rt::NpzEntry> entries;
+  std::vector<std::vector<int32_t>> neurons;
+  std::vector<std::vector<float>> times;
+  neurons.reserve(traces.size());
+  times.reserve(traces.size());
+  for (const StateTrace &trace : traces) {
+    std::string key = trace.population + "_" + trace.state;
+    neurons.emplace_back();
+    for (int64_t i = trace.begin; i < trace.end; ++i)
+      neurons.back().push_back(static_cast<int32_t>(i));
+    times.emplace_back();
+    for (int32_t step : trace.steps)
+      times.back().push_back(static_cast<float>((step + 1) * dtMs()));
+    int64_t width = trace.end - trace.begin;
+    entries.push_back({key, rt::NpyArray::of(trace.values.data(),
+                                             trace.steps.size(), width)});
+    entries.push_back(
+        {key + "_neurons", rt::NpyArray::of(neurons.back().data(), width)});
+    entries.push_back({key + "_times_ms",
+                       rt::NpyArray::of(times.back().data(),
+                                        times.back().size())});
+  }
+  rt::Status status = rt::writeNpz(path, entries);
+  if (!status.ok())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   status.message());
+  return llvm::Error::success();
+}
+
 llvm::Error Simulation::writeSpikes(const std::string &path) const {
   std::vector<float> timesMs;
   std::vector<int32_t> indices, populations;
-  std::vector<int64_t> sizes;
+  std::vector<int64_t> sizes, begins;
   double dt = impl->layout.dtMs;
   for (size_t p = 0; p < trains.size(); ++p) {
     const SpikeTrain &train = trains[p];
@@ -404,6 +472,7 @@ llvm::Error Simulation::writeSpikes(const std::string &path) const {
       populations.push_back(static_cast<int32_t>(p));
     }
     sizes.push_back(train.size);
+    begins.push_back(train.begin);
   }
   // Population names, newline-separated UTF-8 bytes (as int32 codes so
   // every NumPy reads them without pickle).
@@ -419,6 +488,7 @@ llvm::Error Simulation::writeSpikes(const std::string &path) const {
       {"indices", rt::NpyArray::of(indices.data(), indices.size())},
       {"population", rt::NpyArray::of(populations.data(), populations.size())},
       {"population_sizes", rt::NpyArray::of(sizes.data(), sizes.size())},
+      {"population_begin", rt::NpyArray::of(begins.data(), begins.size())},
       {"population_names", rt::NpyArray::of(names.data(), names.size())},
       {"dt_ms", rt::NpyArray::of(&dt, 1)},
       {"duration_ms", rt::NpyArray::of(&durationMs, 1)},

@@ -12,6 +12,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 using namespace snnc;
@@ -296,7 +298,9 @@ bool Parser::parseBlock(Decl &decl, llvm::StringRef kind, MemberFn member,
   }
 }
 
-// var := IDENT (':' unit)? ('=' expr)?
+// param := 'param' var
+// state := 'state' var
+// var := IDENT (':' unit)? ('=' expr)?      (a unit, a value or both)
 std::optional<VariableDecl> Parser::parseVariable() {
   SMLoc start = tok.loc();
   consume(); // 'param' or 'state'
@@ -394,6 +398,7 @@ std::optional<Assignment> Parser::parseAssignment() {
   return assign;
 }
 
+// common_member := param | state | ode | 'integrator' IDENT
 /// Members every model block accepts: param, state, ODEs, integrator.
 /// Returns false when the current token starts none of them.
 bool Parser::parseCommonMember(ModelBody &body) {
@@ -441,8 +446,7 @@ bool Parser::parseModelBody(ModelBody &body, llvm::StringRef kind) {
 }
 
 // neuron := 'neuron' IDENT '{' neuron_member* '}'
-// neuron_member := param | state | ode | integrator
-//                | 'input' IDENT ':' unit | 'spike' expr
+// neuron_member := common_member | 'input' IDENT ':' unit | 'spike' expr
 //                | 'reset' ('soft' | 'hard') 'to' expr | 'refractory' expr
 void Parser::parseNeuron(Module &module) {
   NeuronDecl neuron;
@@ -509,7 +513,7 @@ void Parser::parseNeuron(Module &module) {
 }
 
 // synapse := 'synapse' IDENT '{' synapse_member* '}'
-// synapse_member := param | state | ode | integrator | 'on_pre' assignment
+// synapse_member := common_member | 'on_pre' assignment
 void Parser::parseSynapse(Module &module) {
   SynapseDecl synapse;
   if (!parseModelBody(synapse, "synapse"))
@@ -559,7 +563,7 @@ void Parser::parseOutput(Module &module) {
   module.outputs.push_back(std::move(output));
 }
 
-// call := IDENT ('(' arguments ')')?
+// call := IDENT args?
 std::optional<Call> Parser::parseCall(const llvm::Twine &what,
                                       bool parensOptional) {
   Call call;
@@ -579,7 +583,7 @@ std::optional<Call> Parser::parseCall(const llvm::Twine &what,
   return call;
 }
 
-// population := 'population' IDENT '=' call ('{' initializer* '}')?
+// population := 'population' IDENT '=' IDENT args ('{' initializer* '}')?
 // initializer := IDENT ('=' | '~') expr
 void Parser::parsePopulation(Module &module) {
   PopulationDecl pop;
@@ -612,7 +616,7 @@ void Parser::parsePopulation(Module &module) {
         return skipStatement();
       init.range = {init.target.range.Start, prevEnd};
       pop.initializers.push_back(std::move(init));
-      finishStatement("initializer");
+      finishStatement("initialiser");
     });
   } else {
     finishStatement("population");
@@ -761,7 +765,8 @@ void Parser::parseDrive(Module &module) {
   finishStatement("drive");
 }
 
-// run := 'run' expr ('dt' expr)? ('seed' expr)? ('{' record* '}')?
+// run := 'run' expr ('dt' expr | 'seed' expr)* ('{' record* '}')?
+//        (dt and seed at most once each, in either order)
 // record := 'record' popref '.' IDENT
 void Parser::parseRun(Module &module) {
   RunDecl run;
@@ -847,7 +852,7 @@ std::optional<UnitExpr> Parser::parseUnit() {
   return unit;
 }
 
-// unit_term := (IDENT | '1' | '(' unit ')') ('^' int)?
+// unit_term := (IDENT | '1' | '(' unit ')') int_power?
 bool Parser::parseUnitTerm(UnitExpr &unit, int sign, unsigned nesting) {
   NestingGuard guard(*this);
   if (guard.tooDeep())
@@ -877,7 +882,10 @@ bool Parser::parseUnitTerm(UnitExpr &unit, int sign, unsigned nesting) {
       power = *parsed;
     }
     for (UnitFactor &factor : inner.factors) {
-      factor.power *= power * sign;
+      // Nested powers multiply (`((mV^64)^64)^64`): saturate, not overflow.
+      int64_t combined = int64_t(factor.power) * power * sign;
+      factor.power = static_cast<int>(
+          std::clamp<int64_t>(combined, INT_MIN, INT_MAX));
       unit.factors.push_back(factor);
     }
     return true;
@@ -898,7 +906,7 @@ bool Parser::parseUnitTerm(UnitExpr &unit, int sign, unsigned nesting) {
   return true;
 }
 
-// power := '^' '-'? INT
+// int_power := '^' '-'? NUMBER             (a whole number up to 64)
 std::optional<int> Parser::parseIntegerPower() {
   consume(); // '^'
   bool negative = consumeIf(TokenKind::Minus);
@@ -1099,8 +1107,9 @@ ExprPtr Parser::parsePower() {
   return makeBinary(BinaryOp::Pow, opRange, std::move(base), std::move(exponent));
 }
 
-// primary := NUMBER (IDENT ('^' int)?)? | IDENT ('(' arguments ')')?
-//          | '(' expr ')'
+// primary := NUMBER (IDENT int_power?)? | IDENT args? | '(' expr ')'
+//    (after a NUMBER, an IDENT other than and, or, dt, seed, using and to
+//    is its unit)
 ExprPtr Parser::parsePrimary() {
   NestingGuard guard(*this);
   if (guard.tooDeep())
@@ -1161,7 +1170,7 @@ ExprPtr Parser::parsePrimary() {
   return nullptr;
 }
 
-// arguments := (argument (',' argument)*)? ')'
+// args := '(' (argument (',' argument)*)? ')'   (the caller consumes '(')
 // argument := (IDENT '=')? expr
 bool Parser::parseArguments(std::vector<ExprPtr> &args,
                             std::vector<Ident> &names) {

@@ -281,8 +281,19 @@ ExprP Sema::check(const ast::Expr &expr, const Scope &scope) {
   }
   case ast::ExprKind::Name:
     return checkName(expr, scope);
-  case ast::ExprKind::Call:
-    return checkCall(expr, scope);
+  case ast::ExprKind::Call: {
+    // Fold calls on constants (`exp(1)`, `min(3, 4)`) as makeNode folds
+    // arithmetic, so that parameter defaults and arguments may use them.
+    ExprP call = checkCall(expr, scope);
+    if (!call || call->op != Op::Call ||
+        !llvm::all_of(call->args,
+                      [](const ExprP &arg) { return arg->op == Op::Constant; }))
+      return call;
+    ExprP folded = makeConstant(
+        evaluate(*call, [](const Expr &) { return 0.0; }), call->unit);
+    std::const_pointer_cast<Expr>(folded)->range = expr.range;
+    return folded;
+  }
   case ast::ExprKind::Unary: {
     ExprP operand = check(*expr.operands[0], scope);
     if (!operand)
@@ -657,12 +668,11 @@ void Sema::checkEquations(const ast::ModelBody &body, const Scope &scope,
         continue;
       auto symbol = scope.symbols.find(ode.state.name);
       if (symbol != scope.symbols.end())
-        diags.error(ode.state.range,
-                    "cannot integrate " + quoted(ode.state.name) +
-                        ": it is a " +
-                        (symbol->second.op == Op::Param ? "parameter"
-                                                        : "input") +
-                        ", not a state");
+        diags.error(
+            ode.state.range,
+            "cannot integrate " + quoted(ode.state.name) + ": it is " +
+                (symbol->second.op == Op::Param ? "a parameter" : "an input") +
+                ", not a state");
       else
         diags.error(ode.state.range, "unknown state " +
                                          quoted(ode.state.name) +
@@ -851,10 +861,15 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
                    assign.op == ast::AssignOp::Div;
     Unit target = scaling ? Unit() : stateIt->unit;
     if (!value->unit.sameDimension(target)) {
-      diags.error(assign.range,
-                  "cannot assign " + value->unit.str() + " to " +
-                      quoted(assign.target.name) + " (" +
-                      stateIt->unit.str() + ")");
+      if (scaling)
+        diags.error(assign.value->range,
+                    Twine("'") + ast::assignOpSpelling(assign.op) +
+                        "' needs a dimensionless factor, found " +
+                        value->unit.str());
+      else
+        diags.error(assign.range, "cannot assign " + value->unit.str() +
+                                      " to " + quoted(assign.target.name) +
+                                      " (" + stateIt->unit.str() + ")");
       continue;
     }
     value = scaling ? toPlainNumber(value)

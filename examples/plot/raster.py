@@ -30,7 +30,8 @@ def main() -> int:
 
     # Populations are stacked: each one's neurons above the previous ones.
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    rows = indices + offsets[population]
+    begins = data["population_begin"] if "population_begin" in data else 0 * sizes
+    rows = indices - begins[population] + offsets[population]
 
     fig, ax = plt.subplots(figsize=(10, 5))
     ax.scatter(times, rows, s=1, color="black", marker=".", linewidths=0)

@@ -40,12 +40,23 @@ struct SimulationOptions {
   bool compile = true;
 };
 
-/// Recorded spikes of one population: parallel arrays of step and neuron.
+/// Recorded spikes of one `record P[begin:end].spike`: parallel arrays of
+/// step and neuron index (within the population).
 struct SpikeTrain {
   std::string population;
-  int64_t size = 0;
+  int64_t size = 0;            ///< Neurons recorded (end - begin).
+  int64_t begin = 0, end = 0;  ///< The recorded slice of the population.
   std::vector<int32_t> steps;
   std::vector<int32_t> indices;
+};
+
+/// One `record P[begin:end].X`: X of neurons begin..end-1 after every step,
+/// row-major [step][neuron].
+struct StateTrace {
+  std::string population, state;
+  int64_t begin = 0, end = 0;
+  std::vector<int32_t> steps;
+  std::vector<float> values;
 };
 
 /// Where compile time went, in seconds.
@@ -76,6 +87,7 @@ public:
   void run(int64_t count);
 
   const std::vector<SpikeTrain> &spikes() const { return trains; }
+  const std::vector<StateTrace> &stateTraces() const { return traces; }
   /// The current values of a neuron state, without copying; empty when the
   /// names are unknown or the simulation runs in double precision.
   llvm::ArrayRef<float> state(llvm::StringRef population,
@@ -87,6 +99,9 @@ public:
   /// Writes spikes as NumPy: times_ms, indices, population (per spike),
   /// and population_sizes. Atomic (written aside, then renamed).
   llvm::Error writeSpikes(const std::string &path) const;
+  /// Writes recorded states as NumPy: for each trace `P_X` ([step, neuron]
+  /// float32), `P_X_neurons` and `P_X_times_ms`.
+  llvm::Error writeStates(const std::string &path) const;
 
 private:
   struct Impl;
@@ -94,6 +109,7 @@ private:
   std::unique_ptr<Impl> impl;
   int64_t steps = 0, done = 0;
   std::vector<SpikeTrain> trains;
+  std::vector<StateTrace> traces;
   CompileTimes times;
 };
 

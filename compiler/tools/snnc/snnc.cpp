@@ -167,6 +167,16 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// "N", or "N[0:10]" for a recorded slice.
+std::string label(const Simulation &sim, const SpikeTrain &train) {
+  for (const model::Population &pop : sim.model().populations)
+    if (pop.name == train.population &&
+        (train.begin != 0 || train.end != pop.size))
+      return train.population + "[" + std::to_string(train.begin) + ":" +
+             std::to_string(train.end) + "]";
+  return train.population;
+}
+
 int runRun(const RunArgs &args) {
   Session session;
   auto start = std::chrono::steady_clock::now();
@@ -193,7 +203,7 @@ int runRun(const RunArgs &args) {
                                  : 0.0;
     llvm::outs() << llvm::format("  %-12s %8lld neurons %10zu spikes  "
                                  "mean rate %.4f Hz\n",
-                                 train.population.c_str(),
+                                 label(*sim, train).c_str(),
                                  (long long)train.size, train.steps.size(),
                                  rate);
   }
@@ -207,6 +217,16 @@ int runRun(const RunArgs &args) {
     llvm::SmallString<256> path(args.outDir);
     llvm::sys::path::append(path, "spikes.npz");
     if (llvm::Error error = sim->writeSpikes(std::string(path))) {
+      session.diags.error(llvm::SMRange(), "cannot write " + path + ": " +
+                                               llvm::toString(std::move(error)));
+      return session.finish();
+    }
+    llvm::outs() << "wrote " << path << "\n";
+  }
+  if (!sim->stateTraces().empty()) {
+    llvm::SmallString<256> path(args.outDir);
+    llvm::sys::path::append(path, "states.npz");
+    if (llvm::Error error = sim->writeStates(std::string(path))) {
       session.diags.error(llvm::SMRange(), "cannot write " + path + ": " +
                                                llvm::toString(std::move(error)));
       return session.finish();
