@@ -4,19 +4,15 @@
 // the buffers, generates and lowers the fused program, JIT-compiles it, and
 // then calls it chunk by chunk, draining recorded spikes between chunks.
 //
-// Random streams: one seed fixes everything. Each consumer has its own
-// Philox stream id, so adding a projection never changes another's draws.
-//
 //===----------------------------------------------------------------------===//
 
 #include "snnc/Simulation.h"
 
 #include "snnc/compiler/Jit.h"
+#include "snnc/compiler/Network.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
-#include "snnc/runtime/Connectivity.h"
-#include "snnc/runtime/Initializers.h"
 #include "snnc/runtime/NpyWriter.h"
 #include "snnc/runtime/Progress.h"
 
@@ -32,21 +28,6 @@ using namespace snnc;
 using namespace snnc::model;
 
 namespace {
-
-/// Stream ids: populations' states and parameters, projections' synapses
-/// and weights.
-uint64_t stateStream(unsigned pop, unsigned state) {
-  return (uint64_t(1) << 32) | (uint64_t(pop) << 16) | state;
-}
-uint64_t paramStream(unsigned pop, unsigned param) {
-  return (uint64_t(2) << 32) | (uint64_t(pop) << 16) | param;
-}
-uint64_t connectivityStream(unsigned projection) {
-  return (uint64_t(3) << 32) | projection;
-}
-uint64_t weightStream(unsigned projection) {
-  return (uint64_t(4) << 32) | projection;
-}
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -86,7 +67,7 @@ struct Simulation::Impl {
   Model model;
   SimulationOptions options;
   ProgramLayout layout;
-  std::vector<rt::Connectivity> connectivity;
+  NetworkData network;
   std::vector<std::unique_ptr<AlignedBuffer>> buffers;
   std::vector<void *> pointers;
   std::unique_ptr<JitProgram> program;
@@ -94,11 +75,15 @@ struct Simulation::Impl {
   template <typename T> T *buffer(int index) const {
     return static_cast<T *>(pointers[index]);
   }
-  /// Fills a Real buffer from an initializer, per neuron.
-  bool initialize(const Initializer &init, int bufferIndex, int64_t size,
-                  uint64_t seed, uint64_t streamId,
-                  llvm::function_ref<double(const Expr &, int64_t)> leaf,
-                  DiagnosticEngine &diags);
+  /// Copies per-neuron values into a Real buffer.
+  void fill(int bufferIndex, const std::vector<double> &values) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (layout.doublePrecision)
+        buffer<double>(bufferIndex)[i] = values[i];
+      else
+        buffer<float>(bufferIndex)[i] = static_cast<float>(values[i]);
+    }
+  }
 };
 
 Simulation::Simulation() : impl(std::make_unique<Impl>()) {}
@@ -107,44 +92,6 @@ Simulation::~Simulation() = default;
 const Model &Simulation::model() const { return impl->model; }
 const ProgramLayout &Simulation::layout() const { return impl->layout; }
 double Simulation::dtMs() const { return impl->layout.dtMs; }
-
-bool Simulation::Impl::initialize(
-    const Initializer &init, int bufferIndex, int64_t size, uint64_t seed,
-    uint64_t streamId, llvm::function_ref<double(const Expr &, int64_t)> leaf,
-    DiagnosticEngine &diags) {
-  rt::RandomStream stream(seed, streamId);
-  bool isDouble = layout.doublePrecision;
-  rt::Status status;
-  switch (init.kind) {
-  case Initializer::Kind::Normal:
-    status = isDouble ? rt::fillNormal(buffer<double>(bufferIndex), size,
-                                       init.a, init.b, stream)
-                      : rt::fillNormal(buffer<float>(bufferIndex), size,
-                                       init.a, init.b, stream);
-    break;
-  case Initializer::Kind::Uniform:
-    status = isDouble ? rt::fillUniform(buffer<double>(bufferIndex), size,
-                                        init.a, init.b, stream)
-                      : rt::fillUniform(buffer<float>(bufferIndex), size,
-                                        init.a, init.b, stream);
-    break;
-  case Initializer::Kind::Expression:
-    for (int64_t i = 0; i < size; ++i) {
-      double value = evaluate(*init.value,
-                              [&](const Expr &e) { return leaf(e, i); });
-      if (isDouble)
-        buffer<double>(bufferIndex)[i] = value;
-      else
-        buffer<float>(bufferIndex)[i] = static_cast<float>(value);
-    }
-    break;
-  }
-  if (!status.ok()) {
-    diags.error(init.range, "cannot initialise: " + status.message());
-    return false;
-  }
-  return true;
-}
 
 std::unique_ptr<Simulation>
 Simulation::create(const Model &input, const SimulationOptions &options,
@@ -173,40 +120,16 @@ Simulation::create(const Model &input, const SimulationOptions &options,
   double ratio = run.durationMs / run.dtMs;
   sim->steps = static_cast<int64_t>(std::ceil(ratio - 1e-9));
 
-  // Connectivity first: its sizes are static shapes of the program.
+  // The network first: connectivity sizes are static shapes of the program.
+  std::optional<NetworkData> network = instantiate(model, run.seed, diags);
+  if (!network)
+    return nullptr;
+  impl.network = std::move(*network);
   std::vector<int64_t> synapseCounts;
   std::vector<bool> perSynapseWeights;
-  for (unsigned p = 0; p < model.projections.size(); ++p) {
-    const Projection &proj = model.projections[p];
-    int64_t numPre = proj.source.size(), numPost = proj.target.size();
-    rt::RandomStream stream(run.seed, connectivityStream(p));
-    rt::Expected<rt::Connectivity> conn = [&]() {
-      switch (proj.connectivity.kind) {
-      case Connectivity::Kind::FixedPerPre:
-        return rt::fixedPerPre(numPre, numPost, proj.connectivity.count,
-                               stream, proj.connectivity.withReplacement);
-      case Connectivity::Kind::FixedPerPost:
-        return rt::fixedPerPost(numPre, numPost, proj.connectivity.count,
-                                stream);
-      case Connectivity::Kind::FixedProb:
-        return rt::fixedProb(numPre, numPost, proj.connectivity.probability,
-                             stream);
-      case Connectivity::Kind::AllToAll:
-        return rt::allToAll(numPre, numPost);
-      case Connectivity::Kind::OneToOne:
-        return rt::oneToOne(numPre, numPost);
-      }
-      return rt::allToAll(numPre, numPost);
-    }();
-    if (!conn.ok()) {
-      diags.error(proj.connectivity.range,
-                  "cannot build connectivity: " + conn.message());
-      return nullptr;
-    }
-    impl.connectivity.push_back(conn.take());
-    synapseCounts.push_back(impl.connectivity.back().numSynapses());
-    perSynapseWeights.push_back(proj.weight.kind !=
-                                Initializer::Kind::Expression);
+  for (const ProjectionData &proj : impl.network.projections) {
+    synapseCounts.push_back(proj.connectivity.numSynapses());
+    perSynapseWeights.push_back(!proj.weights.empty());
   }
   sim->times.connectivity = secondsSince(start);
 
@@ -252,53 +175,33 @@ Simulation::create(const Model &input, const SimulationOptions &options,
     impl.pointers.push_back(impl.buffers.back()->data);
   }
   for (unsigned p = 0; p < model.projections.size(); ++p) {
-    const rt::Connectivity &conn = impl.connectivity[p];
+    const ProjectionData &data = impl.network.projections[p];
     const ProjectionBuffers &bufs = impl.layout.projections[p];
-    std::memcpy(impl.pointers[bufs.rowStart], conn.rowStart.data(),
-                conn.rowStart.size() * sizeof(int32_t));
-    std::memcpy(impl.pointers[bufs.targets], conn.targets.data(),
-                conn.targets.size() * sizeof(int32_t));
-    if (bufs.weights >= 0 &&
-        !impl.initialize(model.projections[p].weight, bufs.weights,
-                         conn.numSynapses(), run.seed, weightStream(p),
-                         [](const Expr &, int64_t) { return 0.0; }, diags))
-      return nullptr;
+    std::memcpy(impl.pointers[bufs.rowStart], data.connectivity.rowStart.data(),
+                data.connectivity.rowStart.size() * sizeof(int32_t));
+    std::memcpy(impl.pointers[bufs.targets], data.connectivity.targets.data(),
+                data.connectivity.targets.size() * sizeof(int32_t));
+    if (bufs.weights >= 0)
+      impl.fill(bufs.weights, data.weights);
   }
   for (unsigned p = 0; p < model.populations.size(); ++p) {
     const Population &pop = model.populations[p];
-    const NeuronModel &neuron = model.neurons[pop.neuron];
+    const PopulationData &data = impl.network.populations[p];
     const PopulationBuffers &bufs = impl.layout.populations[p];
-    auto readReal = [&](int index, int64_t i) -> double {
-      return impl.layout.doublePrecision ? impl.buffer<double>(index)[i]
-                                         : impl.buffer<float>(index)[i];
-    };
-    auto leaf = [&](const Expr &e, int64_t i) -> double {
-      if (e.op == Op::NeuronIndex)
-        return static_cast<double>(i);
-      if (e.op == Op::Param)
-        return bufs.perNeuronParams[e.index] >= 0
-                   ? readReal(bufs.perNeuronParams[e.index], i)
-                   : pop.params[e.index];
-      return 0.0;
-    };
-    for (unsigned q = 0; q < neuron.params.size(); ++q)
-      if (pop.perNeuronParams[q] &&
-          !impl.initialize(*pop.perNeuronParams[q], bufs.perNeuronParams[q],
-                           pop.size, run.seed, paramStream(p, q), leaf, diags))
-        return nullptr;
-    for (unsigned s = 0; s < neuron.states.size(); ++s)
-      if (!impl.initialize(pop.stateInit[s], bufs.states[s], pop.size,
-                           run.seed, stateStream(p, s), leaf, diags))
-        return nullptr;
-    if (bufs.lastSpike >= 0) {
-      // Long ago: no neuron starts refractory.
-      if (impl.layout.doublePrecision)
-        (void)rt::fillConstant(impl.buffer<double>(bufs.lastSpike), pop.size,
-                               -1e7);
-      else
-        (void)rt::fillConstant(impl.buffer<float>(bufs.lastSpike), pop.size,
-                               -1e7);
-    }
+    for (size_t q = 0; q < data.params.size(); ++q)
+      if (bufs.perNeuronParams[q] >= 0)
+        impl.fill(bufs.perNeuronParams[q], data.params[q]);
+    for (size_t s = 0; s < data.states.size(); ++s)
+      impl.fill(bufs.states[s], data.states[s]);
+    if (bufs.lastSpike >= 0) // long ago: no neuron starts refractory
+      impl.fill(bufs.lastSpike, std::vector<double>(pop.size, -1e7));
+  }
+  for (const SynapseGroup &group : impl.layout.groups) {
+    const std::vector<double> &initial =
+        impl.network.synapseInitial[group.projections.front()];
+    for (size_t s = 0; s < group.stateBuffers.size(); ++s)
+      impl.fill(group.stateBuffers[s],
+                std::vector<double>(group.target.size(), initial[s]));
   }
   for (const Record &record : run.records) {
     const Population &pop = model.populations[record.target.population];
@@ -316,23 +219,6 @@ Simulation::create(const Model &input, const SimulationOptions &options,
       trace.begin = record.target.begin;
       trace.end = record.target.end;
       sim->traces.push_back(std::move(trace));
-    }
-  }
-  for (const SynapseGroup &group : impl.layout.groups) {
-    const SynapseModel &synapse = model.synapses[group.synapse];
-    for (unsigned s = 0; s < synapse.states.size(); ++s) {
-      Initializer init;
-      init.value = synapse.states[s].initialValue;
-      init.range = synapse.states[s].range;
-      if (!impl.initialize(init, group.stateBuffers[s], group.target.size(),
-                           run.seed, 0,
-                           [&](const Expr &e, int64_t) {
-                             return e.op == Op::Param
-                                        ? group.synapseParams[e.index]
-                                        : 0.0;
-                           },
-                           diags))
-        return nullptr;
     }
   }
   impl.program->init(impl.pointers.data());

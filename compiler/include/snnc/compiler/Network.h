@@ -1,0 +1,55 @@
+//===- Network.h - A model's concrete network: synapses, initial state -*-===//
+//
+// Everything random or per-neuron about a model, drawn once from its seed:
+// each projection's connectivity (and per-synapse weights), each neuron's
+// initial state and per-neuron parameters. The compiled engine and the
+// reference interpreter both start from this, so they simulate the very
+// same network. Plain C++ over the runtime; no MLIR.
+//
+// Random streams: every consumer has its own Philox stream id, so adding a
+// projection never changes another one's draws.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_COMPILER_NETWORK_H
+#define SNNC_COMPILER_NETWORK_H
+
+#include "snnc/dsl/Diagnostics.h"
+#include "snnc/dsl/Model.h"
+#include "snnc/runtime/Connectivity.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace snnc {
+
+struct PopulationData {
+  /// Initial value of each state, per neuron, in the state's unit.
+  std::vector<std::vector<double>> states;
+  /// Per-neuron parameter values; empty for parameters shared by all.
+  std::vector<std::vector<double>> params;
+};
+
+struct ProjectionData {
+  rt::Connectivity connectivity;
+  /// One weight per synapse (CSR order); empty when all share one.
+  std::vector<double> weights;
+};
+
+struct NetworkData {
+  std::vector<PopulationData> populations;
+  std::vector<ProjectionData> projections;
+  /// Initial value of each synapse state of each projection's target slice
+  /// is its declaration's (constant) value: synapses[p][s].
+  std::vector<std::vector<double>> synapseInitial;
+};
+
+/// Draws the network of `model` with `seed`. Reports problems (a
+/// connectivity too large for memory, bad distribution arguments) at the
+/// declaration that asked for them.
+std::optional<NetworkData> instantiate(const model::Model &model,
+                                       uint64_t seed, DiagnosticEngine &diags);
+
+} // namespace snnc
+
+#endif // SNNC_COMPILER_NETWORK_H
