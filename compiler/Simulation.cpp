@@ -131,7 +131,7 @@ Simulation::create(const Model &input, const SimulationOptions &options,
     synapseCounts.push_back(proj.connectivity.numSynapses());
     perSynapseWeights.push_back(!proj.weights.empty());
   }
-  sim->times.connectivity = secondsSince(start);
+  sim->times.network = secondsSince(start);
 
   // Plan, generate, lower.
   auto codegenStart = std::chrono::steady_clock::now();

@@ -62,7 +62,7 @@ struct StateTrace {
 /// Where compile time went, in seconds.
 struct CompileTimes {
   double frontEnd = 0; ///< filled in by callers that parse
-  double connectivity = 0;
+  double network = 0; ///< connectivity and initial state
   double codegen = 0; ///< MLIR generation and lowering
   double jit = 0;     ///< LLVM optimisation and machine code
   double setup = 0;   ///< buffers and initial state

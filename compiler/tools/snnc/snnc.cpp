@@ -209,9 +209,9 @@ int runRun(const RunArgs &args) {
   }
   const CompileTimes &times = sim->compileTimes();
   llvm::outs() << llvm::format(
-      "compile time %.3f s (connectivity %.3f, codegen %.3f, jit %.3f, "
+      "compile time %.3f s (network %.3f, codegen %.3f, jit %.3f, "
       "setup %.3f)\nsimulation time %.3f s\n",
-      compileSeconds, times.connectivity, times.codegen, times.jit,
+      compileSeconds, times.network, times.codegen, times.jit,
       times.setup, simSeconds);
   if (!sim->spikes().empty()) {
     llvm::SmallString<256> path(args.outDir);
