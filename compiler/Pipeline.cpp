@@ -9,6 +9,8 @@
 
 #include "snnc/compiler/Pipeline.h"
 
+#include "snnc/compiler/Transforms/Passes.h"
+
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
@@ -17,6 +19,7 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -48,8 +51,9 @@ struct ApproximateMathPass
 } // namespace
 
 llvm::ArrayRef<llvm::StringRef> snnc::stageNames() {
-  static const llvm::StringRef names[] = {"loops", "optimized", "approximated",
-                                          "llvm"};
+  static const llvm::StringRef names[] = {
+      "snn",   "fused",     "integrated", "loops",
+      "optimized", "approximated", "llvm"};
   return names;
 }
 
@@ -63,6 +67,12 @@ std::optional<Stage> snnc::parseStage(llvm::StringRef name) {
 
 mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until) {
   mlir::PassManager pm(module->getContext());
+  if (until >= Stage::Fused)
+    pm.addPass(createFuseNeuronPassesPass());
+  if (until >= Stage::Integrated)
+    pm.addPass(createIntegrateOdesPass());
+  if (until >= Stage::Loops)
+    pm.addPass(createLowerToLoopsPass());
   if (until >= Stage::Optimized) {
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(mlir::createCSEPass());
@@ -83,4 +93,36 @@ mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until) {
     pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   }
   return pm.run(module);
+}
+
+mlir::LogicalResult snnc::runPipelineReporting(mlir::ModuleOp module,
+                                               Stage until,
+                                               DiagnosticEngine &diags) {
+  llvm::SourceMgr &sources = diags.getSourceMgr();
+  // Maps an MLIR file:line:col back into the buffer it came from.
+  auto toSource = [&](mlir::Location loc) -> llvm::SMRange {
+    auto fileLoc = mlir::dyn_cast<mlir::FileLineColLoc>(loc);
+    if (!fileLoc)
+      return {};
+    for (unsigned id = 1; id <= sources.getNumBuffers(); ++id)
+      if (sources.getMemoryBuffer(id)->getBufferIdentifier() ==
+          fileLoc.getFilename().getValue()) {
+        llvm::SMLoc at = sources.FindLocForLineAndColumn(
+            id, fileLoc.getLine(), fileLoc.getColumn());
+        return {at, at};
+      }
+    return {};
+  };
+  unsigned errorsBefore = diags.errorCount();
+  mlir::ScopedDiagnosticHandler handler(
+      module->getContext(), [&](mlir::Diagnostic &diag) {
+        if (diag.getSeverity() == mlir::DiagnosticSeverity::Error)
+          diags.error(toSource(diag.getLocation()), diag.str());
+        return mlir::success();
+      });
+  mlir::LogicalResult result = runPipeline(module, until);
+  if (mlir::failed(result) && diags.errorCount() == errorsBefore)
+    diags.error(llvm::SMRange(), "internal error: compiling the program "
+                                 "failed without a diagnostic");
+  return result;
 }

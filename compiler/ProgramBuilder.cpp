@@ -1,15 +1,17 @@
 //===- ProgramBuilder.cpp - The fused simulation loop in MLIR -------------===//
 //
-// Integration happens on typed model expressions first (Calculus.h): inputs
-// are spelled out as drives plus output currents, exponential Euler gets its
-// diagonal Jacobian by symbolic differentiation, and parameters that are
-// the same for every neuron become constants. The result is emitted as
-// plain scf/arith/math/memref loops that LLVM vectorises.
+// MLIRGen: the typed model becomes ops of the snn dialect. Right-hand sides
+// are emitted with their inputs spelled out (drives plus output currents)
+// and parameters shared by all neurons folded to constants; each ODE step is
+// an snn.integrate that the snn-integrate pass expands. Each model concept
+// gets its own op (neuron update, synapse decay, propagation, compaction);
+// fusing and lowering them is the passes' job.
 //
 //===----------------------------------------------------------------------===//
 
 #include "snnc/compiler/ProgramBuilder.h"
 
+#include "snnc/compiler/Dialect/Snn.h"
 #include "snnc/dsl/Calculus.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,7 +33,8 @@ using namespace snnc::model;
 using mlir::Value;
 
 void snnc::loadDialects(mlir::MLIRContext &context) {
-  context.loadDialect<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+  context.loadDialect<snn::SnnDialect, mlir::arith::ArithDialect,
+                      mlir::func::FuncDialect,
                       mlir::math::MathDialect, mlir::memref::MemRefDialect,
                       mlir::scf::SCFDialect, mlir::cf::ControlFlowDialect,
                       mlir::LLVM::LLVMDialect>();
@@ -39,9 +42,16 @@ void snnc::loadDialects(mlir::MLIRContext &context) {
 
 namespace {
 
-/// Update expressions of one population, built on model expressions.
+/// One ODE to step: the right-hand side, inputs spelled out.
+struct OdePlan {
+  ExprP rhs; ///< Null: the state has no equation.
+  const char *method = "exp_euler";
+  llvm::SMRange range;
+};
+
+/// The ODEs of one population's neurons, one per state.
 struct NeuronPlan {
-  std::vector<ExprP> update; ///< Per state: its new value, or null.
+  std::vector<OdePlan> odes;
 };
 
 class ProgramBuilder {
@@ -57,16 +67,20 @@ public:
   mlir::OwningOpRef<mlir::ModuleOp> build();
 
 private:
+  using LeafFn = llvm::function_ref<Value(const Expr &)>;
   //===--- Planning on model expressions --------------------------------===//
-  ExprP integrate(const Equation &eq, const ExprP &rhs, const ExprP &state,
-                  llvm::function_ref<bool(const Expr &)> isState);
+  /// The snn.integrate method for an equation, or an error at it.
+  const char *methodFor(const Equation &eq);
   std::optional<NeuronPlan> planNeuron(unsigned pop);
-  std::optional<std::vector<ExprP>> planSynapse(const SynapseGroup &group);
+  std::optional<std::vector<OdePlan>> planSynapse(const SynapseGroup &group);
+  /// A source location for MLIR ops, so pass errors point at the .snn file.
+  mlir::Location locate(llvm::SMRange range);
+  /// Emits snn.integrate for `plan` from state value `state`.
+  Value integrate(const OdePlan &plan, Value state, LeafFn leaf);
   ExprP bindConstants(const ExprP &expr, const std::vector<double> &values,
                       const std::vector<int> *perNeuron = nullptr);
 
   //===--- Emission -----------------------------------------------------===//
-  using LeafFn = llvm::function_ref<Value(const Expr &)>;
   Value emit(const ExprP &expr, LeafFn leaf);
   Value constant(double value) {
     return builder.create<mlir::arith::ConstantOp>(
@@ -94,13 +108,25 @@ private:
     return builder.create<mlir::arith::IndexCastOp>(loc, builder.getI32Type(),
                                                     v);
   }
-  /// `for (iv = lb; iv < ub; ++iv) body(iv)`.
-  void forLoop(Value lb, Value ub, llvm::function_ref<void(Value)> body);
+  /// Creates an snn op with a body region and fills the body.
+  template <typename OpT, typename... Args>
+  OpT withBody(llvm::function_ref<void(mlir::Block &)> body, Args &&...args);
+  /// begin <= j < end, with the comparisons emitted in that order.
+  Value insideRange(Value j, int64_t begin, int64_t end) {
+    using namespace mlir::arith;
+    Value atLeast = builder.create<CmpIOp>(loc, CmpIPredicate::sge, j,
+                                           index(begin));
+    Value below = builder.create<CmpIOp>(loc, CmpIPredicate::slt, j,
+                                         index(end));
+    return builder.create<AndIOp>(loc, atLeast, below);
+  }
+  /// The summed drives of `input` at neuron j.
+  Value emitDrive(unsigned pop, unsigned input, Value j);
 
   mlir::func::FuncOp createFunction(llvm::StringRef name, bool withRange);
   void emitPropagation(Value t);
   void emitNeuronPass(unsigned pop, const NeuronPlan &plan,
-                      const std::vector<std::vector<ExprP>> &synapsePlans,
+                      const std::vector<std::vector<OdePlan>> &synapsePlans,
                       Value t, Value localStep);
   /// Flags -> spike list and count; optionally appended to the recording.
   void emitCompaction(unsigned pop, Value localStep, bool record);
@@ -134,31 +160,12 @@ ExprP ProgramBuilder::bindConstants(const ExprP &expr,
   });
 }
 
-ExprP ProgramBuilder::integrate(const Equation &eq, const ExprP &rhs,
-                                const ExprP &state,
-                                llvm::function_ref<bool(const Expr &)> isState) {
-  ExprP dt = makeConstant(layout.dtMs, *lookupUnit("ms"));
+const char *ProgramBuilder::methodFor(const Equation &eq) {
   switch (eq.integrator) {
   case Integrator::Euler:
-    // x + dt * f(x)
-    return makeNode(Op::Add, {state, makeNode(Op::Mul, {dt, rhs}, Unit())},
-                    state->unit);
-  case Integrator::ExpEuler: {
-    // brainstate's exp_euler_step: x + dt * exprel(dt * J) * f(x), with J
-    // the derivative of f with respect to x.
-    ExprP jacobian = differentiate(rhs, isState);
-    if (!jacobian) {
-      diags.error(eq.range, "exp_euler needs the derivative of this "
-                            "right-hand side with respect to its state, "
-                            "which is not differentiable; use 'using euler'");
-      return nullptr;
-    }
-    ExprP scaled = makeNode(Op::Mul, {dt, jacobian}, Unit());
-    ExprP factor = makeNode(
-        Op::Mul, {dt, makeCall(Builtin::Exprel, {scaled}, Unit())}, Unit());
-    return makeNode(Op::Add, {state, makeNode(Op::Mul, {factor, rhs}, Unit())},
-                    state->unit);
-  }
+    return "euler";
+  case Integrator::ExpEuler:
+    return "exp_euler";
   default:
     diags.error(eq.range, llvm::Twine("the '") +
                               integratorName(eq.integrator) +
@@ -166,6 +173,27 @@ ExprP ProgramBuilder::integrate(const Equation &eq, const ExprP &rhs,
                               "yet; use euler or exp_euler");
     return nullptr;
   }
+}
+
+mlir::Location ProgramBuilder::locate(llvm::SMRange range) {
+  llvm::SourceMgr &sources = diags.getSourceMgr();
+  if (!range.Start.isValid())
+    return loc;
+  unsigned buffer = sources.FindBufferContainingLoc(range.Start);
+  if (!buffer)
+    return loc;
+  auto [line, column] = sources.getLineAndColumn(range.Start, buffer);
+  return mlir::FileLineColLoc::get(
+      builder.getContext(),
+      sources.getMemoryBuffer(buffer)->getBufferIdentifier(), line, column);
+}
+
+Value ProgramBuilder::integrate(const OdePlan &plan, Value state,
+                                LeafFn leaf) {
+  Value rhs = emit(plan.rhs, leaf);
+  return builder.create<snn::IntegrateOp>(
+      locate(plan.range), state, rhs, builder.getStringAttr(plan.method),
+      builder.getF64FloatAttr(layout.dtMs));
 }
 
 std::optional<NeuronPlan> ProgramBuilder::planNeuron(unsigned popIndex) {
@@ -200,42 +228,36 @@ std::optional<NeuronPlan> ProgramBuilder::planNeuron(unsigned popIndex) {
   }
 
   NeuronPlan plan;
-  plan.update.resize(neuron.states.size());
+  plan.odes.resize(neuron.states.size());
   bool ok = true;
   for (const Equation &eq : neuron.equations) {
     ExprP rhs = bindConstants(eq.rhs, pop.params, &bufs.perNeuronParams);
     rhs = substitute(rhs, [&](const ExprP &leaf) -> ExprP {
       return leaf->op == Op::Input ? inputs[leaf->index] : leaf;
     });
-    ExprP state = makeLeaf(Op::State, eq.state, neuron.states[eq.state].unit);
-    ExprP update = integrate(eq, rhs, state, [&](const Expr &leaf) {
-      return leaf.op == Op::State && leaf.index == eq.state;
-    });
-    ok &= update != nullptr;
-    plan.update[eq.state] = update;
+    const char *method = methodFor(eq);
+    ok &= method != nullptr;
+    plan.odes[eq.state] = OdePlan{rhs, method ? method : "", eq.range};
   }
   if (!ok)
     return std::nullopt;
   return plan;
 }
 
-std::optional<std::vector<ExprP>>
+std::optional<std::vector<OdePlan>>
 ProgramBuilder::planSynapse(const SynapseGroup &group) {
   const SynapseModel &synapse = model.synapses[group.synapse];
-  std::vector<ExprP> updates(synapse.states.size());
+  std::vector<OdePlan> odes(synapse.states.size());
   bool ok = true;
   for (const Equation &eq : synapse.equations) {
-    ExprP rhs = bindConstants(eq.rhs, group.synapseParams);
-    ExprP state = makeLeaf(Op::State, eq.state, synapse.states[eq.state].unit);
-    ExprP update = integrate(eq, rhs, state, [&](const Expr &leaf) {
-      return leaf.op == Op::State && leaf.index == eq.state;
-    });
-    ok &= update != nullptr;
-    updates[eq.state] = update;
+    const char *method = methodFor(eq);
+    ok &= method != nullptr;
+    odes[eq.state] = OdePlan{bindConstants(eq.rhs, group.synapseParams),
+                             method ? method : "", eq.range};
   }
   if (!ok)
     return std::nullopt;
-  return updates;
+  return odes;
 }
 
 //===----------------------------------------------------------------------===//
@@ -344,16 +366,9 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
     case Builtin::Tanh:
       result = builder.create<TanhOp>(loc, arg(0));
       break;
-    case Builtin::Exprel: {
-      // expm1(x) / x, and 1 at x == 0.
-      Value x = arg(0);
-      Value ratio =
-          builder.create<DivFOp>(loc, builder.create<ExpM1Op>(loc, x), x);
-      Value isZero =
-          builder.create<CmpFOp>(loc, CmpFPredicate::OEQ, x, constant(0.0));
-      result = builder.create<SelectOp>(loc, isZero, constant(1.0), ratio);
+    case Builtin::Exprel:
+      result = builder.create<snn::ExprelOp>(loc, arg(0));
       break;
-    }
     }
     break;
   }
@@ -365,12 +380,17 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
   return result;
 }
 
-void ProgramBuilder::forLoop(Value lb, Value ub,
-                             llvm::function_ref<void(Value)> body) {
-  auto loop = builder.create<mlir::scf::ForOp>(loc, lb, ub, index(1));
+template <typename OpT, typename... Args>
+OpT ProgramBuilder::withBody(llvm::function_ref<void(mlir::Block &)> body,
+                             Args &&...args) {
+  OpT op = builder.create<OpT>(loc, std::forward<Args>(args)...);
   mlir::OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointToStart(loop.getBody());
-  body(loop.getInductionVar());
+  mlir::Block &block = op.getBody().front();
+  builder.setInsertionPoint(block.getTerminator());
+  emitted.clear();
+  body(block);
+  emitted.clear();
+  return op;
 }
 
 mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
@@ -404,20 +424,9 @@ void ProgramBuilder::emitPropagation(Value t) {
       continue; // the source never spikes
     const SynapseGroup &group = layout.groups[bufs.group];
     const SynapseModel &synapse = model.synapses[proj.synapse];
-    int64_t sourceSize = model.populations[proj.source.population].size;
-    bool wholeSource =
-        proj.source.begin == 0 && proj.source.end == sourceSize;
-
-    Value count = toIndex(load(source.spikeCount, index(0)));
-    forLoop(index(0), count, [&](Value q) {
-      Value spiking = toIndex(load(source.spikeList, q));
-      auto deliver = [&](Value row) {
-        Value rowBegin = toIndex(load(bufs.rowStart, row));
-        Value rowEnd = toIndex(load(
-            bufs.rowStart,
-            builder.create<mlir::arith::AddIOp>(loc, row, index(1))));
-        forLoop(rowBegin, rowEnd, [&](Value m) {
-          Value target = toIndex(load(bufs.targets, m));
+    withBody<snn::PropagateOp>(
+        [&](mlir::Block &block) {
+          Value target = block.getArgument(0), m = block.getArgument(1);
           for (const AssignStatement &stmt : synapse.onPre) {
             emitted.clear();
             auto leaf = [&](const Expr &e) -> Value {
@@ -459,255 +468,220 @@ void ProgramBuilder::emitPropagation(Value t) {
             }
             store(value, buffer, target);
           }
-        });
-      };
-      if (wholeSource) {
-        deliver(spiking);
-        return;
-      }
-      using namespace mlir::arith;
-      Value begin = index(proj.source.begin), end = index(proj.source.end);
-      Value inside = builder.create<AndIOp>(
-          loc, builder.create<CmpIOp>(loc, CmpIPredicate::sge, spiking, begin),
-          builder.create<CmpIOp>(loc, CmpIPredicate::slt, spiking, end));
-      auto ifOp = builder.create<mlir::scf::IfOp>(loc, inside, false);
-      mlir::OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(ifOp.thenBlock());
-      deliver(builder.create<SubIOp>(loc, spiking, begin));
-    });
+        },
+        args[source.spikeList], args[source.spikeCount], args[bufs.rowStart],
+        args[bufs.targets], proj.source.begin, proj.source.end);
   }
 }
 
 void ProgramBuilder::emitNeuronPass(
     unsigned popIndex, const NeuronPlan &plan,
-    const std::vector<std::vector<ExprP>> &synapsePlans, Value t,
+    const std::vector<std::vector<OdePlan>> &synapsePlans, Value t,
     Value localStep) {
   using namespace mlir::arith;
   const Population &pop = model.populations[popIndex];
   const NeuronModel &neuron = model.neurons[pop.neuron];
   const PopulationBuffers &bufs = layout.populations[popIndex];
 
-  forLoop(index(0), index(pop.size), [&](Value j) {
-    emitted.clear();
-    std::vector<Value> states;
-    for (int buffer : bufs.states)
-      states.push_back(load(buffer, j));
+  std::vector<unsigned> groups;
+  bool elementwise = true;
+  for (unsigned g = 0; g < layout.groups.size(); ++g) {
+    const SynapseGroup &group = layout.groups[g];
+    if (group.target.population != popIndex)
+      continue;
+    groups.push_back(g);
+    elementwise &= group.target.begin == 0 && group.target.end == pop.size;
+  }
 
-    // Synapse state of the groups onto this population, at neuron j.
-    struct GroupView {
-      unsigned group;
-      Value at, inside; ///< Index into the group, and j within its slice.
-      std::vector<Value> states;
-    };
-    std::vector<GroupView> views;
-    for (unsigned g = 0; g < layout.groups.size(); ++g) {
-      const SynapseGroup &group = layout.groups[g];
-      if (group.target.population != popIndex)
-        continue;
-      GroupView view{g, j, Value(), {}};
-      if (group.target.begin != 0 || group.target.end != pop.size) {
-        // Clamp into the slice; contributions outside it are masked.
-        Value shifted = builder.create<SubIOp>(loc, j, index(group.target.begin));
-        view.at = builder.create<MinSIOp>(
-            loc, builder.create<MaxSIOp>(loc, shifted, index(0)),
-            index(group.target.size() - 1));
-        view.inside = builder.create<AndIOp>(
-            loc,
-            builder.create<CmpIOp>(loc, CmpIPredicate::sge, j,
-                                   index(group.target.begin)),
-            builder.create<CmpIOp>(loc, CmpIPredicate::slt, j,
-                                   index(group.target.end)));
-      }
-      for (int buffer : group.stateBuffers)
-        view.states.push_back(load(buffer, view.at));
-      views.push_back(std::move(view));
-    }
-    auto findView = [&](unsigned g) -> GroupView & {
-      for (GroupView &view : views)
-        if (view.group == g)
-          return view;
-      return views.front();
-    };
-    Value jReal = builder.create<SIToFPOp>(
-        loc, real, builder.create<IndexCastOp>(loc, builder.getI64Type(), j));
+  // The neuron update: reset, integrate, refractoriness, spike flag.
+  withBody<snn::ForEachNeuronOp>(
+      [&](mlir::Block &block) {
+        Value j = block.getArgument(0);
+        std::vector<Value> states;
+        for (int buffer : bufs.states)
+          states.push_back(load(buffer, j));
 
-    // Leaves of neuron expressions; `current` holds the state values.
-    std::vector<Value> current = states;
-    auto leaf = [&](const Expr &e) -> Value {
-      switch (e.op) {
-      case Op::State:
-        return current[e.index];
-      case Op::Param:
-        return load(bufs.perNeuronParams[e.index], j);
-      case Op::Time:
-        return t;
-      case Op::Dt:
-        return constant(layout.dtMs);
-      case Op::NeuronIndex:
-        return jReal;
-      case Op::SynapseState: {
-        GroupView &view = findView(e.group);
-        Value value = view.states[e.index];
-        if (!view.inside)
-          return value;
-        return builder.create<SelectOp>(loc, view.inside, value,
-                                        constant(0.0));
-      }
-      case Op::Input: {
-        Value sum = constant(0.0);
-        for (const Drive &drive : model.drives) {
-          if (drive.target.population != popIndex || drive.input != e.index)
-            continue;
-          Value value = constant(drive.value);
-          if (drive.target.begin != 0 || drive.target.end != pop.size) {
-            Value inside = builder.create<AndIOp>(
-                loc,
-                builder.create<CmpIOp>(loc, CmpIPredicate::sge, j,
-                                       index(drive.target.begin)),
-                builder.create<CmpIOp>(loc, CmpIPredicate::slt, j,
-                                       index(drive.target.end)));
-            value = builder.create<SelectOp>(loc, inside, value, constant(0.0));
+        // Synapse state of the groups onto this population, at neuron j;
+        // slices are clamped and masked.
+        struct GroupView {
+          Value at, inside;
+          std::vector<Value> states;
+        };
+        std::map<unsigned, GroupView> views;
+        for (unsigned g : groups) {
+          const SynapseGroup &group = layout.groups[g];
+          GroupView view{j, Value(), {}};
+          if (group.target.begin != 0 || group.target.end != pop.size) {
+            Value shifted =
+                builder.create<SubIOp>(loc, j, index(group.target.begin));
+            Value clampedLow = builder.create<MaxSIOp>(loc, shifted, index(0));
+            view.at = builder.create<MinSIOp>(loc, clampedLow,
+                                              index(group.target.size() - 1));
+            view.inside =
+                insideRange(j, group.target.begin, group.target.end);
           }
-          sum = builder.create<AddFOp>(loc, sum, value);
+          for (int buffer : group.stateBuffers)
+            view.states.push_back(load(buffer, view.at));
+          views[g] = std::move(view);
         }
-        return sum;
-      }
-      default:
-        return constant(0.0);
-      }
-    };
+        Value jReal = builder.create<SIToFPOp>(
+            loc, real,
+            builder.create<IndexCastOp>(loc, builder.getI64Type(), j));
 
-    // 1. Reset from the previous step's spike (brainpy: at the next step).
-    std::optional<unsigned> resetState = neuron.spikeState;
-    Value held;
-    if (neuron.spike && resetState &&
-        neuron.reset != NeuronModel::ResetKind::None) {
-      ExprP condition = bindConstants(neuron.spike, pop.params,
-                                      &bufs.perNeuronParams);
-      Value spiked = emit(condition, leaf);
-      Value x = current[*resetState];
-      Value resetValue = emit(
-          bindConstants(neuron.resetValue, pop.params, &bufs.perNeuronParams),
-          leaf);
-      Value reset;
-      if (neuron.reset == NeuronModel::ResetKind::Soft) {
-        // x - (threshold - reset): keeps the overshoot.
-        Value threshold = emit(bindConstants(neuron.spikeThreshold,
-                                             pop.params, &bufs.perNeuronParams),
-                               leaf);
-        reset = builder.create<SubFOp>(
-            loc, x, builder.create<SubFOp>(loc, threshold, resetValue));
-      } else {
-        reset = resetValue;
-      }
-      current[*resetState] = builder.create<SelectOp>(loc, spiked, reset, x);
-      emitted.clear(); // expressions now read the post-reset state
-    }
-    if (resetState)
-      held = current[*resetState];
+        // Leaves of neuron expressions; `current` holds the state values.
+        std::vector<Value> current = states;
+        auto leaf = [&](const Expr &e) -> Value {
+          switch (e.op) {
+          case Op::State:
+            return current[e.index];
+          case Op::Param:
+            return load(bufs.perNeuronParams[e.index], j);
+          case Op::Time:
+            return t;
+          case Op::Dt:
+            return constant(layout.dtMs);
+          case Op::NeuronIndex:
+            return jReal;
+          case Op::SynapseState: {
+            GroupView &view = views[e.group];
+            Value value = view.states[e.index];
+            if (!view.inside)
+              return value;
+            return builder.create<SelectOp>(loc, view.inside, value,
+                                            constant(0.0));
+          }
+          case Op::Input:
+            return emitDrive(popIndex, e.index, j);
+          default:
+            return constant(0.0);
+          }
+        };
+        auto bound = [&](const ExprP &expr) {
+          return bindConstants(expr, pop.params, &bufs.perNeuronParams);
+        };
 
-    // 2. Integrate every equation from the post-reset state.
-    std::vector<Value> next = current;
-    for (unsigned s = 0; s < plan.update.size(); ++s)
-      if (plan.update[s])
-        next[s] = emit(plan.update[s], leaf);
+        // 1. Reset from the previous step's spike (brainpy: at the next
+        //    step), on the variable the spike condition tests.
+        std::optional<unsigned> resetState = neuron.spikeState;
+        if (neuron.spike && resetState &&
+            neuron.reset != NeuronModel::ResetKind::None) {
+          Value spiked = emit(bound(neuron.spike), leaf);
+          Value x = current[*resetState];
+          Value resetValue = emit(bound(neuron.resetValue), leaf);
+          Value reset = resetValue;
+          if (neuron.reset == NeuronModel::ResetKind::Soft) {
+            // x - (threshold - reset): keeps the overshoot.
+            Value threshold = emit(bound(neuron.spikeThreshold), leaf);
+            reset = builder.create<SubFOp>(
+                loc, x, builder.create<SubFOp>(loc, threshold, resetValue));
+          }
+          current[*resetState] =
+              builder.create<SelectOp>(loc, spiked, reset, x);
+          emitted.clear(); // expressions now read the post-reset state
+        }
+        Value held = resetState ? current[*resetState] : Value();
 
-    // 3. Refractory: the reset variable keeps its post-reset value.
-    if (neuron.refractory && resetState) {
-      Value tauRef = emit(bindConstants(neuron.refractory, pop.params,
-                                        &bufs.perNeuronParams),
-                          leaf);
-      Value last = load(bufs.lastSpike, j);
-      Value refractory = builder.create<CmpFOp>(
-          loc, CmpFPredicate::OLT, builder.create<SubFOp>(loc, t, last),
-          tauRef);
-      next[*resetState] =
-          builder.create<SelectOp>(loc, refractory, held, next[*resetState]);
-    }
-    for (unsigned s = 0; s < next.size(); ++s)
-      store(next[s], bufs.states[s], j);
+        // 2. One ODE step for every equation, from the post-reset state.
+        std::vector<Value> next = current;
+        for (unsigned s = 0; s < plan.odes.size(); ++s)
+          if (plan.odes[s].rhs)
+            next[s] = integrate(plan.odes[s], current[s], leaf);
 
-    // 4. This step's spike, from the new state.
-    if (neuron.spike) {
-      current = next;
-      emitted.clear();
-      Value spiked = emit(
-          bindConstants(neuron.spike, pop.params, &bufs.perNeuronParams),
-          leaf);
-      if (bufs.lastSpike >= 0) {
-        Value last = load(bufs.lastSpike, j);
-        store(builder.create<SelectOp>(loc, spiked, t, last), bufs.lastSpike,
-              j);
-      }
-      store(builder.create<ExtUIOp>(loc, builder.getI8Type(), spiked),
-            bufs.spikeFlags, j);
-    }
+        // 3. Refractory: the reset variable keeps its post-reset value.
+        if (neuron.refractory && resetState) {
+          Value tauRef = emit(bound(neuron.refractory), leaf);
+          Value last = load(bufs.lastSpike, j);
+          Value refractory = builder.create<CmpFOp>(
+              loc, CmpFPredicate::OLT, builder.create<SubFOp>(loc, t, last),
+              tauRef);
+          next[*resetState] = builder.create<SelectOp>(loc, refractory, held,
+                                                       next[*resetState]);
+        }
+        for (unsigned s = 0; s < next.size(); ++s)
+          store(next[s], bufs.states[s], j);
 
-    // 5. Synapse decay, after the currents have read this step's value.
-    for (GroupView &view : views) {
-      const SynapseGroup &group = layout.groups[view.group];
-      const std::vector<ExprP> &updates = synapsePlans[view.group];
-      emitted.clear();
-      auto synapseLeaf = [&](const Expr &e) -> Value {
-        if (e.op == Op::State)
-          return view.states[e.index];
-        if (e.op == Op::Time)
-          return t;
-        return constant(0.0);
-      };
-      for (unsigned s = 0; s < updates.size(); ++s) {
-        if (!updates[s])
-          continue;
-        Value decayed = emit(updates[s], synapseLeaf);
-        if (view.inside)
-          decayed = builder.create<SelectOp>(loc, view.inside, decayed,
-                                             view.states[s]);
-        store(decayed, group.stateBuffers[s], view.at);
-      }
-    }
-  });
+        // 4. This step's spike, from the new state.
+        if (neuron.spike) {
+          current = next;
+          emitted.clear();
+          Value spiked = emit(bound(neuron.spike), leaf);
+          if (bufs.lastSpike >= 0) {
+            Value last = load(bufs.lastSpike, j);
+            store(builder.create<SelectOp>(loc, spiked, t, last),
+                  bufs.lastSpike, j);
+          }
+          store(builder.create<ExtUIOp>(loc, builder.getI8Type(), spiked),
+                bufs.spikeFlags, j);
+        }
+      },
+      pop.name, pop.size, elementwise);
+
+  // 5. Synapse decay, after the neuron update has read this step's value:
+  //    a pass of its own over the group's target slice.
+  for (unsigned g : groups) {
+    const SynapseGroup &group = layout.groups[g];
+    const std::vector<OdePlan> &odes = synapsePlans[g];
+    if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }))
+      continue;
+    bool whole = group.target.begin == 0 && group.target.end == pop.size;
+    std::string name = whole ? pop.name
+                             : pop.name + "[" +
+                                   std::to_string(group.target.begin) + ":" +
+                                   std::to_string(group.target.end) + "]";
+    withBody<snn::ForEachNeuronOp>(
+        [&](mlir::Block &block) {
+          Value at = block.getArgument(0);
+          std::vector<Value> states;
+          for (int buffer : group.stateBuffers)
+            states.push_back(load(buffer, at));
+          auto leaf = [&](const Expr &e) -> Value {
+            if (e.op == Op::State)
+              return states[e.index];
+            if (e.op == Op::Time)
+              return t;
+            return constant(0.0);
+          };
+          for (unsigned s = 0; s < odes.size(); ++s)
+            if (odes[s].rhs)
+              store(integrate(odes[s], states[s], leaf),
+                    group.stateBuffers[s], at);
+        },
+        name, group.target.size(), /*elementwise=*/true);
+  }
   if (neuron.spike)
     emitCompaction(popIndex, localStep, bufs.recordIndices >= 0);
 }
 
+Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
+  using namespace mlir::arith;
+  const Population &pop = model.populations[popIndex];
+  Value sum = constant(0.0);
+  for (const Drive &drive : model.drives) {
+    if (drive.target.population != popIndex || drive.input != input)
+      continue;
+    Value value = constant(drive.value);
+    if (drive.target.begin != 0 || drive.target.end != pop.size) {
+      Value inside = insideRange(j, drive.target.begin, drive.target.end);
+      value = builder.create<SelectOp>(loc, inside, value, constant(0.0));
+    }
+    sum = builder.create<AddFOp>(loc, sum, value);
+  }
+  return sum;
+}
+
 void ProgramBuilder::emitCompaction(unsigned popIndex, Value localStep,
                                     bool record) {
-  using namespace mlir::arith;
   const PopulationBuffers &bufs = layout.populations[popIndex];
-  int64_t size = model.populations[popIndex].size;
-  auto loop = builder.create<mlir::scf::ForOp>(
-      loc, index(0), index(size), index(1), mlir::ValueRange{i32(0)},
-      [&](mlir::OpBuilder &, mlir::Location, Value j, mlir::ValueRange iter) {
-        Value count = iter[0];
-        Value flag = load(bufs.spikeFlags, j);
-        Value isSpike = builder.create<CmpIOp>(
-            loc, CmpIPredicate::ne, flag,
-            builder.create<ConstantIntOp>(loc, 0, 8));
-        auto ifOp = builder.create<mlir::scf::IfOp>(
-            loc, isSpike,
-            [&](mlir::OpBuilder &, mlir::Location) {
-              store(toI32(j), bufs.spikeList, toIndex(count));
-              Value more = builder.create<AddIOp>(loc, count, i32(1));
-              builder.create<mlir::scf::YieldOp>(loc, more);
-            },
-            [&](mlir::OpBuilder &, mlir::Location) {
-              builder.create<mlir::scf::YieldOp>(loc, count);
-            });
-        builder.create<mlir::scf::YieldOp>(loc, ifOp.getResult(0));
-      });
-  Value count = loop.getResult(0);
-  store(count, bufs.spikeCount, index(0));
-  if (!record)
-    return;
-  store(count, bufs.recordCounts, localStep);
-  Value fill = load(bufs.recordFill, index(0));
-  Value fillIndex = toIndex(fill);
-  forLoop(index(0), toIndex(count), [&](Value q) {
-    Value spiking = load(bufs.spikeList, q);
-    store(spiking, bufs.recordIndices,
-          builder.create<AddIOp>(loc, fillIndex, q));
-  });
-  store(builder.create<AddIOp>(loc, fill, count), bufs.recordFill, index(0));
+  if (record)
+    builder.create<snn::CompactOp>(
+        loc, args[bufs.spikeFlags], args[bufs.spikeList],
+        args[bufs.spikeCount], args[bufs.recordIndices],
+        args[bufs.recordCounts], args[bufs.recordFill], localStep);
+  else
+    builder.create<snn::CompactOp>(loc, args[bufs.spikeFlags],
+                                   args[bufs.spikeList],
+                                   args[bufs.spikeCount], Value(), Value(),
+                                   Value(), Value());
 }
 
 void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
@@ -716,28 +690,31 @@ void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
   const PopulationBuffers &bufs = layout.populations[popIndex];
   if (!neuron.spike)
     return;
-  forLoop(index(0), index(pop.size), [&](Value j) {
-    emitted.clear();
-    auto leaf = [&](const Expr &e) -> Value {
-      if (e.op == Op::State)
-        return load(bufs.states[e.index], j);
-      if (e.op == Op::Param)
-        return load(bufs.perNeuronParams[e.index], j);
-      return constant(0.0);
-    };
-    Value spiked = emit(
-        bindConstants(neuron.spike, pop.params, &bufs.perNeuronParams), leaf);
-    store(builder.create<mlir::arith::ExtUIOp>(loc, builder.getI8Type(),
-                                               spiked),
-          bufs.spikeFlags, j);
-  });
+  withBody<snn::ForEachNeuronOp>(
+      [&](mlir::Block &block) {
+        Value j = block.getArgument(0);
+        auto leaf = [&](const Expr &e) -> Value {
+          if (e.op == Op::State)
+            return load(bufs.states[e.index], j);
+          if (e.op == Op::Param)
+            return load(bufs.perNeuronParams[e.index], j);
+          return constant(0.0);
+        };
+        Value spiked = emit(
+            bindConstants(neuron.spike, pop.params, &bufs.perNeuronParams),
+            leaf);
+        store(builder.create<mlir::arith::ExtUIOp>(loc, builder.getI8Type(),
+                                                   spiked),
+              bufs.spikeFlags, j);
+      },
+      pop.name, pop.size, /*elementwise=*/true);
   emitCompaction(popIndex, Value(), /*record=*/false);
 }
 
 mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
   // Plan everything first so that all errors are reported together.
   std::vector<NeuronPlan> neuronPlans;
-  std::vector<std::vector<ExprP>> synapsePlans;
+  std::vector<std::vector<OdePlan>> synapsePlans;
   bool ok = true;
   for (unsigned p = 0; p < model.populations.size(); ++p) {
     std::optional<NeuronPlan> plan = planNeuron(p);
@@ -745,9 +722,9 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
     neuronPlans.push_back(plan ? std::move(*plan) : NeuronPlan{});
   }
   for (const SynapseGroup &group : layout.groups) {
-    std::optional<std::vector<ExprP>> plan = planSynapse(group);
+    std::optional<std::vector<OdePlan>> plan = planSynapse(group);
     ok &= plan.has_value();
-    synapsePlans.push_back(plan ? std::move(*plan) : std::vector<ExprP>{});
+    synapsePlans.push_back(plan ? std::move(*plan) : std::vector<OdePlan>{});
   }
   if (!ok)
     return nullptr;
@@ -766,24 +743,16 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
     mlir::func::FuncOp run = createFunction("snn_run", true);
     Value begin = toIndex(run.getArgument(layout.buffers.size()));
     Value end = toIndex(run.getArgument(layout.buffers.size() + 1));
-    forLoop(begin, end, [&](Value step) {
-      using namespace mlir::arith;
-      // t_k = k * dt, rounded once from double as numpy's arange does.
-      Value k = builder.create<SIToFPOp>(
-          loc, builder.getF64Type(),
-          builder.create<IndexCastOp>(loc, builder.getI64Type(), step));
-      Value t = builder.create<MulFOp>(
-          loc, k,
-          builder.create<ConstantOp>(
-              loc, builder.getFloatAttr(builder.getF64Type(), layout.dtMs)));
-      if (!layout.doublePrecision)
-        t = builder.create<TruncFOp>(loc, real, t);
-      Value localStep = builder.create<SubIOp>(loc, step, begin);
-      emitted.clear();
-      emitPropagation(t);
-      for (unsigned p = 0; p < model.populations.size(); ++p)
-        emitNeuronPass(p, neuronPlans[p], synapsePlans, t, localStep);
-    });
+    withBody<snn::TimeLoopOp>(
+        [&](mlir::Block &block) {
+          Value step = block.getArgument(0), t = block.getArgument(1);
+          Value localStep = builder.create<mlir::arith::SubIOp>(loc, step,
+                                                                begin);
+          emitPropagation(t);
+          for (unsigned p = 0; p < model.populations.size(); ++p)
+            emitNeuronPass(p, neuronPlans[p], synapsePlans, t, localStep);
+        },
+        begin, end, layout.dtMs, real);
     builder.create<mlir::func::ReturnOp>(loc);
   }
   return module;

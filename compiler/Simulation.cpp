@@ -144,10 +144,8 @@ Simulation::create(const Model &input, const SimulationOptions &options,
       buildProgram(context, model, impl.layout, diags);
   if (!module)
     return nullptr;
-  if (mlir::failed(runPipeline(*module, Stage::LLVM))) {
-    diags.error(llvm::SMRange(), "internal error: lowering the program failed");
+  if (mlir::failed(runPipelineReporting(*module, Stage::LLVM, diags)))
     return nullptr;
-  }
   sim->times.codegen = secondsSince(codegenStart);
 
   auto jitStart = std::chrono::steady_clock::now();

@@ -624,7 +624,7 @@ void Parser::parsePopulation(Module &module) {
   module.populations.push_back(std::move(pop));
 }
 
-// popref := IDENT ('[' INT? ':' INT? ']')?
+// popref := IDENT ('[' NUMBER? ':' NUMBER? ']')?     (whole numbers)
 std::optional<PopulationRef> Parser::parsePopulationRef() {
   PopulationRef ref;
   std::optional<Ident> name = parseIdent("a population");
@@ -884,8 +884,8 @@ bool Parser::parseUnitTerm(UnitExpr &unit, int sign, unsigned nesting) {
     for (UnitFactor &factor : inner.factors) {
       // Nested powers multiply (`((mV^64)^64)^64`): saturate, not overflow.
       int64_t combined = int64_t(factor.power) * power * sign;
-      factor.power = static_cast<int>(
-          std::clamp<int64_t>(combined, INT_MIN, INT_MAX));
+      factor.power =
+          static_cast<int>(std::clamp<int64_t>(combined, INT_MIN, INT_MAX));
       unit.factors.push_back(factor);
     }
     return true;

@@ -257,10 +257,8 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path,
   if (!module)
     return session.finish();
   Stage target = stage == "mlir" ? until : Stage::LLVM;
-  if (mlir::failed(runPipeline(*module, target))) {
-    session.diags.error(llvm::SMRange(), "internal error: lowering failed");
+  if (mlir::failed(runPipelineReporting(*module, target, session.diags)))
     return session.finish();
-  }
   if (stage == "mlir") {
     module->print(llvm::outs());
     return session.finish();

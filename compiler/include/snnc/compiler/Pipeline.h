@@ -2,7 +2,10 @@
 //
 // Stages, in order, each a stop point for `snnc emit mlir --until=STAGE`:
 //
-//   loops        the fused program as generated (scf/arith/math/memref)
+//   snn          the program as generated: snn dialect ops
+//   fused        per-population passes fused (snn-fuse-neuron-passes)
+//   integrated   ODE steps expanded, exp_euler Jacobians derived
+//   loops        snn ops lowered to scf/arith/math/memref
 //   optimized    canonicalised, common subexpressions and loop invariants out
 //   approximated math.exp & co. as polynomials, so vector loops stay vector
 //   llvm         the LLVM dialect (bare-pointer calling convention)
@@ -10,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_COMPILER_PIPELINE_H
 #define SNNC_COMPILER_PIPELINE_H
+
+#include "snnc/dsl/Diagnostics.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LogicalResult.h"
@@ -21,7 +26,15 @@
 
 namespace snnc {
 
-enum class Stage { Loops, Optimized, Approximated, LLVM };
+enum class Stage {
+  Snn,
+  Fused,
+  Integrated,
+  Loops,
+  Optimized,
+  Approximated,
+  LLVM
+};
 
 /// Stage names in pipeline order, for option parsing and messages.
 llvm::ArrayRef<llvm::StringRef> stageNames();
@@ -29,6 +42,11 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 
 /// Runs the passes that take a freshly built program to `until` (inclusive).
 mlir::LogicalResult runPipeline(mlir::ModuleOp module, Stage until);
+
+/// runPipeline, with errors of the passes reported through `diags` at the
+/// .snn source they came from (ops carry file:line:col locations).
+mlir::LogicalResult runPipelineReporting(mlir::ModuleOp module, Stage until,
+                                         DiagnosticEngine &diags);
 
 } // namespace snnc
 

@@ -1,0 +1,268 @@
+//===- Snn.cpp - The snn dialect: verifiers, assembly, builders -----------===//
+
+#include "snnc/compiler/Dialect/Snn.h"
+
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace snnc::snn;
+
+#include "snnc/compiler/Dialect/SnnDialect.cpp.inc"
+
+void SnnDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "snnc/compiler/Dialect/SnnOps.cpp.inc"
+      >();
+}
+
+namespace {
+/// Creates the single block of `region` with `types` arguments and a
+/// terminating snn.yield.
+void buildBody(OpBuilder &builder, OperationState &state, TypeRange types) {
+  Region *region = state.addRegion();
+  Block *block = new Block();
+  for (Type type : types)
+    block->addArgument(type, state.location);
+  region->push_back(block);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(block);
+  builder.create<YieldOp>(state.location);
+}
+
+/// The entry block must take exactly `types`.
+LogicalResult verifyBodyArguments(Operation *op, Region &body,
+                                  TypeRange types, StringRef what) {
+  Block &block = body.front();
+  if (block.getNumArguments() != types.size())
+    return op->emitOpError("body must take ") << what;
+  for (auto [arg, type] : llvm::zip(block.getArguments(), types))
+    if (arg.getType() != type)
+      return op->emitOpError("body must take ") << what;
+  return success();
+}
+
+ParseResult parseBody(OpAsmParser &parser, OperationState &result) {
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*body, /*arguments=*/{}))
+    return failure();
+  if (body->empty())
+    return parser.emitError(parser.getCurrentLocation(), "empty body");
+  OpBuilder builder(parser.getContext());
+  Block &block = body->front();
+  if (block.empty() || !block.back().hasTrait<OpTrait::IsTerminator>()) {
+    builder.setInsertionPointToEnd(&block);
+    builder.create<YieldOp>(result.location);
+  }
+  return success();
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// time_loop
+//===----------------------------------------------------------------------===//
+
+void TimeLoopOp::build(OpBuilder &builder, OperationState &state, Value begin,
+                       Value end, double dt, Type timeType) {
+  state.addOperands({begin, end});
+  state.addAttribute(getDtAttrName(state.name), builder.getF64FloatAttr(dt));
+  state.addAttribute(getTimeTypeAttrName(state.name), TypeAttr::get(timeType));
+  buildBody(builder, state, {builder.getIndexType(), timeType});
+}
+
+LogicalResult TimeLoopOp::verify() {
+  if (!(getDt().convertToDouble() > 0))
+    return emitOpError("needs a positive dt, got ")
+           << getDt().convertToDouble();
+  if (!isa<FloatType>(getTimeType()))
+    return emitOpError("time must be a float type");
+  return verifyBodyArguments(*this, getBody(),
+                             {IndexType::get(getContext()), getTimeType()},
+                             "(index, time)");
+}
+
+void TimeLoopOp::print(OpAsmPrinter &p) {
+  p << " " << getBegin() << " to " << getEnd() << " dt ";
+  p.printAttributeWithoutType(getDtAttr());
+  p << " : " << getTimeType() << " ";
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/true,
+                /*printBlockTerminators=*/false);
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getDtAttrName(), getTimeTypeAttrName()});
+}
+
+ParseResult TimeLoopOp::parse(OpAsmParser &parser, OperationState &result) {
+  OpAsmParser::UnresolvedOperand begin, end;
+  double dt;
+  Type timeType;
+  Type index = parser.getBuilder().getIndexType();
+  if (parser.parseOperand(begin) || parser.parseKeyword("to") ||
+      parser.parseOperand(end) || parser.parseKeyword("dt") ||
+      parser.parseFloat(dt) || parser.parseColonType(timeType) ||
+      parser.resolveOperand(begin, index, result.operands) ||
+      parser.resolveOperand(end, index, result.operands))
+    return failure();
+  result.addAttribute("dt", parser.getBuilder().getF64FloatAttr(dt));
+  result.addAttribute("timeType", TypeAttr::get(timeType));
+  if (parseBody(parser, result))
+    return failure();
+  return parser.parseOptionalAttrDict(result.attributes);
+}
+
+//===----------------------------------------------------------------------===//
+// for_each_neuron
+//===----------------------------------------------------------------------===//
+
+void ForEachNeuronOp::build(OpBuilder &builder, OperationState &state,
+                            StringRef population, int64_t size,
+                            bool elementwise) {
+  state.addAttribute(getPopulationAttrName(state.name),
+                     builder.getStringAttr(population));
+  state.addAttribute(getSizeAttrName(state.name),
+                     builder.getI64IntegerAttr(size));
+  if (elementwise)
+    state.addAttribute(getElementwiseAttrName(state.name),
+                       builder.getUnitAttr());
+  buildBody(builder, state, {builder.getIndexType()});
+}
+
+LogicalResult ForEachNeuronOp::verify() {
+  if (static_cast<int64_t>(getSize()) < 1)
+    return emitOpError("needs at least one neuron, got ") << getSize();
+  return verifyBodyArguments(*this, getBody(), {IndexType::get(getContext())},
+                             "the neuron index");
+}
+
+void ForEachNeuronOp::print(OpAsmPrinter &p) {
+  p << " ";
+  p.printAttributeWithoutType(getPopulationAttr());
+  p << " size " << getSize();
+  if (getElementwise())
+    p << " elementwise";
+  p << " ";
+  p.printRegion(getBody(), true, false);
+  p.printOptionalAttrDict(
+      (*this)->getAttrs(),
+      {getPopulationAttrName(), getSizeAttrName(), getElementwiseAttrName()});
+}
+
+ParseResult ForEachNeuronOp::parse(OpAsmParser &parser,
+                                   OperationState &result) {
+  std::string population;
+  int64_t size;
+  Builder &builder = parser.getBuilder();
+  if (parser.parseString(&population) || parser.parseKeyword("size") ||
+      parser.parseInteger(size))
+    return failure();
+  result.addAttribute("population", builder.getStringAttr(population));
+  result.addAttribute("size", builder.getI64IntegerAttr(size));
+  if (succeeded(parser.parseOptionalKeyword("elementwise")))
+    result.addAttribute("elementwise", builder.getUnitAttr());
+  if (parseBody(parser, result))
+    return failure();
+  return parser.parseOptionalAttrDict(result.attributes);
+}
+
+//===----------------------------------------------------------------------===//
+// integrate
+//===----------------------------------------------------------------------===//
+
+LogicalResult IntegrateOp::verify() {
+  if (getMethod() != "euler" && getMethod() != "exp_euler")
+    return emitOpError("unknown method '")
+           << getMethod() << "' (expected euler or exp_euler)";
+  if (!(getDt().convertToDouble() > 0))
+    return emitOpError("needs a positive dt");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// propagate
+//===----------------------------------------------------------------------===//
+
+void PropagateOp::build(OpBuilder &builder, OperationState &state,
+                        Value spikes, Value count, Value rowStart,
+                        Value targets, int64_t sourceBegin, int64_t sourceEnd) {
+  state.addOperands({spikes, count, rowStart, targets});
+  state.addAttribute(getSourceBeginAttrName(state.name),
+                     builder.getI64IntegerAttr(sourceBegin));
+  state.addAttribute(getSourceEndAttrName(state.name),
+                     builder.getI64IntegerAttr(sourceEnd));
+  buildBody(builder, state, {builder.getIndexType(), builder.getIndexType()});
+}
+
+LogicalResult PropagateOp::verify() {
+  auto begin = static_cast<int64_t>(getSourceBegin());
+  auto end = static_cast<int64_t>(getSourceEnd());
+  if (begin < 0 || begin >= end)
+    return emitOpError("source slice [") << begin << ", " << end
+                                         << ") is empty";
+  auto rows = cast<MemRefType>(getRowStart().getType());
+  if (rows.hasStaticShape() && rows.getNumElements() != end - begin + 1)
+    return emitOpError("row_start needs one entry per source neuron plus "
+                       "one, got ")
+           << rows.getNumElements();
+  return verifyBodyArguments(
+      *this, getBody(),
+      {IndexType::get(getContext()), IndexType::get(getContext())},
+      "(target index, synapse index)");
+}
+
+void PropagateOp::print(OpAsmPrinter &p) {
+  p << " " << getSpikes() << ", " << getCount() << " through "
+    << getRowStart() << ", " << getTargets() << " source ["
+    << getSourceBegin() << ", " << getSourceEnd() << ") : "
+    << getSpikes().getType() << ", " << getCount().getType() << ", "
+    << getRowStart().getType() << ", " << getTargets().getType() << " ";
+  p.printRegion(getBody(), true, false);
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getSourceBeginAttrName(), getSourceEndAttrName()});
+}
+
+ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
+  OpAsmParser::UnresolvedOperand spikes, count, rows, targets;
+  int64_t begin, end;
+  SmallVector<Type, 4> types;
+  if (parser.parseOperand(spikes) || parser.parseComma() ||
+      parser.parseOperand(count) || parser.parseKeyword("through") ||
+      parser.parseOperand(rows) || parser.parseComma() ||
+      parser.parseOperand(targets) || parser.parseKeyword("source") ||
+      parser.parseLSquare() || parser.parseInteger(begin) ||
+      parser.parseComma() || parser.parseInteger(end) ||
+      parser.parseRParen() || parser.parseColonTypeList(types))
+    return failure();
+  if (types.size() != 4)
+    return parser.emitError(parser.getCurrentLocation(),
+                            "expected four operand types");
+  if (parser.resolveOperands({spikes, count, rows, targets}, types,
+                             parser.getCurrentLocation(), result.operands))
+    return failure();
+  Builder &builder = parser.getBuilder();
+  result.addAttribute("sourceBegin", builder.getI64IntegerAttr(begin));
+  result.addAttribute("sourceEnd", builder.getI64IntegerAttr(end));
+  if (parseBody(parser, result))
+    return failure();
+  return parser.parseOptionalAttrDict(result.attributes);
+}
+
+//===----------------------------------------------------------------------===//
+// compact
+//===----------------------------------------------------------------------===//
+
+LogicalResult CompactOp::verify() {
+  auto flags = cast<MemRefType>(getFlags().getType());
+  auto spikes = cast<MemRefType>(getSpikes().getType());
+  if (flags.hasStaticShape() && spikes.hasStaticShape() &&
+      flags.getNumElements() != spikes.getNumElements())
+    return emitOpError("spike list must hold one entry per flag");
+  bool recording = static_cast<bool>(getRecordIndices());
+  if (recording != static_cast<bool>(getRecordCounts()) ||
+      recording != static_cast<bool>(getRecordFill()) ||
+      recording != static_cast<bool>(getLocalStep()))
+    return emitOpError("recording needs indices, counts, fill and step");
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "snnc/compiler/Dialect/SnnOps.cpp.inc"

@@ -1,0 +1,63 @@
+//===- FuseNeuronPasses.cpp - One pass over a population's neurons --------===//
+//
+// MLIRGen emits each model concept on its own: the neuron update, then one
+// decay pass per synapse group onto the population. Two adjacent
+// `snn.for_each_neuron` ops over the same population, both elementwise
+// (iteration j touches only element j), can run as one loop with the
+// second body after the first: each neuron's synapse state is then decayed
+// right after the neuron read it, while both are in registers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/compiler/Dialect/Snn.h"
+#include "snnc/compiler/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace snnc::snn;
+
+namespace {
+
+bool fusable(ForEachNeuronOp first, ForEachNeuronOp second) {
+  return first.getElementwise() && second.getElementwise() &&
+         first.getPopulation() == second.getPopulation() &&
+         first.getSize() == second.getSize();
+}
+
+struct FuseNeuronPassesPass
+    : PassWrapper<FuseNeuronPassesPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseNeuronPassesPass)
+  StringRef getArgument() const final { return "snn-fuse-neuron-passes"; }
+  StringRef getDescription() const final {
+    return "Fuse adjacent elementwise passes over the same population";
+  }
+
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<ForEachNeuronOp> passes;
+    getOperation().walk([&](ForEachNeuronOp op) { passes.push_back(op); });
+    for (ForEachNeuronOp op : passes) {
+      if (!op->getBlock())
+        continue;
+      // Absorb every fusable pass that directly follows.
+      while (auto next =
+                 dyn_cast_or_null<ForEachNeuronOp>(op->getNextNode())) {
+        if (!fusable(op, next))
+          break;
+        Block &into = op.getBody().front();
+        Block &from = next.getBody().front();
+        rewriter.eraseOp(from.getTerminator());
+        rewriter.inlineBlockBefore(&from, into.getTerminator(),
+                                   into.getArguments());
+        rewriter.eraseOp(next);
+      }
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> snnc::createFuseNeuronPassesPass() {
+  return std::make_unique<FuseNeuronPassesPass>();
+}

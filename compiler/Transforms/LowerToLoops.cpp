@@ -1,0 +1,221 @@
+//===- LowerToLoops.cpp - snn ops to scf/arith/math/memref ----------------===//
+//
+// The model-level ops become plain scalar loops, the form LLVM vectorises
+// best on these machines:
+//
+//   snn.time_loop        scf.for over steps; t = float(step * dt)
+//   snn.for_each_neuron  scf.for over neurons
+//   snn.propagate        for each listed spike in the source slice, for each
+//                        of its synapses: the body (event-driven delivery)
+//   snn.compact          flags -> ascending spike list, count, recording
+//   snn.exprel           expm1(x) / x, and 1 at x == 0
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/compiler/Dialect/Snn.h"
+#include "snnc/compiler/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace snnc::snn;
+
+namespace {
+
+class Lowering {
+public:
+  explicit Lowering(MLIRContext *context) : rewriter(context) {}
+
+  void lower(Operation *op) {
+    rewriter.setInsertionPoint(op);
+    loc = op->getLoc();
+    if (auto timeLoop = dyn_cast<TimeLoopOp>(op))
+      return lowerTimeLoop(timeLoop);
+    if (auto neurons = dyn_cast<ForEachNeuronOp>(op))
+      return lowerForEachNeuron(neurons);
+    if (auto propagate = dyn_cast<PropagateOp>(op))
+      return lowerPropagate(propagate);
+    if (auto compact = dyn_cast<CompactOp>(op))
+      return lowerCompact(compact);
+    if (auto exprel = dyn_cast<ExprelOp>(op))
+      return lowerExprel(exprel);
+  }
+
+private:
+  Value index(int64_t value) {
+    return rewriter.create<arith::ConstantIndexOp>(loc, value);
+  }
+  Value toIndex(Value v) {
+    return rewriter.create<arith::IndexCastOp>(loc, rewriter.getIndexType(),
+                                               v);
+  }
+  Value load(Value memref, Value at) {
+    return rewriter.create<memref::LoadOp>(loc, memref, ValueRange{at});
+  }
+  void store(Value value, Value memref, Value at) {
+    rewriter.create<memref::StoreOp>(loc, value, memref, ValueRange{at});
+  }
+  /// An scf.for whose body is ready for new ops before its yield.
+  scf::ForOp loop(Value lb, Value ub) {
+    auto forOp = rewriter.create<scf::ForOp>(loc, lb, ub, index(1));
+    rewriter.setInsertionPoint(forOp.getBody()->getTerminator());
+    return forOp;
+  }
+  /// Moves `body` (an snn region's block) before `before`, binding its
+  /// arguments, and drops its snn.yield.
+  void inlineBody(Region &body, Operation *before, ValueRange arguments) {
+    Block &block = body.front();
+    rewriter.eraseOp(block.getTerminator());
+    rewriter.inlineBlockBefore(&block, before, arguments);
+  }
+
+  void lowerTimeLoop(TimeLoopOp op) {
+    scf::ForOp forOp = loop(op.getBegin(), op.getEnd());
+    Value step = forOp.getInductionVar();
+    // t = step * dt in f64, rounded once to the state type.
+    Value k = rewriter.create<arith::SIToFPOp>(
+        loc, rewriter.getF64Type(),
+        rewriter.create<arith::IndexCastOp>(loc, rewriter.getI64Type(), step));
+    Value t = rewriter.create<arith::MulFOp>(
+        loc, k, rewriter.create<arith::ConstantOp>(loc, op.getDtAttr()));
+    if (op.getTimeType() != rewriter.getF64Type())
+      t = rewriter.create<arith::TruncFOp>(loc, op.getTimeType(), t);
+    inlineBody(op.getBody(), forOp.getBody()->getTerminator(), {step, t});
+    rewriter.eraseOp(op);
+  }
+
+  void lowerForEachNeuron(ForEachNeuronOp op) {
+    scf::ForOp forOp = loop(index(0), index(op.getSize()));
+    inlineBody(op.getBody(), forOp.getBody()->getTerminator(),
+               {forOp.getInductionVar()});
+    rewriter.eraseOp(op);
+  }
+
+  void lowerPropagate(PropagateOp op) {
+    Value count = toIndex(load(op.getCount(), index(0)));
+    scf::ForOp spikes = loop(index(0), count);
+    Value source = toIndex(load(op.getSpikes(), spikes.getInductionVar()));
+    Value begin = index(op.getSourceBegin());
+    Value end = index(op.getSourceEnd());
+    // Spike lists cover the whole population; skip sources outside the
+    // projection's slice.
+    // (Separate statements: argument evaluation order would make the op
+    // order, and so the printed IR, compiler-dependent.)
+    Value atLeastBegin = rewriter.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::sge, source, begin);
+    Value beforeEnd = rewriter.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::slt, source, end);
+    Value inside =
+        rewriter.create<arith::AndIOp>(loc, atLeastBegin, beforeEnd);
+    auto ifOp = rewriter.create<scf::IfOp>(loc, inside, false);
+    rewriter.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    Value row = rewriter.create<arith::SubIOp>(loc, source, begin);
+    Value rowBegin = toIndex(load(op.getRowStart(), row));
+    Value rowEnd = toIndex(load(
+        op.getRowStart(), rewriter.create<arith::AddIOp>(loc, row, index(1))));
+    scf::ForOp synapses = loop(rowBegin, rowEnd);
+    Value synapse = synapses.getInductionVar();
+    Value target = toIndex(load(op.getTargets(), synapse));
+    inlineBody(op.getBody(), synapses.getBody()->getTerminator(),
+               {target, synapse});
+    rewriter.eraseOp(op);
+  }
+
+  void lowerCompact(CompactOp op) {
+    auto flags = cast<MemRefType>(op.getFlags().getType());
+    Value zero32 = rewriter.create<arith::ConstantIntOp>(loc, 0, 32);
+    Value one32 = rewriter.create<arith::ConstantIntOp>(loc, 1, 32);
+    Value zero8 = rewriter.create<arith::ConstantIntOp>(loc, 0, 8);
+    auto forOp = rewriter.create<scf::ForOp>(
+        loc, index(0), index(flags.getNumElements()), index(1),
+        ValueRange{zero32},
+        [&](OpBuilder &, Location, Value j, ValueRange iter) {
+          Value count = iter[0];
+          Value isSpike = rewriter.create<arith::CmpIOp>(
+              loc, arith::CmpIPredicate::ne, load(op.getFlags(), j), zero8);
+          auto ifOp = rewriter.create<scf::IfOp>(
+              loc, isSpike,
+              [&](OpBuilder &, Location) {
+                store(rewriter.create<arith::IndexCastOp>(
+                          loc, rewriter.getI32Type(), j),
+                      op.getSpikes(), toIndex(count));
+                rewriter.create<scf::YieldOp>(
+                    loc, ValueRange{rewriter.create<arith::AddIOp>(loc, count,
+                                                                   one32)});
+              },
+              [&](OpBuilder &, Location) {
+                rewriter.create<scf::YieldOp>(loc, count);
+              });
+          rewriter.create<scf::YieldOp>(loc, ifOp.getResult(0));
+        });
+    rewriter.setInsertionPointAfter(forOp);
+    Value count = forOp.getResult(0);
+    store(count, op.getCount(), index(0));
+    if (op.getRecordIndices()) {
+      store(count, op.getRecordCounts(), op.getLocalStep());
+      Value fill = load(op.getRecordFill(), index(0));
+      Value fillIndex = toIndex(fill);
+      scf::ForOp copy = loop(index(0), toIndex(count));
+      Value q = copy.getInductionVar();
+      store(load(op.getSpikes(), q), op.getRecordIndices(),
+            rewriter.create<arith::AddIOp>(loc, fillIndex, q));
+      rewriter.setInsertionPointAfter(copy);
+      store(rewriter.create<arith::AddIOp>(loc, fill, count),
+            op.getRecordFill(), index(0));
+    }
+    rewriter.eraseOp(op);
+  }
+
+  void lowerExprel(ExprelOp op) {
+    Value x = op.getInput();
+    Type type = x.getType();
+    Value ratio = rewriter.create<arith::DivFOp>(
+        loc, rewriter.create<math::ExpM1Op>(loc, x), x);
+    Value isZero = rewriter.create<arith::CmpFOp>(
+        loc, arith::CmpFPredicate::OEQ, x,
+        rewriter.create<arith::ConstantOp>(loc,
+                                           rewriter.getFloatAttr(type, 0.0)));
+    Value one =
+        rewriter.create<arith::ConstantOp>(loc, rewriter.getFloatAttr(type, 1));
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, isZero, one, ratio);
+  }
+
+  IRRewriter rewriter;
+  Location loc = UnknownLoc::get(rewriter.getContext());
+};
+
+struct LowerToLoopsPass
+    : PassWrapper<LowerToLoopsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerToLoopsPass)
+  StringRef getArgument() const final { return "snn-lower-to-loops"; }
+  StringRef getDescription() const final {
+    return "Lower snn ops to scf/arith/math/memref loops";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect, math::MathDialect,
+                    memref::MemRefDialect, scf::SCFDialect>();
+  }
+
+  void runOnOperation() override {
+    // Innermost first: a region is lowered before the op that owns it.
+    SmallVector<Operation *> worklist;
+    getOperation().walk([&](Operation *op) {
+      if (isa<TimeLoopOp, ForEachNeuronOp, PropagateOp, CompactOp, ExprelOp>(
+              op))
+        worklist.push_back(op);
+    });
+    Lowering lowering(&getContext());
+    for (Operation *op : worklist)
+      lowering.lower(op);
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> snnc::createLowerToLoopsPass() {
+  return std::make_unique<LowerToLoopsPass>();
+}

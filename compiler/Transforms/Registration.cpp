@@ -1,0 +1,9 @@
+//===- Registration.cpp - The snn passes on snn-opt's command line --------===//
+
+#include "snnc/compiler/Transforms/Passes.h"
+
+void snnc::registerSnnPasses() {
+  mlir::registerPass(createFuseNeuronPassesPass);
+  mlir::registerPass(createIntegrateOdesPass);
+  mlir::registerPass(createLowerToLoopsPass);
+}

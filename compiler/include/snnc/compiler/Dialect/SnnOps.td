@@ -1,0 +1,157 @@
+//===- SnnOps.td - Operations of the snn dialect -----------*- tablegen -*-===//
+#ifndef SNN_OPS_TD
+#define SNN_OPS_TD
+
+include "snnc/compiler/Dialect/SnnDialect.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/IR/BuiltinAttributes.td"
+
+def Snn_YieldOp : Snn_Op<"yield", [Pure, Terminator,
+    ParentOneOf<["TimeLoopOp", "ForEachNeuronOp", "PropagateOp"]>]> {
+  let summary = "Ends the body of an snn region";
+  let assemblyFormat = "attr-dict";
+}
+
+def Snn_TimeLoopOp : Snn_Op<"time_loop",
+    [SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "Steps [begin, end) of a simulation, in order";
+  let description = [{
+    The body runs once per step with the step index and the step's time
+    t = step * dt in milliseconds, computed in f64 and rounded once to the
+    state type (as numpy's arange then a cast).
+
+    ```mlir
+    snn.time_loop %begin to %end dt 1.000000e-01 : f32 {
+    ^bb0(%step: index, %t: f32):
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins Index:$begin, Index:$end, F64Attr:$dt,
+                       TypeAttr:$timeType);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::mlir::Value":$begin, "::mlir::Value":$end,
+                                 "double":$dt, "::mlir::Type":$timeType)>];
+}
+
+def Snn_ForEachNeuronOp : Snn_Op<"for_each_neuron",
+    [SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "One pass over the neurons of a population";
+  let description = [{
+    The body runs for neuron indices 0 .. size-1 with no order between
+    them. `elementwise` promises that iteration j touches only element j of
+    every buffer it reads or writes, which makes passes over the same
+    population fusable (`snn-fuse-neuron-passes`) and lets LLVM vectorise.
+
+    ```mlir
+    snn.for_each_neuron "N" size 4000 elementwise {
+    ^bb0(%j: index):
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$population, I64Attr:$size,
+                       UnitAttr:$elementwise);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$population,
+                                 "int64_t":$size, "bool":$elementwise)>];
+}
+
+def Snn_IntegrateOp : Snn_Op<"integrate", [Pure,
+    AllTypesMatch<["state", "rhs", "result"]>]> {
+  let summary = "One step of dX/dt = rhs";
+  let description = [{
+    The value of a state after one time step of `dt` milliseconds, given
+    the right-hand side `rhs` computed from the state value `state`.
+    `snn-integrate` replaces it by the integrator's formula:
+
+    - euler:      x + dt * f(x)
+    - exp_euler:  x + dt * exprel(dt * J) * f(x), J = df/dx derived
+                  symbolically from the ops that compute `rhs` (brainstate's
+                  exponential Euler with a diagonal Jacobian)
+
+    ```mlir
+    %v1 = snn.integrate exp_euler %v0, %f dt 1.000000e-01 : f32
+    ```
+  }];
+  let arguments = (ins AnyFloat:$state, AnyFloat:$rhs, StrAttr:$method,
+                       F64Attr:$dt);
+  let results = (outs AnyFloat:$result);
+  let assemblyFormat = [{
+    $method $state `,` $rhs `dt` $dt attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Snn_ExprelOp : Snn_Op<"exprel", [Pure, SameOperandsAndResultType]> {
+  let summary = "(exp(x) - 1) / x, and 1 at x = 0";
+  let arguments = (ins AnyFloat:$input);
+  let results = (outs AnyFloat:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Snn_PropagateOp : Snn_Op<"propagate",
+    [SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "Deliver the spikes of the previous step, event by event";
+  let description = [{
+    For every neuron index in `spikes[0 .. count[0])` that lies in the
+    projection's source slice [source_begin, source_end), the body runs once
+    for each of its synapses, in CSR order (`row_start`, `targets`), with the
+    target's index and the synapse's index. Only spiking sources do work.
+
+    ```mlir
+    snn.propagate %list, %count through %rows, %targets
+        source [0, 3200) {
+    ^bb0(%target: index, %synapse: index):
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins MemRefRankOf<[I32], [1]>:$spikes,
+                       MemRefRankOf<[I32], [1]>:$count,
+                       MemRefRankOf<[I32], [1]>:$rowStart,
+                       MemRefRankOf<[I32], [1]>:$targets,
+                       I64Attr:$sourceBegin, I64Attr:$sourceEnd);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::mlir::Value":$spikes,
+      "::mlir::Value":$count, "::mlir::Value":$rowStart,
+      "::mlir::Value":$targets, "int64_t":$sourceBegin,
+      "int64_t":$sourceEnd)>];
+}
+
+def Snn_CompactOp : Snn_Op<"compact", [AttrSizedOperandSegments]> {
+  let summary = "List the neurons whose spike flag is set";
+  let description = [{
+    Writes the indices j with `flags[j] != 0`, ascending, to `spikes` and
+    their number to `count[0]`. With recording operands, also appends them
+    to `record_indices` at `record_fill[0]` and stores the count at
+    `record_counts[local_step]`.
+  }];
+  let arguments = (ins MemRefRankOf<[I8], [1]>:$flags,
+                       MemRefRankOf<[I32], [1]>:$spikes,
+                       MemRefRankOf<[I32], [1]>:$count,
+                       Optional<MemRefRankOf<[I32], [1]>>:$recordIndices,
+                       Optional<MemRefRankOf<[I32], [1]>>:$recordCounts,
+                       Optional<MemRefRankOf<[I32], [1]>>:$recordFill,
+                       Optional<Index>:$localStep);
+  let assemblyFormat = [{
+    $flags `into` $spikes `,` $count
+    (`record` $recordIndices^ `,` $recordCounts `,` $recordFill `at`
+     $localStep)? attr-dict `:` type($flags) `,` type($spikes) `,`
+     type($count) (`,` type($recordIndices)^ `,` type($recordCounts) `,`
+     type($recordFill))?
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // SNN_OPS_TD

@@ -1,0 +1,32 @@
+//===- Passes.h - The snn dialect's passes ----------------------*- C++ -*-===//
+//
+// One pass per file in compiler/Transforms/; Pipeline.cpp is the one place
+// that orders them.
+//
+//   snn-fuse-neuron-passes  merge adjacent elementwise passes over the same
+//                           population (synapse decay into the neuron update)
+//   snn-integrate           snn.integrate -> the integrator's formula, with
+//                           exp_euler's Jacobian derived symbolically
+//   snn-lower-to-loops      time loop, neuron passes, propagation and
+//                           compaction -> scf/arith/math/memref
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_COMPILER_TRANSFORMS_PASSES_H
+#define SNNC_COMPILER_TRANSFORMS_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+
+namespace snnc {
+
+std::unique_ptr<mlir::Pass> createFuseNeuronPassesPass();
+std::unique_ptr<mlir::Pass> createIntegrateOdesPass();
+std::unique_ptr<mlir::Pass> createLowerToLoopsPass();
+
+/// Makes the passes above known to snn-opt's command line.
+void registerSnnPasses();
+
+} // namespace snnc
+
+#endif // SNNC_COMPILER_TRANSFORMS_PASSES_H

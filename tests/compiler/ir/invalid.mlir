@@ -1,0 +1,65 @@
+// RUN: snn-opt --split-input-file --verify-diagnostics %s
+
+func.func @unknown_method(%x: f32, %f: f32) -> f32 {
+  // expected-error @+1 {{unknown method 'rk9' (expected euler or exp_euler)}}
+  %r = snn.integrate "rk9" %x, %f dt 1.000000e-01 : f32
+  return %r : f32
+}
+
+// -----
+
+func.func @negative_dt(%x: f32, %f: f32) -> f32 {
+  // expected-error @+1 {{needs a positive dt}}
+  %r = snn.integrate "euler" %x, %f dt -1.000000e-01 : f32
+  return %r : f32
+}
+
+// -----
+
+func.func @empty_population() {
+  // expected-error @+1 {{needs at least one neuron, got 0}}
+  snn.for_each_neuron "N" size 0 {
+  ^bb0(%j: index):
+  }
+  return
+}
+
+// -----
+
+func.func @empty_source(%l: memref<4xi32>, %c: memref<1xi32>,
+                        %r: memref<1xi32>, %t: memref<1xi32>) {
+  // expected-error @+1 {{source slice [2, 2) is empty}}
+  snn.propagate %l, %c through %r, %t source [2, 2) : memref<4xi32>, memref<1xi32>, memref<1xi32>, memref<1xi32> {
+  ^bb0(%target: index, %synapse: index):
+  }
+  return
+}
+
+// -----
+
+func.func @row_start_size(%l: memref<4xi32>, %c: memref<1xi32>,
+                          %r: memref<4xi32>, %t: memref<1xi32>) {
+  // expected-error @+1 {{row_start needs one entry per source neuron plus one, got 4}}
+  snn.propagate %l, %c through %r, %t source [0, 2) : memref<4xi32>, memref<1xi32>, memref<4xi32>, memref<1xi32> {
+  ^bb0(%target: index, %synapse: index):
+  }
+  return
+}
+
+// -----
+
+func.func @list_size(%f: memref<4xi8>, %l: memref<3xi32>, %c: memref<1xi32>) {
+  // expected-error @+1 {{spike list must hold one entry per flag}}
+  snn.compact %f into %l, %c : memref<4xi8>, memref<3xi32>, memref<1xi32>
+  return
+}
+
+// -----
+
+func.func @time_loop_dt(%b: index, %e: index) {
+  // expected-error @+1 {{needs a positive dt}}
+  snn.time_loop %b to %e dt 0.000000e+00 : f32 {
+  ^bb0(%step: index, %t: f32):
+  }
+  return
+}

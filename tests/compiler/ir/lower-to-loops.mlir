@@ -1,0 +1,48 @@
+// RUN: snn-opt --snn-lower-to-loops %s | FileCheck %s
+
+// CHECK-LABEL: func.func @step
+func.func @step(%v: memref<4xf32>, %flags: memref<4xi8>, %list: memref<4xi32>,
+                %count: memref<1xi32>, %rows: memref<3xi32>,
+                %targets: memref<6xi32>, %g: memref<4xf32>,
+                %begin: index, %end: index) {
+  // The time loop: t = float(step * dt), computed in f64.
+  // CHECK: scf.for %[[STEP:.*]] = %arg7 to %arg8
+  // CHECK: arith.sitofp %{{.*}} : i64 to f64
+  // CHECK: arith.truncf %{{.*}} : f64 to f32
+  snn.time_loop %begin to %end dt 1.000000e-01 : f32 {
+  ^bb0(%step: index, %t: f32):
+    // Propagation: over listed spikes, skipping sources outside [1, 3),
+    // then over the source's synapses.
+    // CHECK: memref.load %arg3
+    // CHECK: scf.for
+    // CHECK: arith.cmpi sge
+    // CHECK: arith.cmpi slt
+    // CHECK: scf.if
+    // CHECK: memref.load %arg4
+    // CHECK: scf.for
+    // CHECK: memref.load %arg5
+    snn.propagate %list, %count through %rows, %targets source [1, 3) : memref<4xi32>, memref<1xi32>, memref<3xi32>, memref<6xi32> {
+    ^bb0(%target: index, %synapse: index):
+      %old = memref.load %g[%target] : memref<4xf32>
+      %w = arith.constant 5.000000e-01 : f32
+      %new = arith.addf %old, %w : f32
+      memref.store %new, %g[%target] : memref<4xf32>
+    }
+    // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c4
+    snn.for_each_neuron "N" size 4 elementwise {
+    ^bb0(%j: index):
+      %x = memref.load %v[%j] : memref<4xf32>
+      // CHECK: math.expm1
+      // CHECK: arith.select
+      %e = snn.exprel %x : f32
+      memref.store %e, %v[%j] : memref<4xf32>
+    }
+    // Compaction carries the count through the loop.
+    // CHECK: scf.for {{.*}} iter_args
+    // CHECK: scf.if {{.*}} -> (i32)
+    // CHECK: memref.store %{{.*}}, %arg2
+    snn.compact %flags into %list, %count : memref<4xi8>, memref<4xi32>, memref<1xi32>
+  }
+  // CHECK-NOT: snn.
+  return
+}

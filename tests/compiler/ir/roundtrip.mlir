@@ -1,0 +1,28 @@
+// RUN: snn-opt %s | snn-opt | FileCheck %s
+
+// Every op prints in a form that parses back to the same op.
+// CHECK-LABEL: func.func @all_ops
+func.func @all_ops(%f: memref<4xi8>, %l: memref<4xi32>, %c: memref<1xi32>,
+                   %r: memref<3xi32>, %t: memref<6xi32>,
+                   %ri: memref<8xi32>, %rc: memref<2xi32>, %rf: memref<1xi32>,
+                   %b: index, %e: index, %x: f32) {
+  // CHECK: snn.time_loop %{{.*}} to %{{.*}} dt 1.000000e-01 : f32
+  snn.time_loop %b to %e dt 1.000000e-01 : f32 {
+  ^bb0(%step: index, %time: f32):
+    // CHECK: snn.propagate {{.*}} source [1, 3)
+    snn.propagate %l, %c through %r, %t source [1, 3) : memref<4xi32>, memref<1xi32>, memref<3xi32>, memref<6xi32> {
+    ^bb0(%target: index, %synapse: index):
+    }
+    // CHECK: snn.for_each_neuron "N" size 4 elementwise
+    snn.for_each_neuron "N" size 4 elementwise {
+    ^bb0(%j: index):
+      // CHECK: snn.integrate "exp_euler"
+      %n = snn.integrate "exp_euler" %x, %x dt 1.000000e-01 : f32
+      // CHECK: snn.exprel
+      %q = snn.exprel %n : f32
+    }
+    // CHECK: snn.compact {{.*}} record
+    snn.compact %f into %l, %c record %ri, %rc, %rf at %step : memref<4xi8>, memref<4xi32>, memref<1xi32>, memref<8xi32>, memref<2xi32>, memref<1xi32>
+  }
+  return
+}
