@@ -102,10 +102,15 @@ private:
   std::optional<Unit> resolveUnitFactor(const ast::UnitFactor &factor,
                                         const Scope *scope);
   std::optional<Unit> resolveUnit(const ast::UnitExpr &unit);
-  ExprP check(const ast::Expr &expr, const Scope &scope);
-  ExprP checkName(const ast::Expr &expr, const Scope &scope);
+  ExprP check(const ast::Expr &expr, const Scope &scope,
+              bool unitAllowed = false);
+  /// `unitAllowed`: the name is the right operand of `*` or `/`, the one
+  /// place a bare unit name (`10 mV/ms`, `x / mV`) may stand.
+  ExprP checkName(const ast::Expr &expr, const Scope &scope,
+                  bool unitAllowed = false);
   ExprP checkCall(const ast::Expr &expr, const Scope &scope);
-  ExprP checkBinary(const ast::Expr &expr, const Scope &scope);
+  ExprP checkBinary(const ast::Expr &expr, const Scope &scope,
+                    bool unitAllowed);
   ExprP requireNumber(ExprP expr, const Twine &what);
   ExprP requireBoolean(ExprP expr, const Twine &what);
   /// Converts `expr` into `target` (same dimension), or reports
@@ -265,7 +270,8 @@ ExprP Sema::convert(ExprP expr, const Unit &target, SMRange where,
                   expr->range);
 }
 
-ExprP Sema::check(const ast::Expr &expr, const Scope &scope) {
+ExprP Sema::check(const ast::Expr &expr, const Scope &scope,
+                  bool unitAllowed) {
   switch (expr.kind) {
   case ast::ExprKind::Number: {
     Unit unit;
@@ -280,7 +286,7 @@ ExprP Sema::check(const ast::Expr &expr, const Scope &scope) {
     return constant;
   }
   case ast::ExprKind::Name:
-    return checkName(expr, scope);
+    return checkName(expr, scope, unitAllowed);
   case ast::ExprKind::Call: {
     // Fold calls on constants (`exp(1)`, `min(3, 4)`) as makeNode folds
     // arithmetic, so that parameter defaults and arguments may use them.
@@ -310,12 +316,13 @@ ExprP Sema::check(const ast::Expr &expr, const Scope &scope) {
     return makeNode(Op::Negate, {operand}, operand->unit, expr.range);
   }
   case ast::ExprKind::Binary:
-    return checkBinary(expr, scope);
+    return checkBinary(expr, scope, unitAllowed);
   }
   return nullptr;
 }
 
-ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope) {
+ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope,
+                      bool unitAllowed) {
   const std::string &name = expr.name.name;
   auto found = scope.symbols.find(name);
   if (found != scope.symbols.end()) {
@@ -343,7 +350,10 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope) {
   if (failedNames.count(name))
     return nullptr; // its declaration's error is reported already
   // A bare unit name is one of that unit: `10 mV/ms` is (10 mV) / (1 ms).
-  if (std::optional<Unit> unit = lookupUnit(name)) {
+  // Only right of `*` or `/`: elsewhere (`E - V`) it is far likelier a
+  // misspelt variable than one volt.
+  std::optional<Unit> unit = lookupUnit(name);
+  if (unit && unitAllowed) {
     ExprP one = makeConstant(1.0, *unit);
     std::const_pointer_cast<Expr>(one)->range = expr.range;
     return one;
@@ -352,11 +362,13 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope) {
   for (const auto &entry : scope.symbols)
     candidates.push_back(entry.first);
   std::string suggestion = closestMatch(name, candidates);
-  if (suggestion.empty())
+  if (suggestion.empty() && !unit)
     suggestion = closestMatch(name, knownUnitSymbols());
   std::string message = "unknown name " + quoted(name);
   if (!suggestion.empty())
     message += "; did you mean " + quoted(suggestion) + "?";
+  if (unit)
+    message += " (for the unit, write a number: '1 " + name + "')";
   diags.error(expr.range, message);
   return nullptr;
 }
@@ -452,9 +464,15 @@ ExprP Sema::checkCall(const ast::Expr &expr, const Scope &scope) {
   return nullptr;
 }
 
-ExprP Sema::checkBinary(const ast::Expr &expr, const Scope &scope) {
-  ExprP lhs = check(*expr.operands[0], scope);
-  ExprP rhs = check(*expr.operands[1], scope);
+ExprP Sema::checkBinary(const ast::Expr &expr, const Scope &scope,
+                        bool unitAllowed) {
+  // Bare units may stand right of `*` and `/`, and as the base of a power
+  // that stands there (`mV/ms^2`).
+  bool scaling = expr.binaryOp == ast::BinaryOp::Mul ||
+                 expr.binaryOp == ast::BinaryOp::Div;
+  ExprP lhs = check(*expr.operands[0], scope,
+                    expr.binaryOp == ast::BinaryOp::Pow && unitAllowed);
+  ExprP rhs = check(*expr.operands[1], scope, scaling);
   if (!lhs || !rhs)
     return nullptr;
   ast::BinaryOp op = expr.binaryOp;
