@@ -144,7 +144,9 @@ Simulation::create(const Model &input, const SimulationOptions &options,
       buildProgram(context, model, impl.layout, diags);
   if (!module)
     return nullptr;
-  if (mlir::failed(runPipelineReporting(*module, Stage::LLVM, diags)))
+  std::unique_ptr<Target> target = createHostCpuTarget();
+  if (mlir::failed(
+          runPipelineReporting(*module, Stage::LLVM, *target, diags)))
     return nullptr;
   sim->times.codegen = secondsSince(codegenStart);
 

@@ -257,7 +257,9 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path,
   if (!module)
     return session.finish();
   Stage target = stage == "mlir" ? until : Stage::LLVM;
-  if (mlir::failed(runPipelineReporting(*module, target, session.diags)))
+  std::unique_ptr<Target> cpu = createHostCpuTarget();
+  if (mlir::failed(
+          runPipelineReporting(*module, target, *cpu, session.diags)))
     return session.finish();
   if (stage == "mlir") {
     module->print(llvm::outs());

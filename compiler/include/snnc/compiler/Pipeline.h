@@ -14,6 +14,7 @@
 #ifndef SNNC_COMPILER_PIPELINE_H
 #define SNNC_COMPILER_PIPELINE_H
 
+#include "snnc/compiler/Target.h"
 #include "snnc/dsl/Diagnostics.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -40,12 +41,15 @@ enum class Stage {
 llvm::ArrayRef<llvm::StringRef> stageNames();
 std::optional<Stage> parseStage(llvm::StringRef name);
 
-/// Runs the passes that take a freshly built program to `until` (inclusive).
-mlir::LogicalResult runPipeline(mlir::ModuleOp module, Stage until);
+/// Runs the passes that take a freshly built program to `until` (inclusive);
+/// stages after `optimized` come from `target`.
+mlir::LogicalResult runPipeline(mlir::ModuleOp module, Stage until,
+                                const Target &target);
 
 /// runPipeline, with errors of the passes reported through `diags` at the
 /// .snn source they came from (ops carry file:line:col locations).
 mlir::LogicalResult runPipelineReporting(mlir::ModuleOp module, Stage until,
+                                         const Target &target,
                                          DiagnosticEngine &diags);
 
 } // namespace snnc
