@@ -22,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Simulation.h"
+#include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Frontend.h"
 
 #include "llvm/Support/SourceMgr.h"
@@ -493,6 +494,37 @@ std::optional<SpikeTrain> runNetwork(Harness &h, SimulationOptions options) {
 
 double rateHz(const SpikeTrain &train, double durationMs) {
   return train.steps.size() / (train.size * durationMs * 1e-3);
+}
+
+// AlignPost merging: projections whose synapse and output are identical
+// (kind and parameters) onto the same target share one synapse state;
+// any difference keeps them apart.
+TEST(NetworkTest, IdenticalSynapseAndOutputOntoOneTargetShareState) {
+  auto splitExcitation = [](llvm::StringRef secondTau) {
+    std::string text = kSmallNetwork;
+    std::string whole = "project N[0:160] -> N {\n  synapse Expon(tau = 5 ms)";
+    std::string split = "project N[0:80] -> N {\n  synapse Expon(tau = 5 ms)\n"
+                        "  output COBA(E = 0 mV)\n  connect fixed_prob(0.1)\n"
+                        "  weight 0.6 mS\n}\nproject N[80:160] -> N {\n"
+                        "  synapse Expon(tau = " +
+                        secondTau.str() + ")";
+    text.replace(text.find(whole), whole.size(), split);
+    return text;
+  };
+  Harness same;
+  std::unique_ptr<Simulation> merged =
+      same.compile(splitExcitation("5 ms"));
+  ASSERT_TRUE(merged) << same.messages();
+  ASSERT_EQ(merged->model().projections.size(), 3u);
+  ASSERT_EQ(merged->layout().groups.size(), 2u);
+  EXPECT_EQ(merged->layout().groups[0].projections,
+            (std::vector<unsigned>{0, 1}));
+
+  Harness different;
+  std::unique_ptr<Simulation> apart =
+      different.compile(splitExcitation("6 ms"));
+  ASSERT_TRUE(apart) << different.messages();
+  EXPECT_EQ(apart->layout().groups.size(), 3u);
 }
 
 // One seed fixes connectivity, initial state and the run: two compilations
