@@ -12,6 +12,7 @@
 #include "snnc/compiler/ProgramBuilder.h"
 
 #include "snnc/compiler/Dialect/Snn.h"
+#include "snnc/compiler/ExactIntegration.h"
 #include "snnc/dsl/Calculus.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -46,6 +47,8 @@ namespace {
 struct OdePlan {
   ExprP rhs; ///< Null: the state has no equation.
   const char *method = "exp_euler";
+  /// `exact`: the new value, from the propagator (ExactIntegration.h).
+  ExprP exactUpdate;
   llvm::SMRange range;
 };
 
@@ -69,14 +72,22 @@ public:
 private:
   using LeafFn = llvm::function_ref<Value(const Expr &)>;
   //===--- Planning on model expressions --------------------------------===//
-  /// The snn.integrate method for an equation, or an error at it.
+  /// The snn.integrate method (or "exact") of an equation.
   const char *methodFor(const Equation &eq);
   std::optional<NeuronPlan> planNeuron(unsigned pop);
   std::optional<std::vector<OdePlan>> planSynapse(const SynapseGroup &group);
   /// A source location for MLIR ops, so pass errors point at the .snn file.
   mlir::Location locate(llvm::SMRange range);
-  /// Emits snn.integrate for `plan` from state value `state`.
-  Value integrate(const OdePlan &plan, Value state, LeafFn leaf);
+  /// Steps every planned ODE of a block from the state values `values`
+  /// (which `leaf` must read for State leaves): one snn.integrate per
+  /// method, so Runge-Kutta stages see the whole system. Returns the new
+  /// values (unchanged where a state has no ODE).
+  std::vector<Value> stepOdes(const std::vector<OdePlan> &odes,
+                              const std::vector<Value> &values, Value t,
+                              LeafFn leaf);
+  /// Fills in `exactUpdate` for the `exact` ODEs of a block, or reports
+  /// why they cannot be integrated exactly.
+  bool planExact(std::vector<OdePlan> &odes);
   ExprP bindConstants(const ExprP &expr, const std::vector<double> &values,
                       const std::vector<int> *perNeuron = nullptr);
 
@@ -161,18 +172,31 @@ ExprP ProgramBuilder::bindConstants(const ExprP &expr,
 }
 
 const char *ProgramBuilder::methodFor(const Equation &eq) {
-  switch (eq.integrator) {
-  case Integrator::Euler:
-    return "euler";
-  case Integrator::ExpEuler:
-    return "exp_euler";
-  default:
-    diags.error(eq.range, llvm::Twine("the '") +
-                              integratorName(eq.integrator) +
-                              "' integrator is not supported by the compiler "
-                              "yet; use euler or exp_euler");
-    return nullptr;
+  return integratorName(eq.integrator);
+}
+
+bool ProgramBuilder::planExact(std::vector<OdePlan> &odes) {
+  std::vector<ExprP> rhs;
+  std::vector<unsigned> states;
+  for (unsigned s = 0; s < odes.size(); ++s)
+    if (odes[s].rhs && llvm::StringRef(odes[s].method) == "exact") {
+      rhs.push_back(odes[s].rhs);
+      states.push_back(s);
+    }
+  if (states.empty())
+    return true;
+  auto result = exactUpdates(rhs, states, layout.dtMs);
+  if (auto *why = std::get_if<std::string>(&result)) {
+    for (unsigned s : states)
+      diags.error(odes[s].range,
+                  "cannot integrate this equation exactly: " + *why +
+                      "; use exp_euler, rk2 or rk4");
+    return false;
   }
+  auto &updates = std::get<std::vector<ExprP>>(result);
+  for (size_t k = 0; k < states.size(); ++k)
+    odes[states[k]].exactUpdate = updates[k];
+  return true;
 }
 
 mlir::Location ProgramBuilder::locate(llvm::SMRange range) {
@@ -188,12 +212,31 @@ mlir::Location ProgramBuilder::locate(llvm::SMRange range) {
       sources.getMemoryBuffer(buffer)->getBufferIdentifier(), line, column);
 }
 
-Value ProgramBuilder::integrate(const OdePlan &plan, Value state,
-                                LeafFn leaf) {
-  Value rhs = emit(plan.rhs, leaf);
-  return builder.create<snn::IntegrateOp>(
-      locate(plan.range), state, rhs, builder.getStringAttr(plan.method),
-      builder.getF64FloatAttr(layout.dtMs));
+std::vector<Value> ProgramBuilder::stepOdes(const std::vector<OdePlan> &odes,
+                                            const std::vector<Value> &values,
+                                            Value t, LeafFn leaf) {
+  std::vector<Value> next = values;
+  for (unsigned s = 0; s < odes.size(); ++s)
+    if (odes[s].exactUpdate)
+      next[s] = emit(odes[s].exactUpdate, leaf);
+  for (llvm::StringRef method : {"euler", "exp_euler", "rk2", "rk4"}) {
+    llvm::SmallVector<unsigned> members;
+    llvm::SmallVector<Value> states, rhs;
+    for (unsigned s = 0; s < odes.size(); ++s)
+      if (odes[s].rhs && !odes[s].exactUpdate && method == odes[s].method) {
+        members.push_back(s);
+        states.push_back(values[s]);
+        rhs.push_back(emit(odes[s].rhs, leaf));
+      }
+    if (members.empty())
+      continue;
+    auto step = builder.create<snn::IntegrateOp>(
+        locate(odes[members.front()].range), states, rhs, t, method,
+        layout.dtMs);
+    for (size_t k = 0; k < members.size(); ++k)
+      next[members[k]] = step.getResult(k);
+  }
+  return next;
 }
 
 std::optional<NeuronPlan> ProgramBuilder::planNeuron(unsigned popIndex) {
@@ -235,10 +278,9 @@ std::optional<NeuronPlan> ProgramBuilder::planNeuron(unsigned popIndex) {
     rhs = substitute(rhs, [&](const ExprP &leaf) -> ExprP {
       return leaf->op == Op::Input ? inputs[leaf->index] : leaf;
     });
-    const char *method = methodFor(eq);
-    ok &= method != nullptr;
-    plan.odes[eq.state] = OdePlan{rhs, method ? method : "", eq.range};
+    plan.odes[eq.state] = OdePlan{rhs, methodFor(eq), nullptr, eq.range};
   }
+  ok &= planExact(plan.odes);
   if (!ok)
     return std::nullopt;
   return plan;
@@ -249,12 +291,10 @@ ProgramBuilder::planSynapse(const SynapseGroup &group) {
   const SynapseModel &synapse = model.synapses[group.synapse];
   std::vector<OdePlan> odes(synapse.states.size());
   bool ok = true;
-  for (const Equation &eq : synapse.equations) {
-    const char *method = methodFor(eq);
-    ok &= method != nullptr;
+  for (const Equation &eq : synapse.equations)
     odes[eq.state] = OdePlan{bindConstants(eq.rhs, group.synapseParams),
-                             method ? method : "", eq.range};
-  }
+                             methodFor(eq), nullptr, eq.range};
+  ok &= planExact(odes);
   if (!ok)
     return std::nullopt;
   return odes;
@@ -582,10 +622,7 @@ void ProgramBuilder::emitNeuronPass(
         Value held = resetState ? current[*resetState] : Value();
 
         // 2. One ODE step for every equation, from the post-reset state.
-        std::vector<Value> next = current;
-        for (unsigned s = 0; s < plan.odes.size(); ++s)
-          if (plan.odes[s].rhs)
-            next[s] = integrate(plan.odes[s], current[s], leaf);
+        std::vector<Value> next = stepOdes(plan.odes, current, t, leaf);
 
         // 3. Refractory: the reset variable keeps its post-reset value.
         if (neuron.refractory && resetState) {
@@ -641,10 +678,10 @@ void ProgramBuilder::emitNeuronPass(
               return t;
             return constant(0.0);
           };
+          std::vector<Value> next = stepOdes(odes, states, t, leaf);
           for (unsigned s = 0; s < odes.size(); ++s)
             if (odes[s].rhs)
-              store(integrate(odes[s], states[s], leaf),
-                    group.stateBuffers[s], at);
+              store(next[s], group.stateBuffers[s], at);
         },
         name, group.target.size(), /*elementwise=*/true);
   }

@@ -315,6 +315,28 @@ llvm::ArrayRef<float> Simulation::state(llvm::StringRef population,
   return {};
 }
 
+std::vector<double> Simulation::stateValues(llvm::StringRef population,
+                                            llvm::StringRef stateName) const {
+  for (unsigned p = 0; p < impl->model.populations.size(); ++p) {
+    const Population &pop = impl->model.populations[p];
+    if (pop.name != population)
+      continue;
+    const NeuronModel &neuron = impl->model.neurons[pop.neuron];
+    for (unsigned s = 0; s < neuron.states.size(); ++s) {
+      if (neuron.states[s].name != stateName)
+        continue;
+      int buffer = impl->layout.populations[p].states[s];
+      std::vector<double> values(pop.size);
+      for (int64_t i = 0; i < pop.size; ++i)
+        values[i] = impl->layout.doublePrecision
+                        ? impl->buffer<double>(buffer)[i]
+                        : impl->buffer<float>(buffer)[i];
+      return values;
+    }
+  }
+  return {};
+}
+
 llvm::Error Simulation::writeStates(const std::string &path) const {
   std::vector<rt::NpzEntry> entries;
   std::vector<std::vector<int32_t>> neurons;

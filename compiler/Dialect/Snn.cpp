@@ -168,12 +168,87 @@ ParseResult ForEachNeuronOp::parse(OpAsmParser &parser,
 // integrate
 //===----------------------------------------------------------------------===//
 
+void IntegrateOp::build(OpBuilder &builder, OperationState &state,
+                        ValueRange states, ValueRange rhs, Value time,
+                        StringRef method, double dt) {
+  build(builder, state, states.getTypes(), states, rhs, time,
+        builder.getStringAttr(method), builder.getF64FloatAttr(dt));
+}
+
 LogicalResult IntegrateOp::verify() {
-  if (getMethod() != "euler" && getMethod() != "exp_euler")
+  if (!llvm::is_contained({"euler", "exp_euler", "rk2", "rk4"}, getMethod()))
     return emitOpError("unknown method '")
-           << getMethod() << "' (expected euler or exp_euler)";
+           << getMethod() << "' (expected euler, exp_euler, rk2 or rk4)";
   if (!(getDt().convertToDouble() > 0))
     return emitOpError("needs a positive dt");
+  if (getStates().empty())
+    return emitOpError("needs at least one state");
+  if (getStates().size() != getRhs().size() ||
+      getStates().size() != getResults().size())
+    return emitOpError("needs one right-hand side and one result per state");
+  for (auto [x, f, r] : llvm::zip(getStates(), getRhs(), getResults()))
+    if (x.getType() != f.getType() || x.getType() != r.getType())
+      return emitOpError("state, right-hand side and result types differ");
+  if (getTime() && getTime().getType() != getStates().front().getType())
+    return emitOpError("time must have the states' type");
+  return success();
+}
+
+void IntegrateOp::print(OpAsmPrinter &p) {
+  p << " ";
+  p.printAttributeWithoutType(getMethodAttr());
+  p << " (" << getStates() << ") rhs (" << getRhs() << ")";
+  if (getTime())
+    p << " time " << getTime();
+  p << " dt ";
+  p.printAttributeWithoutType(getDtAttr());
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getMethodAttrName(), getDtAttrName(),
+                           getOperandSegmentSizesAttrName()});
+  p << " : " << getStates().getTypes();
+}
+
+ParseResult IntegrateOp::parse(OpAsmParser &parser, OperationState &result) {
+  std::string method;
+  SmallVector<OpAsmParser::UnresolvedOperand> states, rhs;
+  OpAsmParser::UnresolvedOperand time;
+  bool hasTime = false;
+  double dt;
+  SmallVector<Type> types;
+  if (parser.parseString(&method) ||
+      parser.parseOperandList(states, OpAsmParser::Delimiter::Paren) ||
+      parser.parseKeyword("rhs") ||
+      parser.parseOperandList(rhs, OpAsmParser::Delimiter::Paren))
+    return failure();
+  if (succeeded(parser.parseOptionalKeyword("time"))) {
+    hasTime = true;
+    if (parser.parseOperand(time))
+      return failure();
+  }
+  llvm::SMLoc typesLoc;
+  if (parser.parseKeyword("dt") || parser.parseFloat(dt) ||
+      parser.parseOptionalAttrDict(result.attributes) ||
+      parser.parseColon() || parser.getCurrentLocation(&typesLoc) ||
+      parser.parseTypeList(types))
+    return failure();
+  if (types.size() != states.size() || types.size() != rhs.size() ||
+      types.empty())
+    return parser.emitError(typesLoc,
+                            "expected one type per state and right-hand side");
+  if (parser.resolveOperands(states, types, typesLoc, result.operands) ||
+      parser.resolveOperands(rhs, types, typesLoc, result.operands) ||
+      (hasTime &&
+       parser.resolveOperand(time, types.front(), result.operands)))
+    return failure();
+  Builder &builder = parser.getBuilder();
+  result.addAttribute("method", builder.getStringAttr(method));
+  result.addAttribute("dt", builder.getF64FloatAttr(dt));
+  result.addAttribute(
+      "operandSegmentSizes",
+      builder.getDenseI32ArrayAttr({static_cast<int32_t>(states.size()),
+                                    static_cast<int32_t>(rhs.size()),
+                                    hasTime ? 1 : 0}));
+  result.addTypes(types);
   return success();
 }
 

@@ -1,15 +1,21 @@
 //===- IntegrateOdes.cpp - ODE steps as arithmetic ------------------------===//
 //
-// Replaces each `snn.integrate` by its integrator's formula:
+// Replaces each `snn.integrate` by its method's formula:
 //
 //   euler      x + dt * f
-//   exp_euler  x + dt * exprel(dt * J) * f,   J = df/dx
+//   exp_euler  x + dt * exprel(dt * J) * f,   J = df/dx, per state
+//   rk2        x + dt * f(x + dt/2 * f(x), t + dt/2)             (midpoint)
+//   rk4        x + dt/6 * (k1 + 2 k2 + 2 k3 + k4)                (classic)
 //
 // exp_euler is brainstate's exponential Euler with a diagonal Jacobian. J is
 // derived symbolically from the ops that compute f: every arith/math op on
 // a path from x to f is differentiated by its rule, everything else is
 // constant with respect to x. For the seed's LIF neuron the conductances of
 // the COBA outputs enter J, exactly as in brainpy.state.
+//
+// Runge-Kutta stages re-evaluate the right-hand sides: the ops on paths
+// from the states (and the time) to them are cloned with the stage's values
+// substituted.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +24,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -179,6 +186,58 @@ FailureOr<Value> Differentiator::derivative(Value f) {
   return result;
 }
 
+/// Evaluates right-hand sides at other state values and time, by cloning
+/// the ops that compute them from the originals.
+class StageEvaluator {
+public:
+  StageEvaluator(OpBuilder &builder, ValueRange states, Value time)
+      : builder(builder), states(states), time(time) {}
+
+  SmallVector<Value> evaluate(ValueRange rhs, ValueRange stageStates,
+                              Value stageTime) {
+    IRMapping mapping;
+    for (auto [x, y] : llvm::zip(states, stageStates))
+      mapping.map(x, y);
+    if (time)
+      mapping.map(time, stageTime);
+    SmallVector<Value> values;
+    for (Value f : rhs)
+      values.push_back(clone(f, mapping));
+    return values;
+  }
+
+private:
+  bool dependsOnInputs(Value v) {
+    if (llvm::is_contained(states, v) || v == time)
+      return true;
+    auto it = depends.find(v);
+    if (it != depends.end())
+      return it->second;
+    bool result = false;
+    if (Operation *def = v.getDefiningOp())
+      result = llvm::any_of(def->getOperands(),
+                            [&](Value operand) { return dependsOnInputs(operand); });
+    depends[v] = result;
+    return result;
+  }
+  Value clone(Value v, IRMapping &mapping) {
+    if (Value mapped = mapping.lookupOrNull(v))
+      return mapped;
+    if (!dependsOnInputs(v))
+      return v;
+    Operation *op = v.getDefiningOp();
+    for (Value operand : op->getOperands())
+      clone(operand, mapping);
+    builder.clone(*op, mapping);
+    return mapping.lookup(v);
+  }
+
+  OpBuilder &builder;
+  SmallVector<Value> states;
+  Value time;
+  llvm::DenseMap<Value, bool> depends;
+};
+
 struct IntegrateOdesPass
     : PassWrapper<IntegrateOdesPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(IntegrateOdesPass)
@@ -200,34 +259,83 @@ struct IntegrateOdesPass
   LogicalResult lower(IntegrateOp op) {
     OpBuilder builder(op);
     Location loc = op.getLoc();
-    Type type = op.getType();
-    Value x = op.getState(), f = op.getRhs();
-    Value dt = builder.create<arith::ConstantOp>(
-        loc, builder.getFloatAttr(type, op.getDt().convertToDouble()));
-    Value increment;
-    if (op.getMethod() == "euler") {
-      increment = builder.create<arith::MulFOp>(loc, dt, f);
-    } else {
-      Differentiator differentiator(builder, loc, x);
-      FailureOr<Value> jacobian = differentiator.derivative(f);
-      if (failed(jacobian)) {
-        InFlightDiagnostic diag =
-            op.emitError("exp_euler needs the derivative of this right-hand "
-                         "side with respect to its state, but '")
-            << differentiator.failedAt->getName()
-            << "' is not differentiable; use 'using euler'";
-        return failure();
+    double step = op.getDt().convertToDouble();
+    auto constant = [&](Type type, double value) -> Value {
+      return builder.create<arith::ConstantOp>(
+          loc, builder.getFloatAttr(type, value));
+    };
+    auto mulAdd = [&](Value x, double factor, Value k) -> Value {
+      Value scaled =
+          builder.create<arith::MulFOp>(loc, constant(k.getType(), factor), k);
+      return builder.create<arith::AddFOp>(loc, x, scaled);
+    };
+    SmallVector<Value> states(op.getStates()), rhs(op.getRhs());
+    Value time = op.getTime();
+    SmallVector<Value> results;
+    StringRef method = op.getMethod();
+    if (method == "euler") {
+      for (auto [x, f] : llvm::zip(states, rhs))
+        results.push_back(mulAdd(x, step, f));
+    } else if (method == "exp_euler") {
+      for (auto [x, f] : llvm::zip(states, rhs)) {
+        Differentiator differentiator(builder, loc, x);
+        FailureOr<Value> jacobian = differentiator.derivative(f);
+        if (failed(jacobian)) {
+          op.emitError("exp_euler needs the derivative of this right-hand "
+                       "side with respect to its state, but '")
+              << differentiator.failedAt->getName()
+              << "' is not differentiable; use 'using euler'";
+          return failure();
+        }
+        Type type = x.getType();
+        Value dt = constant(type, step);
+        Value j = *jacobian ? *jacobian : constant(type, 0.0);
+        Value scaled = builder.create<arith::MulFOp>(loc, dt, j);
+        Value factor = builder.create<arith::MulFOp>(
+            loc, dt, builder.create<ExprelOp>(loc, scaled));
+        Value increment = builder.create<arith::MulFOp>(loc, factor, f);
+        results.push_back(builder.create<arith::AddFOp>(loc, x, increment));
       }
-      Value j = *jacobian ? *jacobian
-                          : builder.create<arith::ConstantOp>(
-                                loc, builder.getFloatAttr(type, 0.0));
-      Value scaled = builder.create<arith::MulFOp>(loc, dt, j);
-      Value factor = builder.create<arith::MulFOp>(
-          loc, dt, builder.create<ExprelOp>(loc, scaled));
-      increment = builder.create<arith::MulFOp>(loc, factor, f);
+    } else {
+      StageEvaluator evaluator(builder, states, time);
+      auto shifted = [&](double factor, ValueRange k) {
+        SmallVector<Value> values;
+        for (auto [x, slope] : llvm::zip(states, k))
+          values.push_back(mulAdd(x, factor * step, slope));
+        return values;
+      };
+      auto later = [&](double fraction) -> Value {
+        if (!time)
+          return Value();
+        return builder.create<arith::AddFOp>(
+            loc, time, constant(time.getType(), fraction * step));
+      };
+      if (method == "rk2") {
+        SmallVector<Value> k2 =
+            evaluator.evaluate(rhs, shifted(0.5, rhs), later(0.5));
+        for (auto [x, slope] : llvm::zip(states, k2))
+          results.push_back(mulAdd(x, step, slope));
+      } else { // rk4
+        SmallVector<Value> k2 =
+            evaluator.evaluate(rhs, shifted(0.5, rhs), later(0.5));
+        SmallVector<Value> k3 =
+            evaluator.evaluate(rhs, shifted(0.5, k2), later(0.5));
+        SmallVector<Value> k4 =
+            evaluator.evaluate(rhs, shifted(1.0, k3), later(1.0));
+        for (size_t i = 0; i < states.size(); ++i) {
+          Type type = states[i].getType();
+          // (k1 + 2 k2 + 2 k3 + k4), then x + dt/6 * sum.
+          Value two = constant(type, 2.0);
+          Value sum = builder.create<arith::AddFOp>(
+              loc, rhs[i], builder.create<arith::MulFOp>(loc, two, k2[i]));
+          sum = builder.create<arith::AddFOp>(
+              loc, sum, builder.create<arith::MulFOp>(loc, two, k3[i]));
+          sum = builder.create<arith::AddFOp>(loc, sum, k4[i]);
+          results.push_back(mulAdd(states[i], step / 6.0, sum));
+        }
+      }
     }
-    Value next = builder.create<arith::AddFOp>(loc, x, increment);
-    op.replaceAllUsesWith(next);
+    op.replaceAllUsesWith(results);
     op.erase();
     return success();
   }

@@ -92,6 +92,10 @@ public:
   /// names are unknown or the simulation runs in double precision.
   llvm::ArrayRef<float> state(llvm::StringRef population,
                               llvm::StringRef stateName) const;
+  /// A copy of a neuron state's current values in double precision, in
+  /// either precision mode; empty when the names are unknown.
+  std::vector<double> stateValues(llvm::StringRef population,
+                                  llvm::StringRef stateName) const;
   const CompileTimes &compileTimes() const { return times; }
   const model::Model &model() const;
   const ProgramLayout &layout() const;

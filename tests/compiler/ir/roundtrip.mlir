@@ -17,7 +17,7 @@ func.func @all_ops(%f: memref<4xi8>, %l: memref<4xi32>, %c: memref<1xi32>,
     snn.for_each_neuron "N" size 4 elementwise {
     ^bb0(%j: index):
       // CHECK: snn.integrate "exp_euler"
-      %n = snn.integrate "exp_euler" %x, %x dt 1.000000e-01 : f32
+      %n = snn.integrate "exp_euler" (%x) rhs (%x) dt 1.000000e-01 : f32
       // CHECK: snn.exprel
       %q = snn.exprel %n : f32
     }

@@ -65,29 +65,41 @@ def Snn_ForEachNeuronOp : Snn_Op<"for_each_neuron",
 }
 
 def Snn_IntegrateOp : Snn_Op<"integrate", [Pure,
-    AllTypesMatch<["state", "rhs", "result"]>]> {
-  let summary = "One step of dX/dt = rhs";
+    AttrSizedOperandSegments]> {
+  let summary = "One time step of a system dX/dt = F(X, t)";
   let description = [{
-    The value of a state after one time step of `dt` milliseconds, given
-    the right-hand side `rhs` computed from the state value `state`.
-    `snn-integrate` replaces it by the integrator's formula:
+    The values of `states` after one step of `dt` milliseconds, given the
+    right-hand sides `rhs` (one per state) computed from the state values
+    `states` and, optionally, the time `time` at the start of the step.
+    `snn-integrate` replaces it by the method's formula:
 
-    - euler:      x + dt * f(x)
-    - exp_euler:  x + dt * exprel(dt * J) * f(x), J = df/dx derived
-                  symbolically from the ops that compute `rhs` (brainstate's
-                  exponential Euler with a diagonal Jacobian)
+    - euler:      x + dt * f
+    - exp_euler:  x + dt * exprel(dt * J) * f per state, J = df/dx (the
+                  diagonal of the Jacobian), derived symbolically from the
+                  ops that compute f (brainstate's exponential Euler)
+    - rk2:        the midpoint method (f re-evaluated at x + dt/2 * k1)
+    - rk4:        the classic fourth-order Runge-Kutta method
+
+    For rk2 and rk4 the ops computing `rhs` from `states` (and `time`) are
+    cloned for each stage with the stage's values substituted.
 
     ```mlir
-    %v1 = snn.integrate exp_euler %v0, %f dt 1.000000e-01 : f32
+    %v1 = snn.integrate "exp_euler" (%v0) rhs (%f) dt 1.000000e-01 : f32
+    %x1, %y1 = snn.integrate "rk4" (%x, %y) rhs (%fx, %fy) time %t
+        dt 1.000000e-01 : f32, f32
     ```
   }];
-  let arguments = (ins AnyFloat:$state, AnyFloat:$rhs, StrAttr:$method,
+  let arguments = (ins Variadic<AnyFloat>:$states, Variadic<AnyFloat>:$rhs,
+                       Optional<AnyFloat>:$time, StrAttr:$method,
                        F64Attr:$dt);
-  let results = (outs AnyFloat:$result);
-  let assemblyFormat = [{
-    $method $state `,` $rhs `dt` $dt attr-dict `:` type($result)
-  }];
+  let results = (outs Variadic<AnyFloat>:$results);
+  // The types after `:` are the states' (and so the right-hand sides',
+  // the results' and the time's).
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
+  let builders = [OpBuilder<(ins "::mlir::ValueRange":$states,
+      "::mlir::ValueRange":$rhs, "::mlir::Value":$time,
+      "::llvm::StringRef":$method, "double":$dt)>];
 }
 
 def Snn_ExprelOp : Snn_Op<"exprel", [Pure, SameOperandsAndResultType]> {
