@@ -754,21 +754,39 @@ TEST(RecordTest, RecordingAStateGivesItsValueAfterEveryStep) {
 // Models the front end accepts but the compiler cannot build
 //===----------------------------------------------------------------------===//
 
-const char *kRk4Model = R"(neuron LIF {
+const char *kExactCobaModel = R"(neuron LIF {
   param V_rest = -60 mV
   param tau = 20 ms
   state V : mV = V_rest
-  dV/dt = -(V - V_rest) / tau using rk4
+  input I : mA
+  dV/dt = (-(V - V_rest) + 1 ohm * I) / tau using exact
 }
-population N = LIF(1)
+synapse Expon {
+  param tau : ms
+  state g : mS = 0 mS
+  dg/dt = -g / tau
+  on_pre g += w
+}
+output COBA {
+  param E : mV
+  current g * (E - V)
+}
+population N = LIF(2)
+project N -> N {
+  synapse Expon(tau = 5 ms)
+  output COBA(E = 0 mV)
+  connect all_to_all
+  weight 1 mS
+}
 run 1 ms
 )";
 
-// The front end knows rk4; the compiler does not implement it yet and says
-// so at the equation, instead of crashing or silently using another method.
-TEST(CompileErrorTest, UnsupportedIntegratorIsReportedAtTheEquation) {
+// `exact` needs constant coefficients; a conductance-based input makes the
+// coefficient of V vary, so the compiler refuses it at the equation (with
+// the reason) instead of integrating something else.
+TEST(CompileErrorTest, ExactWithConductanceInputIsRefusedAtTheEquation) {
   Harness h;
-  std::optional<model::Model> model = h.load(kRk4Model);
+  std::optional<model::Model> model = h.load(kExactCobaModel);
   ASSERT_TRUE(model) << h.messages();
   SimulationOptions options;
   options.showProgress = false;
@@ -778,16 +796,15 @@ TEST(CompileErrorTest, UnsupportedIntegratorIsReportedAtTheEquation) {
   ASSERT_EQ(h.diags.errorCount(), 1u) << h.messages();
   const Diagnostic &diag = h.diags.diagnostics().front();
   EXPECT_EQ(diag.severity, Severity::Error);
-  EXPECT_NE(diag.message.find("the 'rk4' integrator is not supported by the "
-                              "compiler yet"),
+  EXPECT_NE(diag.message.find("cannot integrate this equation exactly"),
             std::string::npos)
       << diag.message;
-  auto [line, column] = lineAndColumn(kRk4Model, "dV/dt");
+  EXPECT_NE(diag.message.find("a synaptic input"), std::string::npos)
+      << diag.message;
+  auto [line, column] = lineAndColumn(kExactCobaModel, "dV/dt");
   EXPECT_EQ(diag.file, "test.snn");
   EXPECT_EQ(diag.line, line);
   EXPECT_EQ(diag.column, column);
-  EXPECT_EQ(line, 5u);
-  EXPECT_EQ(column, 3u);
 }
 
 const char *kAbsModel = R"(neuron Leaky {
