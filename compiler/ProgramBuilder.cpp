@@ -131,6 +131,9 @@ private:
                                          index(end));
     return builder.create<AndIOp>(loc, atLeast, below);
   }
+  /// One step of a synapse group's ODEs over its target slice.
+  void emitSynapseDecay(unsigned group, const std::vector<OdePlan> &odes,
+                        Value t);
   /// The summed drives of `input` at neuron j.
   Value emitDrive(unsigned pop, unsigned input, Value j);
 
@@ -653,40 +656,46 @@ void ProgramBuilder::emitNeuronPass(
       },
       pop.name, pop.size, elementwise);
 
-  // 5. Synapse decay, after the neuron update has read this step's value:
-  //    a pass of its own over the group's target slice.
-  for (unsigned g : groups) {
-    const SynapseGroup &group = layout.groups[g];
-    const std::vector<OdePlan> &odes = synapsePlans[g];
-    if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }))
-      continue;
-    bool whole = group.target.begin == 0 && group.target.end == pop.size;
-    std::string name = whole ? pop.name
-                             : pop.name + "[" +
-                                   std::to_string(group.target.begin) + ":" +
-                                   std::to_string(group.target.end) + "]";
-    withBody<snn::ForEachNeuronOp>(
-        [&](mlir::Block &block) {
-          Value at = block.getArgument(0);
-          std::vector<Value> states;
-          for (int buffer : group.stateBuffers)
-            states.push_back(load(buffer, at));
-          auto leaf = [&](const Expr &e) -> Value {
-            if (e.op == Op::State)
-              return states[e.index];
-            if (e.op == Op::Time)
-              return t;
-            return constant(0.0);
-          };
-          std::vector<Value> next = stepOdes(odes, states, t, leaf);
-          for (unsigned s = 0; s < odes.size(); ++s)
-            if (odes[s].rhs)
-              store(next[s], group.stateBuffers[s], at);
-        },
-        name, group.target.size(), /*elementwise=*/true);
-  }
+  // 5. Synapse decay, after the neuron update has read this step's value
+  //    (unless the synapse adds its increments before the decay).
+  for (unsigned g : groups)
+    if (!model.synapses[layout.groups[g].synapse].incrementBeforeDecay)
+      emitSynapseDecay(g, synapsePlans[g], t);
   if (neuron.spike)
     emitCompaction(popIndex, localStep, bufs.recordIndices >= 0);
+}
+
+void ProgramBuilder::emitSynapseDecay(unsigned g,
+                                      const std::vector<OdePlan> &odes,
+                                      Value t) {
+  const SynapseGroup &group = layout.groups[g];
+  const Population &pop = model.populations[group.target.population];
+  if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }))
+    return;
+  bool whole = group.target.begin == 0 && group.target.end == pop.size;
+  std::string name = whole ? pop.name
+                           : pop.name + "[" +
+                                 std::to_string(group.target.begin) + ":" +
+                                 std::to_string(group.target.end) + "]";
+  withBody<snn::ForEachNeuronOp>(
+      [&](mlir::Block &block) {
+        Value at = block.getArgument(0);
+        std::vector<Value> states;
+        for (int buffer : group.stateBuffers)
+          states.push_back(load(buffer, at));
+        auto leaf = [&](const Expr &e) -> Value {
+          if (e.op == Op::State)
+            return states[e.index];
+          if (e.op == Op::Time)
+            return t;
+          return constant(0.0);
+        };
+        std::vector<Value> next = stepOdes(odes, states, t, leaf);
+        for (unsigned s = 0; s < odes.size(); ++s)
+          if (odes[s].rhs)
+            store(next[s], group.stateBuffers[s], at);
+      },
+      name, group.target.size(), /*elementwise=*/true);
 }
 
 Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
@@ -786,6 +795,11 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
           Value localStep = builder.create<mlir::arith::SubIOp>(loc, step,
                                                                 begin);
           emitPropagation(t);
+          // Synapses whose increments decay with them step before the
+          // neurons read them.
+          for (unsigned g = 0; g < layout.groups.size(); ++g)
+            if (model.synapses[layout.groups[g].synapse].incrementBeforeDecay)
+              emitSynapseDecay(g, synapsePlans[g], t);
           for (unsigned p = 0; p < model.populations.size(); ++p)
             emitNeuronPass(p, neuronPlans[p], synapsePlans, t, localStep);
         },

@@ -220,6 +220,9 @@ void snnc::ast::print(const Module &module, llvm::raw_ostream &os) {
   for (const SynapseDecl &synapse : module.synapses) {
     os << "synapse " << synapse.name.name << "\n";
     printBody(synapse, os);
+    if (synapse.orderRange.Start.isValid())
+      os << "    increment "
+         << (synapse.incrementBeforeDecay ? "before" : "after") << " decay\n";
     for (const Assignment &assign : synapse.onPre) {
       os << "    on_pre " << assign.target.name << " "
          << assignOpSpelling(assign.op) << " ";

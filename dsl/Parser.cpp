@@ -514,6 +514,7 @@ void Parser::parseNeuron(Module &module) {
 
 // synapse := 'synapse' IDENT '{' synapse_member* '}'
 // synapse_member := common_member | 'on_pre' assignment
+//                 | 'increment' ('before' | 'after') 'decay'
 void Parser::parseSynapse(Module &module) {
   SynapseDecl synapse;
   if (!parseModelBody(synapse, "synapse"))
@@ -528,8 +529,24 @@ void Parser::parseSynapse(Module &module) {
       synapse.onPre.push_back(std::move(*assign));
       return finishStatement("on_pre statement");
     }
-    errorExpected("a synapse member (param, state, dX/dt, on_pre or "
-                  "integrator)");
+    SMLoc start = tok.loc();
+    if (consumeKeyword("increment")) {
+      bool before = tok.isKeyword("before");
+      if (!before && !tok.isKeyword("after")) {
+        errorExpected("'before' or 'after'");
+        return skipStatement();
+      }
+      consume();
+      if (!consumeKeyword("decay")) {
+        errorExpected("'decay'");
+        return skipStatement();
+      }
+      synapse.incrementBeforeDecay = before;
+      synapse.orderRange = {start, prevEnd};
+      return finishStatement("increment order");
+    }
+    errorExpected("a synapse member (param, state, dX/dt, on_pre, "
+                  "increment or integrator)");
     skipStatement();
   });
   module.synapses.push_back(std::move(synapse));

@@ -817,6 +817,7 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
   failedNames.clear();
   synapse.name = decl.name.name;
   synapse.range = decl.name.range;
+  synapse.incrementBeforeDecay = decl.incrementBeforeDecay;
   std::map<std::string, SMRange> seen;
   Scope constants;
   constants.context = "a parameter value";

@@ -151,6 +151,10 @@ struct NeuronDecl : ModelBody {
 
 struct SynapseDecl : ModelBody {
   std::vector<Assignment> onPre; ///< `on_pre X += w`
+  /// `increment before decay`: spikes land before this step's decay;
+  /// the default (`increment after decay`) adds them after it.
+  bool incrementBeforeDecay = false;
+  llvm::SMRange orderRange; ///< Where the `increment` line is; may be empty.
 };
 
 struct OutputDecl : ModelBody {

@@ -182,6 +182,10 @@ struct SynapseModel {
   std::vector<Equation> equations;
   std::vector<AssignStatement> onPre;
   Unit weightUnit; ///< The unit of `w`.
+  /// When a step's spikes land: false (brainpy's AlignPost order) adds them
+  /// after the step's decay, g_k = decay(g_{k-1}) + x_k; true decays them
+  /// with it, g_k = decay(g_{k-1} + x_k).
+  bool incrementBeforeDecay = false;
   llvm::SMRange range;
 };
 
