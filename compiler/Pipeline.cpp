@@ -42,6 +42,7 @@ mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until,
     pm.addPass(createLowerToLoopsPass());
   if (until >= Stage::Optimized) {
     pm.addPass(mlir::createCanonicalizerPass());
+    pm.addPass(createDivisionByConstantPass());
     pm.addPass(mlir::createCSEPass());
     pm.addPass(mlir::createLoopInvariantCodeMotionPass());
   }

@@ -6,4 +6,5 @@ void snnc::registerSnnPasses() {
   mlir::registerPass(createFuseNeuronPassesPass);
   mlir::registerPass(createIntegrateOdesPass);
   mlir::registerPass(createLowerToLoopsPass);
+  mlir::registerPass(createDivisionByConstantPass);
 }

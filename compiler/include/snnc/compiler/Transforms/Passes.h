@@ -9,6 +9,7 @@
 //                           exp_euler's Jacobian derived symbolically
 //   snn-lower-to-loops      time loop, neuron passes, propagation and
 //                           compaction -> scf/arith/math/memref
+//   snn-divide-by-reciprocal  x / c -> x * (1/c) for constants c
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_COMPILER_TRANSFORMS_PASSES_H
@@ -23,6 +24,7 @@ namespace snnc {
 std::unique_ptr<mlir::Pass> createFuseNeuronPassesPass();
 std::unique_ptr<mlir::Pass> createIntegrateOdesPass();
 std::unique_ptr<mlir::Pass> createLowerToLoopsPass();
+std::unique_ptr<mlir::Pass> createDivisionByConstantPass();
 
 /// Makes the passes above known to snn-opt's command line.
 void registerSnnPasses();
