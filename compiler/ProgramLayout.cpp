@@ -64,8 +64,11 @@ ProgramLayout snnc::planLayout(const Model &model,
       bufs.lastSpike = layout.addBuffer(pop.name + ".last_spike",
                                         ElementType::Real, pop.size);
     if (neuron.spike) {
+      // Padded to whole 8-byte words (kept zero): compaction skips a word
+      // of eight silent neurons with one load.
       bufs.spikeFlags = layout.addBuffer(pop.name + ".spike_flags",
-                                         ElementType::Int8, pop.size);
+                                         ElementType::Int8,
+                                         (pop.size + 7) / 8 * 8);
       bufs.spikeList = layout.addBuffer(pop.name + ".spike_list",
                                         ElementType::Int32, pop.size);
       bufs.spikeCount =

@@ -329,8 +329,9 @@ LogicalResult CompactOp::verify() {
   auto flags = cast<MemRefType>(getFlags().getType());
   auto spikes = cast<MemRefType>(getSpikes().getType());
   if (flags.hasStaticShape() && spikes.hasStaticShape() &&
-      flags.getNumElements() != spikes.getNumElements())
-    return emitOpError("spike list must hold one entry per flag");
+      flags.getNumElements() != (spikes.getNumElements() + 7) / 8 * 8)
+    return emitOpError("flags must cover the spike list rounded up to whole "
+                       "8-byte words");
   bool recording = static_cast<bool>(getRecordIndices());
   if (recording != static_cast<bool>(getRecordCounts()) ||
       recording != static_cast<bool>(getRecordFill()) ||

@@ -127,30 +127,51 @@ private:
 
   void lowerCompact(CompactOp op) {
     auto flags = cast<MemRefType>(op.getFlags().getType());
+    int64_t words = flags.getNumElements() / 8;
     Value zero32 = rewriter.create<arith::ConstantIntOp>(loc, 0, 32);
     Value one32 = rewriter.create<arith::ConstantIntOp>(loc, 1, 32);
     Value zero8 = rewriter.create<arith::ConstantIntOp>(loc, 0, 8);
+    Value zero64 = rewriter.create<arith::ConstantIntOp>(loc, 0, 64);
+    // The flags as 64-bit words: spikes are rare, most words are zero.
+    Value asWords = rewriter.create<memref::ViewOp>(
+        loc, MemRefType::get({words}, rewriter.getI64Type()), op.getFlags(),
+        index(0), ValueRange{});
+    auto yield = [&](Value v) { rewriter.create<scf::YieldOp>(loc, v); };
     auto forOp = rewriter.create<scf::ForOp>(
-        loc, index(0), index(flags.getNumElements()), index(1),
-        ValueRange{zero32},
-        [&](OpBuilder &, Location, Value j, ValueRange iter) {
-          Value count = iter[0];
-          Value isSpike = rewriter.create<arith::CmpIOp>(
-              loc, arith::CmpIPredicate::ne, load(op.getFlags(), j), zero8);
-          auto ifOp = rewriter.create<scf::IfOp>(
-              loc, isSpike,
+        loc, index(0), index(words), index(1), ValueRange{zero32},
+        [&](OpBuilder &, Location, Value w, ValueRange outer) {
+          Value word = load(asWords, w);
+          Value any = rewriter.create<arith::CmpIOp>(
+              loc, arith::CmpIPredicate::ne, word, zero64);
+          auto ifWord = rewriter.create<scf::IfOp>(
+              loc, any,
               [&](OpBuilder &, Location) {
-                store(rewriter.create<arith::IndexCastOp>(
-                          loc, rewriter.getI32Type(), j),
-                      op.getSpikes(), toIndex(count));
-                rewriter.create<scf::YieldOp>(
-                    loc, ValueRange{rewriter.create<arith::AddIOp>(loc, count,
-                                                                   one32)});
+                Value first = rewriter.create<arith::MulIOp>(loc, w, index(8));
+                auto bytes = rewriter.create<scf::ForOp>(
+                    loc, first,
+                    rewriter.create<arith::AddIOp>(loc, first, index(8)),
+                    index(1), ValueRange{outer[0]},
+                    [&](OpBuilder &, Location, Value j, ValueRange iter) {
+                      Value count = iter[0];
+                      Value isSpike = rewriter.create<arith::CmpIOp>(
+                          loc, arith::CmpIPredicate::ne,
+                          load(op.getFlags(), j), zero8);
+                      auto ifSpike = rewriter.create<scf::IfOp>(
+                          loc, isSpike,
+                          [&](OpBuilder &, Location) {
+                            store(rewriter.create<arith::IndexCastOp>(
+                                      loc, rewriter.getI32Type(), j),
+                                  op.getSpikes(), toIndex(count));
+                            yield(rewriter.create<arith::AddIOp>(loc, count,
+                                                                 one32));
+                          },
+                          [&](OpBuilder &, Location) { yield(count); });
+                      yield(ifSpike.getResult(0));
+                    });
+                yield(bytes.getResult(0));
               },
-              [&](OpBuilder &, Location) {
-                rewriter.create<scf::YieldOp>(loc, count);
-              });
-          rewriter.create<scf::YieldOp>(loc, ifOp.getResult(0));
+              [&](OpBuilder &, Location) { yield(outer[0]); });
+          yield(ifWord.getResult(0));
         });
     rewriter.setInsertionPointAfter(forOp);
     Value count = forOp.getResult(0);

@@ -49,7 +49,7 @@ func.func @row_start_size(%l: memref<4xi32>, %c: memref<1xi32>,
 // -----
 
 func.func @list_size(%f: memref<4xi8>, %l: memref<3xi32>, %c: memref<1xi32>) {
-  // expected-error @+1 {{spike list must hold one entry per flag}}
+  // expected-error @+1 {{flags must cover the spike list rounded up to whole 8-byte words}}
   snn.compact %f into %l, %c : memref<4xi8>, memref<3xi32>, memref<1xi32>
   return
 }

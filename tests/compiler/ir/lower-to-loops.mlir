@@ -1,7 +1,7 @@
 // RUN: snn-opt --snn-lower-to-loops %s | FileCheck %s
 
 // CHECK-LABEL: func.func @step
-func.func @step(%v: memref<4xf32>, %flags: memref<4xi8>, %list: memref<4xi32>,
+func.func @step(%v: memref<4xf32>, %flags: memref<8xi8>, %list: memref<4xi32>,
                 %count: memref<1xi32>, %rows: memref<3xi32>,
                 %targets: memref<6xi32>, %g: memref<4xf32>,
                 %begin: index, %end: index) {
@@ -37,11 +37,15 @@ func.func @step(%v: memref<4xf32>, %flags: memref<4xi8>, %list: memref<4xi32>,
       %e = snn.exprel %x : f32
       memref.store %e, %v[%j] : memref<4xf32>
     }
-    // Compaction carries the count through the loop.
+    // Compaction reads the flags as 64-bit words and looks at the bytes of
+    // non-zero words only, carrying the count through both loops.
+    // CHECK: memref.view %arg1
     // CHECK: scf.for {{.*}} iter_args
+    // CHECK: arith.cmpi ne, %{{.*}}, %c0_i64
     // CHECK: scf.if {{.*}} -> (i32)
+    // CHECK: scf.for {{.*}} iter_args
     // CHECK: memref.store %{{.*}}, %arg2
-    snn.compact %flags into %list, %count : memref<4xi8>, memref<4xi32>, memref<1xi32>
+    snn.compact %flags into %list, %count : memref<8xi8>, memref<4xi32>, memref<1xi32>
   }
   // CHECK-NOT: snn.
   return

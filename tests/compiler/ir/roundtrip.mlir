@@ -2,7 +2,7 @@
 
 // Every op prints in a form that parses back to the same op.
 // CHECK-LABEL: func.func @all_ops
-func.func @all_ops(%f: memref<4xi8>, %l: memref<4xi32>, %c: memref<1xi32>,
+func.func @all_ops(%f: memref<8xi8>, %l: memref<4xi32>, %c: memref<1xi32>,
                    %r: memref<3xi32>, %t: memref<6xi32>,
                    %ri: memref<8xi32>, %rc: memref<2xi32>, %rf: memref<1xi32>,
                    %b: index, %e: index, %x: f32) {
@@ -22,7 +22,7 @@ func.func @all_ops(%f: memref<4xi8>, %l: memref<4xi32>, %c: memref<1xi32>,
       %q = snn.exprel %n : f32
     }
     // CHECK: snn.compact {{.*}} record
-    snn.compact %f into %l, %c record %ri, %rc, %rf at %step : memref<4xi8>, memref<4xi32>, memref<1xi32>, memref<8xi32>, memref<2xi32>, memref<1xi32>
+    snn.compact %f into %l, %c record %ri, %rc, %rf at %step : memref<8xi8>, memref<4xi32>, memref<1xi32>, memref<8xi32>, memref<2xi32>, memref<1xi32>
   }
   return
 }

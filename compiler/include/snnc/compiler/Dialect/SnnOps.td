@@ -145,7 +145,9 @@ def Snn_CompactOp : Snn_Op<"compact", [AttrSizedOperandSegments]> {
   let summary = "List the neurons whose spike flag is set";
   let description = [{
     Writes the indices j with `flags[j] != 0`, ascending, to `spikes` and
-    their number to `count[0]`. With recording operands, also appends them
+    their number to `count[0]`. `flags` holds one byte per neuron padded
+    with zeros to whole 8-byte words, so that words of eight silent neurons
+    are skipped with one load. With recording operands, also appends them
     to `record_indices` at `record_fill[0]` and stores the count at
     `record_counts[local_step]`.
   }];
