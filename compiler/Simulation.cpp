@@ -221,6 +221,9 @@ Simulation::create(const Model &input, const SimulationOptions &options,
       sim->traces.push_back(std::move(trace));
     }
   }
+  // The program's buffers hold everything now; don't keep a second copy of
+  // the connectivity (hundreds of MB for large networks).
+  impl.network = NetworkData();
   impl.program->init(impl.pointers.data());
   sim->times.setup = secondsSince(setupStart);
   return sim;

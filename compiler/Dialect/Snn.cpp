@@ -2,13 +2,25 @@
 
 #include "snnc/compiler/Dialect/Snn.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace snnc::snn;
 
 #include "snnc/compiler/Dialect/SnnDialect.cpp.inc"
+
+/// Folded values (snn.exprel of a constant) become arith constants.
+Operation *SnnDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                           Type type, Location loc) {
+  if (auto typed = dyn_cast<TypedAttr>(value))
+    return builder.create<arith::ConstantOp>(loc, type, typed);
+  return nullptr;
+}
 
 void SnnDialect::initialize() {
   addOperations<
@@ -250,6 +262,19 @@ ParseResult IntegrateOp::parse(OpAsmParser &parser, OperationState &result) {
                                     hasTime ? 1 : 0}));
   result.addTypes(types);
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// exprel
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ExprelOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_or_null<FloatAttr>(adaptor.getInput());
+  if (!input)
+    return {};
+  double x = input.getValueAsDouble();
+  double value = x == 0 ? 1.0 : std::expm1(x) / x;
+  return FloatAttr::get(input.getType(), value);
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,4 +1,4 @@
-// RUN: snn-opt --snn-lower-to-loops %s | FileCheck %s
+// RUN: snn-opt --canonicalize --snn-lower-to-loops %s | FileCheck %s
 
 // CHECK-LABEL: func.func @step
 func.func @step(%v: memref<4xf32>, %flags: memref<8xi8>, %list: memref<4xi32>,
@@ -32,7 +32,8 @@ func.func @step(%v: memref<4xf32>, %flags: memref<8xi8>, %list: memref<4xi32>,
     snn.for_each_neuron "N" size 4 elementwise {
     ^bb0(%j: index):
       %x = memref.load %v[%j] : memref<4xf32>
-      // CHECK: math.expm1
+      // CHECK: math.fma
+      // CHECK: math.exp
       // CHECK: arith.select
       %e = snn.exprel %x : f32
       memref.store %e, %v[%j] : memref<4xf32>
@@ -49,4 +50,14 @@ func.func @step(%v: memref<4xf32>, %flags: memref<8xi8>, %list: memref<4xi32>,
   }
   // CHECK-NOT: snn.
   return
+}
+
+// exprel of a constant folds at compile time, in double precision.
+// CHECK-LABEL: func.func @exprel_constant
+func.func @exprel_constant() -> f32 {
+  %x = arith.constant -2.000000e-02 : f32
+  // CHECK: arith.constant 0.990066{{[0-9]*}} : f32
+  // CHECK-NOT: math.exp
+  %e = snn.exprel %x : f32
+  return %e : f32
 }

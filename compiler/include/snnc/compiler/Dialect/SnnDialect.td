@@ -14,6 +14,8 @@ include "mlir/IR/OpBase.td"
 def Snn_Dialect : Dialect {
   let name = "snn";
   let cppNamespace = "::snnc::snn";
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
   let summary = "Spiking neural network simulation";
   let description = [{
     State lives in memrefs (one buffer per state variable, laid out by the

@@ -104,9 +104,14 @@ def Snn_IntegrateOp : Snn_Op<"integrate", [Pure,
 
 def Snn_ExprelOp : Snn_Op<"exprel", [Pure, SameOperandsAndResultType]> {
   let summary = "(exp(x) - 1) / x, and 1 at x = 0";
+  let description = [{
+    Folds on a constant operand in double precision, rounded once to the
+    result type, so the value does not depend on the host's libm in float.
+  }];
   let arguments = (ins AnyFloat:$input);
   let results = (outs AnyFloat:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasFolder = 1;
 }
 
 def Snn_PropagateOp : Snn_Op<"propagate",
