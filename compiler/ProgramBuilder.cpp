@@ -141,7 +141,9 @@ private:
   void emitPropagation(Value t);
   void emitNeuronPass(unsigned pop, const NeuronPlan &plan,
                       const std::vector<std::vector<OdePlan>> &synapsePlans,
-                      Value t, Value localStep);
+                      Value t, Value tNext, Value localStep);
+  /// t_k = float(k * dt) computed in f64, as snn.time_loop does.
+  Value timeOfStep(Value step);
   /// Flags -> spike list and count; optionally appended to the recording.
   void emitCompaction(unsigned pop, Value localStep, bool record);
   void emitInitialSpikes(unsigned pop);
@@ -268,6 +270,13 @@ std::optional<NeuronPlan> ProgramBuilder::planNeuron(unsigned popIndex) {
         }
         return leaf;
       });
+      if (group.target.begin != 0 || group.target.end != pop.size) {
+        auto inside = std::make_shared<Expr>();
+        inside->op = Op::SynapseState;
+        inside->index = insideSliceIndex;
+        inside->group = g;
+        current = makeNode(Op::Mul, {inside, current}, current->unit);
+      }
       sum = makeNode(Op::Add, {sum, current}, sum->unit);
     }
     inputs.push_back(sum);
@@ -520,7 +529,7 @@ void ProgramBuilder::emitPropagation(Value t) {
 void ProgramBuilder::emitNeuronPass(
     unsigned popIndex, const NeuronPlan &plan,
     const std::vector<std::vector<OdePlan>> &synapsePlans, Value t,
-    Value localStep) {
+    Value tNext, Value localStep) {
   using namespace mlir::arith;
   const Population &pop = model.populations[popIndex];
   const NeuronModel &neuron = model.neurons[pop.neuron];
@@ -587,6 +596,9 @@ void ProgramBuilder::emitNeuronPass(
             return jReal;
           case Op::SynapseState: {
             GroupView &view = views[e.group];
+            if (e.index == insideSliceIndex)
+              return builder.create<SelectOp>(loc, view.inside, constant(1.0),
+                                              constant(0.0));
             Value value = view.states[e.index];
             if (!view.inside)
               return value;
@@ -608,7 +620,11 @@ void ProgramBuilder::emitNeuronPass(
         std::optional<unsigned> resetState = neuron.spikeState;
         if (neuron.spike && resetState &&
             neuron.reset != NeuronModel::ResetKind::None) {
-          Value spiked = emit(bound(neuron.spike), leaf);
+          // The flag the previous step (or snn_init) wrote: the very spike
+          // that propagation delivered, not the condition re-evaluated now.
+          Value spiked = builder.create<CmpIOp>(
+              loc, CmpIPredicate::ne, load(bufs.spikeFlags, j),
+              builder.create<ConstantIntOp>(loc, 0, 8));
           Value x = current[*resetState];
           Value resetValue = emit(bound(neuron.resetValue), leaf);
           Value reset = resetValue;
@@ -657,12 +673,27 @@ void ProgramBuilder::emitNeuronPass(
       pop.name, pop.size, elementwise);
 
   // 5. Synapse decay, after the neuron update has read this step's value
-  //    (unless the synapse adds its increments before the decay).
+  //    (unless the synapse adds its increments before the decay). It is
+  //    the next step's decay, so it runs at the next step's time.
   for (unsigned g : groups)
     if (!model.synapses[layout.groups[g].synapse].incrementBeforeDecay)
-      emitSynapseDecay(g, synapsePlans[g], t);
+      emitSynapseDecay(g, synapsePlans[g], tNext);
   if (neuron.spike)
     emitCompaction(popIndex, localStep, bufs.recordIndices >= 0);
+}
+
+Value ProgramBuilder::timeOfStep(Value step) {
+  using namespace mlir::arith;
+  Value k = builder.create<SIToFPOp>(
+      loc, builder.getF64Type(),
+      builder.create<IndexCastOp>(loc, builder.getI64Type(), step));
+  Value t = builder.create<MulFOp>(
+      loc, k,
+      builder.create<ConstantOp>(
+          loc, builder.getFloatAttr(builder.getF64Type(), layout.dtMs)));
+  if (!layout.doublePrecision)
+    t = builder.create<TruncFOp>(loc, real, t);
+  return t;
 }
 
 void ProgramBuilder::emitSynapseDecay(unsigned g,
@@ -688,6 +719,8 @@ void ProgramBuilder::emitSynapseDecay(unsigned g,
             return states[e.index];
           if (e.op == Op::Time)
             return t;
+          if (e.op == Op::Dt)
+            return constant(layout.dtMs);
           return constant(0.0);
         };
         std::vector<Value> next = stepOdes(odes, states, t, leaf);
@@ -739,12 +772,25 @@ void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
   withBody<snn::ForEachNeuronOp>(
       [&](mlir::Block &block) {
         Value j = block.getArgument(0);
+        // Step 0's view of the neuron: t = 0, inputs are the drives.
         auto leaf = [&](const Expr &e) -> Value {
-          if (e.op == Op::State)
+          switch (e.op) {
+          case Op::State:
             return load(bufs.states[e.index], j);
-          if (e.op == Op::Param)
+          case Op::Param:
             return load(bufs.perNeuronParams[e.index], j);
-          return constant(0.0);
+          case Op::Dt:
+            return constant(layout.dtMs);
+          case Op::Input:
+            return emitDrive(popIndex, e.index, j);
+          case Op::NeuronIndex:
+            return builder.create<mlir::arith::SIToFPOp>(
+                loc, real,
+                builder.create<mlir::arith::IndexCastOp>(
+                    loc, builder.getI64Type(), j));
+          default:
+            return constant(0.0);
+          }
         };
         Value spiked = emit(
             bindConstants(neuron.spike, pop.params, &bufs.perNeuronParams),
@@ -782,6 +828,11 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
     createFunction("snn_init", false);
     for (unsigned p = 0; p < model.populations.size(); ++p)
       emitInitialSpikes(p);
+    // Synapse buffers hold the value after the coming step's decay: step
+    // 0's decay, at t = 0, applies to the initial values.
+    for (unsigned g = 0; g < layout.groups.size(); ++g)
+      if (!model.synapses[layout.groups[g].synapse].incrementBeforeDecay)
+        emitSynapseDecay(g, synapsePlans[g], constant(0.0));
     builder.create<mlir::func::ReturnOp>(loc);
   }
   {
@@ -794,6 +845,8 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
           Value step = block.getArgument(0), t = block.getArgument(1);
           Value localStep = builder.create<mlir::arith::SubIOp>(loc, step,
                                                                 begin);
+          Value tNext = timeOfStep(
+              builder.create<mlir::arith::AddIOp>(loc, step, index(1)));
           emitPropagation(t);
           // Synapses whose increments decay with them step before the
           // neurons read them.
@@ -801,7 +854,8 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
             if (model.synapses[layout.groups[g].synapse].incrementBeforeDecay)
               emitSynapseDecay(g, synapsePlans[g], t);
           for (unsigned p = 0; p < model.populations.size(); ++p)
-            emitNeuronPass(p, neuronPlans[p], synapsePlans, t, localStep);
+            emitNeuronPass(p, neuronPlans[p], synapsePlans, t, tNext,
+                           localStep);
         },
         begin, end, layout.dtMs, real);
     builder.create<mlir::func::ReturnOp>(loc);

@@ -127,9 +127,11 @@ Simulation::create(const Model &input, const SimulationOptions &options,
   impl.network = std::move(*network);
   std::vector<int64_t> synapseCounts;
   std::vector<bool> perSynapseWeights;
-  for (const ProjectionData &proj : impl.network.projections) {
-    synapseCounts.push_back(proj.connectivity.numSynapses());
-    perSynapseWeights.push_back(!proj.weights.empty());
+  for (unsigned p = 0; p < model.projections.size(); ++p) {
+    synapseCounts.push_back(
+        impl.network.projections[p].connectivity.numSynapses());
+    perSynapseWeights.push_back(model.projections[p].weight.kind !=
+                                Initializer::Kind::Expression);
   }
   sim->times.network = secondsSince(start);
 

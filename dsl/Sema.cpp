@@ -1522,6 +1522,15 @@ void Sema::checkRun(const ast::RunDecl &decl) {
     rec.target = *target;
     rec.range = record.range;
     if (record.variable.name == "spike") {
+      const NeuronModel &neuron =
+          model.neurons[model.populations[target->population].neuron];
+      if (!neuron.spike) {
+        diags.error(record.variable.range,
+                    "neuron " + quoted(neuron.name) +
+                        " has no spike condition: there are no spikes to "
+                        "record");
+        continue;
+      }
       rec.spikes = true;
     } else {
       const NeuronModel &neuron =

@@ -496,6 +496,20 @@ double rateHz(const SpikeTrain &train, double durationMs) {
   return train.steps.size() / (train.size * durationMs * 1e-3);
 }
 
+// A projection whose rule draws no synapse at all (p = 0) with per-synapse
+// weights compiles and runs; nothing is delivered.
+TEST(NetworkTest, ProjectionWithoutSynapsesAndSampledWeightsRuns) {
+  std::string text = kSmallNetwork;
+  std::string rule = "connect fixed_prob(0.1)\n  weight 0.6 mS";
+  text.replace(text.find(rule), rule.size(),
+               "connect fixed_prob(0)\n  weight ~ normal(0.6 mS, 0.1 mS)");
+  Harness h;
+  std::unique_ptr<Simulation> sim = h.compile(text);
+  ASSERT_TRUE(sim) << h.messages();
+  sim->run(sim->totalSteps());
+  EXPECT_GT(sim->spikes().at(0).steps.size(), 0u);
+}
+
 // AlignPost merging: projections whose synapse and output are identical
 // (kind and parameters) onto the same target share one synapse state;
 // any difference keeps them apart.

@@ -17,6 +17,7 @@
 #include "snnc/dsl/Frontend.h"
 #include "snnc/dsl/Sema.h"
 #include "snnc/dsl/Units.h"
+#include "snnc/reference/ReferenceSimulator.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -47,6 +48,8 @@ commands:
       --dt T               time step, e.g. 0.05ms (overrides)
       --double             float64 state instead of float32
       --no-progress        no progress bar
+      --engine E           compiled (default) or reference: the reference
+                           interpreter (slow; no JIT), for cross-checking
   emit STAGE FILE          print one stage of the compiler:
       ast                  the syntax tree
       mlir [--until=S]     MLIR after stage S: loops, optimized,
@@ -115,6 +118,7 @@ std::optional<double> parseTimeMs(llvm::StringRef text) {
 
 struct RunArgs {
   std::string file, outDir = "out";
+  std::string engine = "compiled"; ///< "compiled" or "reference"
   SimulationOptions options;
 };
 
@@ -146,6 +150,11 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
       (arg == "--dt" ? out.options.dtMs : out.options.durationMs) = *ms;
     } else if (arg == "--double") {
       out.options.doublePrecision = true;
+    } else if (arg == "--engine") {
+      std::optional<std::string> engine = value();
+      if (!engine || (*engine != "compiled" && *engine != "reference"))
+        return "--engine needs 'compiled' or 'reference'";
+      out.engine = *engine;
     } else if (arg == "--no-progress") {
       out.options.showProgress = false;
     } else if (!arg.empty() && arg[0] == '-') {
@@ -177,7 +186,77 @@ std::string label(const Simulation &sim, const SpikeTrain &train) {
   return train.population;
 }
 
+/// `snnc run --engine reference`: the same run through the reference
+/// interpreter, with the same report and output files.
+int runReference(const RunArgs &args) {
+  Session session;
+  auto start = std::chrono::steady_clock::now();
+  std::optional<model::Model> model = loadModel(args.file, session.diags);
+  if (!model)
+    return session.finish();
+  reference::ReferenceOptions options;
+  options.seed = args.options.seed;
+  options.durationMs = args.options.durationMs;
+  options.dtMs = args.options.dtMs;
+  options.doublePrecision = args.options.doublePrecision;
+  std::unique_ptr<reference::ReferenceSimulator> sim =
+      reference::ReferenceSimulator::create(*model, options, session.diags);
+  if (!sim)
+    return session.finish();
+  double setupSeconds = secondsSince(start);
+
+  auto simStart = std::chrono::steady_clock::now();
+  sim->run(sim->totalSteps());
+  double simSeconds = secondsSince(simStart);
+
+  double durationMs = sim->totalSteps() * sim->dtMs();
+  llvm::outs() << llvm::format("reference engine: simulated %g ms in %lld "
+                               "steps of %g ms\n",
+                               durationMs, (long long)sim->totalSteps(),
+                               sim->dtMs());
+  for (const reference::SpikeTrain &train : sim->spikes()) {
+    double rate = durationMs > 0 ? train.steps.size() /
+                                       (double(train.size) * durationMs) * 1e3
+                                 : 0.0;
+    std::string name = train.population; // "N", or "N[0:10]" for a slice
+    for (const model::Population &pop : sim->model().populations)
+      if (pop.name == train.population &&
+          (train.begin != 0 || train.end != pop.size))
+        name += "[" + std::to_string(train.begin) + ":" +
+                std::to_string(train.end) + "]";
+    llvm::outs() << llvm::format("  %-12s %8lld neurons %10zu spikes  "
+                                 "mean rate %.4f Hz\n",
+                                 name.c_str(), (long long)train.size,
+                                 train.steps.size(), rate);
+  }
+  llvm::outs() << llvm::format("setup time %.3f s\nsimulation time %.3f s\n",
+                               setupSeconds, simSeconds);
+  auto write = [&](const char *file, auto writer) {
+    llvm::SmallString<256> path(args.outDir);
+    llvm::sys::path::append(path, file);
+    if (llvm::Error error = writer(std::string(path))) {
+      session.diags.error(llvm::SMRange(),
+                          "cannot write " + path + ": " +
+                              llvm::toString(std::move(error)));
+      return false;
+    }
+    llvm::outs() << "wrote " << path << "\n";
+    return true;
+  };
+  if (!sim->spikes().empty() &&
+      !write("spikes.npz",
+             [&](const std::string &path) { return sim->writeSpikes(path); }))
+    return session.finish();
+  if (!sim->stateTraces().empty() &&
+      !write("states.npz",
+             [&](const std::string &path) { return sim->writeStates(path); }))
+    return session.finish();
+  return session.finish();
+}
+
 int runRun(const RunArgs &args) {
+  if (args.engine == "reference")
+    return runReference(args);
   Session session;
   auto start = std::chrono::steady_clock::now();
   std::optional<model::Model> model = loadModel(args.file, session.diags);

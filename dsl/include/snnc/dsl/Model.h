@@ -81,6 +81,11 @@ const char *builtinName(Builtin fn);
 struct Expr;
 using ExprP = std::shared_ptr<const Expr>;
 
+/// The index of a SynapseState leaf that reads 1 inside its group's target
+/// slice and 0 outside: a current onto a slice is multiplied by it, so it
+/// reaches only the neurons of the slice.
+constexpr unsigned insideSliceIndex = ~0u;
+
 /// An immutable typed expression; subtrees may be shared.
 struct Expr {
   Op op = Op::Constant;

@@ -1,0 +1,506 @@
+//===- ReferenceSimulator.cpp - The model's semantics, interpreted --------===//
+//
+// One step k, at time t_k = k * dt (computed in double, then rounded to
+// the working precision), exactly as docs/language.md section 10 states it:
+//
+//   1. synapses advance: every synapse state takes one step of its
+//      equation (synapses declared `increment before decay`: after 2);
+//   2. spikes of step k-1 (at k = 0: the spike condition on the initial
+//      state) are delivered, source by source in ascending order, synapse
+//      by synapse in connectivity order, by running `on_pre` on the state
+//      of the target;
+//   3. every neuron: reset if it spiked at step k-1; integrate all its
+//      equations from the post-reset state (inputs = drives + currents of
+//      the groups reaching it, read after delivery); hold the spike
+//      variable at its post-reset value while refractory; spike if the
+//      condition holds on the new state, remembering t_k;
+//   4. record this step's spikes and the recorded states.
+//
+// Every arithmetic operation goes through an Evaluator, which rounds and
+// flushes as the compiled engine does. A neuron outside a synapse group's
+// target slice gets no current from it. An input read outside the
+// equations (in a spike condition or a reset value) is its drives alone,
+// as in the compiled engine: the language does not say more.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnc/reference/ReferenceSimulator.h"
+
+#include "Plans.h"
+#include "Program.h"
+
+#include "snnc/compiler/Network.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace snnc;
+using namespace snnc::model;
+using namespace snnc::reference;
+
+namespace {
+
+/// The state of one population's neurons, in the working precision.
+struct PopulationState {
+  std::vector<std::vector<double>> states; ///< [state][neuron]
+  std::vector<std::vector<double>> params; ///< [param][neuron]; empty: shared
+  std::vector<std::vector<double>> drives; ///< [input][neuron]: drive sums
+  std::vector<double> lastSpike;           ///< Refractory neurons only.
+  std::vector<char> spiked;                ///< The spike of the last step done.
+};
+
+/// The state of one synapse group: [state][neuron of the target slice].
+struct GroupState {
+  std::vector<std::vector<double>> states;
+};
+
+/// The plan's expressions of one population, ready to run.
+struct PopulationPrograms {
+  Program spike, threshold, resetValue, refractory;
+  std::vector<Program> next; ///< Per state.
+};
+
+/// A projection's weights, in the working precision.
+struct Weights {
+  std::vector<double> perSynapse; ///< Empty: all synapses share `shared`.
+  double shared = 0;
+  double of(int32_t synapse) const {
+    return perSynapse.empty() ? shared : perSynapse[synapse];
+  }
+};
+
+} // namespace
+
+struct ReferenceSimulator::Impl {
+  Impl(const Model &model, Evaluator eval) : model(model), eval(eval) {}
+
+  Model model;
+  Evaluator eval;
+  NetworkData network;
+  Plan plan;
+  double dt = 0;      ///< In double, as given.
+  double dtValue = 0; ///< dt in the working precision (the `dt` leaf).
+  std::vector<PopulationState> pops;
+  std::vector<GroupState> groups;
+  std::vector<Weights> weights; ///< Per projection.
+  // The plan's expressions, flattened.
+  std::vector<std::vector<Program>> groupNext; ///< [group][state]
+  std::vector<std::vector<Program>> onPre;     ///< [projection][statement]
+  std::vector<PopulationPrograms> programs;    ///< [population]
+
+  void flattenPlan();
+
+  void initialise();
+  double time(int64_t k) const { return eval.round(double(k) * dt); }
+  /// One step of the equations of the synapse groups whose synapse adds
+  /// increments before (or after) its decay.
+  void advanceSynapses(double t, bool incrementBeforeDecay);
+  void deliverSpikes(double t);
+  void updateNeurons(unsigned p, double t);
+  bool spikeCondition(unsigned p, int64_t j, const std::vector<double> &x,
+                      double t) const;
+  double neuronLeaf(unsigned p, int64_t j, const std::vector<double> &x,
+                    double t, const Expr &leaf) const;
+};
+
+//===----------------------------------------------------------------------===//
+// Setup
+//===----------------------------------------------------------------------===//
+
+void ReferenceSimulator::Impl::flattenPlan() {
+  auto flatten = [&](const std::vector<ExprP> &exprs) {
+    std::vector<Program> out;
+    for (const ExprP &expr : exprs)
+      out.emplace_back(expr, eval);
+    return out;
+  };
+  for (const SynapseGroup &group : plan.groups)
+    groupNext.push_back(flatten(group.next));
+  for (const std::vector<ExprP> &values : plan.onPre)
+    onPre.push_back(flatten(values));
+  for (const PopulationPlan &pop : plan.populations) {
+    PopulationPrograms out;
+    out.spike = Program(pop.spike, eval);
+    out.threshold = Program(pop.threshold, eval);
+    out.resetValue = Program(pop.resetValue, eval);
+    out.refractory = Program(pop.refractory, eval);
+    out.next = flatten(pop.next);
+    programs.push_back(std::move(out));
+  }
+}
+
+void ReferenceSimulator::Impl::initialise() {
+  auto rounded = [&](const std::vector<double> &values) {
+    std::vector<double> out;
+    for (double v : values)
+      out.push_back(eval.round(v));
+    return out;
+  };
+  for (unsigned p = 0; p < model.populations.size(); ++p) {
+    const Population &pop = model.populations[p];
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    const PopulationData &data = network.populations[p];
+    size_t size = static_cast<size_t>(pop.size);
+    PopulationState state;
+    for (const std::vector<double> &values : data.states)
+      state.states.push_back(rounded(values));
+    for (const std::vector<double> &values : data.params)
+      state.params.push_back(rounded(values));
+    // Each input's drives, summed in declaration order from +0 as the
+    // compiled code adds them.
+    state.drives.assign(neuron.inputs.size(), std::vector<double>(size, 0.0));
+    for (const Drive &drive : model.drives) {
+      if (drive.target.population != p)
+        continue;
+      for (int64_t j = drive.target.begin; j < drive.target.end; ++j)
+        state.drives[drive.input][j] =
+            eval.add(state.drives[drive.input][j], eval.round(drive.value));
+    }
+    if (neuron.refractory) // long ago: no neuron starts refractory
+      state.lastSpike.assign(size, eval.round(-1e7));
+    state.spiked.assign(size, 0);
+    pops.push_back(std::move(state));
+  }
+
+  for (const SynapseGroup &group : plan.groups) {
+    const std::vector<double> &initial =
+        network.synapseInitial[group.projections.front()];
+    GroupState state;
+    for (double value : initial)
+      state.states.push_back(std::vector<double>(
+          static_cast<size_t>(group.target.size()), eval.round(value)));
+    groups.push_back(std::move(state));
+  }
+
+  for (unsigned p = 0; p < model.projections.size(); ++p) {
+    const Projection &proj = model.projections[p];
+    Weights w;
+    if (!network.projections[p].weights.empty())
+      w.perSynapse = rounded(network.projections[p].weights);
+    else
+      w.shared = eval.round(
+          evaluate(*proj.weight.value, [](const Expr &) { return 0.0; }));
+    weights.push_back(std::move(w));
+  }
+
+  // The spikes that act at step 0: the condition on the initial state, at
+  // t = 0 (the time of the initial state).
+  for (unsigned p = 0; p < model.populations.size(); ++p) {
+    PopulationState &pop = pops[p];
+    std::vector<double> x(pop.states.size());
+    for (int64_t j = 0; j < model.populations[p].size; ++j) {
+      for (size_t s = 0; s < x.size(); ++s)
+        x[s] = pop.states[s][j];
+      pop.spiked[j] = spikeCondition(p, j, x, 0.0);
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// One step
+//===----------------------------------------------------------------------===//
+
+double ReferenceSimulator::Impl::neuronLeaf(unsigned p, int64_t j,
+                                            const std::vector<double> &x,
+                                            double t, const Expr &leaf) const {
+  const PopulationState &pop = pops[p];
+  switch (leaf.op) {
+  case Op::State:
+    return x[leaf.index];
+  case Op::Param: // shared parameters were bound to constants
+    return pop.params[leaf.index][j];
+  case Op::Input: // the drives; currents were spelled out by the plan
+    return pop.drives[leaf.index][j];
+  case Op::SynapseState: { // 0 outside the group's target slice
+    const model::Slice &target = plan.groups[leaf.group].target;
+    bool inside = target.begin <= j && j < target.end;
+    if (leaf.index == insideSliceIndex)
+      return inside ? 1.0 : 0.0;
+    return inside ? groups[leaf.group].states[leaf.index][j - target.begin]
+                  : 0.0;
+  }
+  case Op::Time:
+    return t;
+  case Op::Dt:
+    return dtValue;
+  case Op::NeuronIndex:
+    return eval.round(static_cast<double>(j));
+  default:
+    return 0.0;
+  }
+}
+
+bool ReferenceSimulator::Impl::spikeCondition(unsigned p, int64_t j,
+                                              const std::vector<double> &x,
+                                              double t) const {
+  const Program &spike = programs[p].spike;
+  if (spike.empty())
+    return false;
+  return spike.run([&](const Expr &leaf) {
+    return neuronLeaf(p, j, x, t, leaf);
+  }) != 0;
+}
+
+void ReferenceSimulator::Impl::advanceSynapses(double t,
+                                               bool incrementBeforeDecay) {
+  for (unsigned g = 0; g < plan.groups.size(); ++g) {
+    const SynapseGroup &group = plan.groups[g];
+    if (model.synapses[group.synapse].incrementBeforeDecay !=
+        incrementBeforeDecay)
+      continue;
+    std::vector<std::vector<double>> &states = groups[g].states;
+    std::vector<double> old(states.size());
+    for (int64_t i = 0; i < group.target.size(); ++i) {
+      for (size_t s = 0; s < states.size(); ++s)
+        old[s] = states[s][i];
+      // Every equation reads the values from before this step.
+      for (size_t s = 0; s < states.size(); ++s) {
+        if (groupNext[g][s].empty())
+          continue;
+        states[s][i] = groupNext[g][s].run([&](const Expr &leaf) {
+          if (leaf.op == Op::State)
+            return old[leaf.index];
+          if (leaf.op == Op::Time)
+            return t;
+          if (leaf.op == Op::Dt)
+            return dtValue;
+          return 0.0;
+        });
+      }
+    }
+  }
+}
+
+void ReferenceSimulator::Impl::deliverSpikes(double t) {
+  for (unsigned p = 0; p < model.projections.size(); ++p) {
+    const Projection &proj = model.projections[p];
+    const SynapseModel &synapse = model.synapses[proj.synapse];
+    const rt::Connectivity &conn = network.projections[p].connectivity;
+    const std::vector<char> &spiked = pops[proj.source.population].spiked;
+    std::vector<std::vector<double>> &states = groups[plan.groupOf[p]].states;
+    const Weights &w = weights[p];
+    for (int64_t n = proj.source.begin; n < proj.source.end; ++n) {
+      if (!spiked[n])
+        continue;
+      int64_t row = n - proj.source.begin;
+      for (int32_t m = conn.rowStart[row]; m < conn.rowStart[row + 1]; ++m) {
+        int32_t target = conn.targets[m];
+        for (size_t k = 0; k < synapse.onPre.size(); ++k) {
+          const AssignStatement &stmt = synapse.onPre[k];
+          double value = onPre[p][k].run([&](const Expr &leaf) {
+            switch (leaf.op) {
+            case Op::State:
+              return states[leaf.index][target];
+            case Op::Param:
+              return eval.round(proj.synapseParams[leaf.index]);
+            case Op::Weight:
+              return w.of(m);
+            case Op::Time:
+              return t;
+            case Op::Dt:
+              return dtValue;
+            default:
+              return 0.0;
+            }
+          });
+          double &x = states[stmt.state][target];
+          switch (stmt.op) {
+          case ast::AssignOp::Set:
+            x = value;
+            break;
+          case ast::AssignOp::Add:
+            x = eval.add(x, value);
+            break;
+          case ast::AssignOp::Sub:
+            x = eval.sub(x, value);
+            break;
+          case ast::AssignOp::Mul:
+            x = eval.mul(x, value);
+            break;
+          case ast::AssignOp::Div:
+            x = eval.div(x, value);
+            break;
+          }
+        }
+      }
+    }
+  }
+}
+
+void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
+  const Population &population = model.populations[p];
+  const NeuronModel &neuron = model.neurons[population.neuron];
+  const PopulationPrograms &run = programs[p];
+  PopulationState &pop = pops[p];
+  std::optional<unsigned> spikeVar = neuron.spikeState;
+  size_t numStates = pop.states.size();
+  std::vector<double> x(numStates), next(numStates);
+
+  for (int64_t j = 0; j < population.size; ++j) {
+    auto leafOf = [&](const std::vector<double> &values) {
+      return [&, j](const Expr &leaf) {
+        return neuronLeaf(p, j, values, t, leaf);
+      };
+    };
+    for (size_t s = 0; s < numStates; ++s)
+      x[s] = pop.states[s][j];
+
+    // Reset, from the pre-reset state, if the neuron spiked at step k-1.
+    if (pop.spiked[j] && !run.resetValue.empty()) {
+      double reset = run.resetValue.run(leafOf(x));
+      if (neuron.reset == NeuronModel::ResetKind::Soft) {
+        double threshold = run.threshold.run(leafOf(x));
+        x[*spikeVar] = eval.sub(x[*spikeVar], eval.sub(threshold, reset));
+      } else {
+        x[*spikeVar] = reset;
+      }
+    }
+
+    // Integrate every equation from the post-reset state.
+    const std::vector<Program> &update = run.next;
+    next = x;
+    for (size_t s = 0; s < numStates; ++s)
+      if (!update[s].empty())
+        next[s] = update[s].run(leafOf(x));
+
+    // Refractory: the spike variable keeps its post-reset value.
+    if (!run.refractory.empty() && spikeVar) {
+      double period = run.refractory.run(leafOf(x));
+      if (eval.sub(t, pop.lastSpike[j]) < eval.operand(period))
+        next[*spikeVar] = x[*spikeVar];
+    }
+    for (size_t s = 0; s < numStates; ++s)
+      pop.states[s][j] = next[s];
+
+    // This step's spike, on the new state.
+    pop.spiked[j] = spikeCondition(p, j, next, t);
+    if (pop.spiked[j] && !pop.lastSpike.empty())
+      pop.lastSpike[j] = t;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// The API
+//===----------------------------------------------------------------------===//
+
+ReferenceSimulator::ReferenceSimulator() = default;
+ReferenceSimulator::~ReferenceSimulator() = default;
+
+std::unique_ptr<ReferenceSimulator>
+ReferenceSimulator::create(const Model &input, const ReferenceOptions &options,
+                           DiagnosticEngine &diags) {
+  std::unique_ptr<ReferenceSimulator> sim(new ReferenceSimulator());
+  Evaluator eval(options.doublePrecision ? Precision::Double
+                                         : Precision::Single,
+                 options.math);
+  sim->impl = std::make_unique<Impl>(input, eval);
+  Impl &impl = *sim->impl;
+  Model &model = impl.model;
+  if (!model.run)
+    model.run = RunSettings{};
+  RunSettings &run = *model.run;
+  if (options.seed)
+    run.seed = *options.seed;
+  if (options.durationMs)
+    run.durationMs = *options.durationMs;
+  if (options.dtMs)
+    run.dtMs = *options.dtMs;
+  if (!(run.dtMs > 0) || !(run.durationMs >= 0) ||
+      !std::isfinite(run.durationMs)) {
+    diags.error(run.range, "the run needs a positive dt and a duration >= 0");
+    return nullptr;
+  }
+  // Steps over arange(0, duration, dt), forgiving rounding (as the engine).
+  sim->steps =
+      static_cast<int64_t>(std::ceil(run.durationMs / run.dtMs - 1e-9));
+  impl.dt = run.dtMs;
+  impl.dtValue = eval.round(run.dtMs);
+
+  std::optional<NetworkData> network = instantiate(model, run.seed, diags);
+  if (!network)
+    return nullptr;
+  impl.network = std::move(*network);
+  std::optional<Plan> plan = makePlan(model, run.dtMs, eval, diags);
+  if (!plan)
+    return nullptr;
+  impl.plan = std::move(*plan);
+  impl.flattenPlan();
+  impl.initialise();
+
+  for (const Record &record : run.records) {
+    const Population &pop = model.populations[record.target.population];
+    if (record.spikes) {
+      SpikeTrain train;
+      train.population = pop.name;
+      train.begin = record.target.begin;
+      train.end = record.target.end;
+      train.size = record.target.size();
+      sim->trains.push_back(std::move(train));
+    } else {
+      StateTrace trace;
+      trace.population = pop.name;
+      trace.state = model.neurons[pop.neuron].states[record.state].name;
+      trace.begin = record.target.begin;
+      trace.end = record.target.end;
+      sim->traces.push_back(std::move(trace));
+    }
+  }
+  return sim;
+}
+
+double ReferenceSimulator::dtMs() const { return impl->dt; }
+
+const Model &ReferenceSimulator::model() const { return impl->model; }
+
+void ReferenceSimulator::run(int64_t count) {
+  Impl &impl = *this->impl;
+  const RunSettings &settings = *impl.model.run;
+  int64_t end = std::min(steps, done + std::max<int64_t>(0, count));
+  for (; done < end; ++done) {
+    double t = impl.time(done);
+    impl.advanceSynapses(t, /*incrementBeforeDecay=*/false);
+    impl.deliverSpikes(t);
+    impl.advanceSynapses(t, /*incrementBeforeDecay=*/true);
+    for (unsigned p = 0; p < impl.model.populations.size(); ++p)
+      impl.updateNeurons(p, t);
+
+    size_t train = 0, trace = 0;
+    for (const Record &record : settings.records) {
+      const PopulationState &pop = impl.pops[record.target.population];
+      if (record.spikes) {
+        SpikeTrain &out = trains[train++];
+        for (int64_t j = record.target.begin; j < record.target.end; ++j)
+          if (pop.spiked[j]) {
+            out.steps.push_back(static_cast<int32_t>(done));
+            out.indices.push_back(static_cast<int32_t>(j));
+          }
+      } else {
+        StateTrace &out = traces[trace++];
+        out.steps.push_back(static_cast<int32_t>(done));
+        for (int64_t j = record.target.begin; j < record.target.end; ++j)
+          out.values.push_back(static_cast<float>(pop.states[record.state][j]));
+      }
+    }
+  }
+}
+
+std::vector<double>
+ReferenceSimulator::stateValues(llvm::StringRef population,
+                                llvm::StringRef stateName) const {
+  for (unsigned p = 0; p < impl->model.populations.size(); ++p) {
+    const Population &pop = impl->model.populations[p];
+    if (pop.name != population)
+      continue;
+    const NeuronModel &neuron = impl->model.neurons[pop.neuron];
+    for (unsigned s = 0; s < neuron.states.size(); ++s)
+      if (neuron.states[s].name == stateName)
+        return impl->pops[p].states[s];
+  }
+  return {};
+}
+
+std::vector<float> ReferenceSimulator::state(llvm::StringRef population,
+                                             llvm::StringRef stateName) const {
+  std::vector<double> values = stateValues(population, stateName);
+  return std::vector<float>(values.begin(), values.end());
+}
