@@ -5,6 +5,8 @@
 #include "snnc/runtime/Initializers.h"
 #include "snnc/runtime/Random.h"
 
+#include <cstdio>
+
 using namespace snnc;
 using namespace snnc::model;
 
@@ -130,4 +132,64 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
     net.populations.push_back(std::move(data));
   }
   return net;
+}
+
+MemoryEstimate snnc::estimateMemory(const Model &model, bool doublePrecision) {
+  MemoryEstimate estimate;
+  double real = doublePrecision ? 8 : 4;
+  for (const Population &pop : model.populations) {
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    estimate.neurons += pop.size;
+    double perNeuron = real * neuron.states.size() +
+                       (neuron.refractory ? real : 0) +
+                       (neuron.spike ? 1 + 4 : 0);
+    for (const auto &param : pop.perNeuronParams)
+      perNeuron += param ? real : 0;
+    estimate.stateBytes += perNeuron * pop.size;
+  }
+  for (const Projection &proj : model.projections) {
+    double pre = proj.source.size(), post = proj.target.size();
+    double synapses = 0;
+    switch (proj.connectivity.kind) {
+    case Connectivity::Kind::FixedPerPre:
+      synapses = proj.connectivity.count * pre;
+      break;
+    case Connectivity::Kind::FixedPerPost:
+      synapses = proj.connectivity.count * post;
+      break;
+    case Connectivity::Kind::FixedProb:
+      synapses = proj.connectivity.probability * pre * post;
+      break;
+    case Connectivity::Kind::AllToAll:
+      synapses = pre * post;
+      break;
+    case Connectivity::Kind::OneToOne:
+      synapses = pre;
+      break;
+    }
+    estimate.synapses += static_cast<int64_t>(synapses);
+    bool perSynapseWeight = proj.weight.kind != Initializer::Kind::Expression;
+    estimate.connectivityBytes +=
+        synapses * (4 + (perSynapseWeight ? real : 0)) + 4 * (pre + 1);
+    estimate.stateBytes +=
+        real * model.synapses[proj.synapse].states.size() * post;
+  }
+  return estimate;
+}
+
+double snnc::availableMemoryBytes() {
+  std::FILE *meminfo = std::fopen("/proc/meminfo", "r");
+  if (!meminfo)
+    return -1;
+  char line[256];
+  double bytes = -1;
+  while (std::fgets(line, sizeof(line), meminfo)) {
+    unsigned long long kib;
+    if (std::sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
+      bytes = static_cast<double>(kib) * 1024;
+      break;
+    }
+  }
+  std::fclose(meminfo);
+  return bytes;
 }

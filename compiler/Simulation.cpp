@@ -18,6 +18,8 @@
 
 #include "mlir/IR/MLIRContext.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <chrono>
 #include <xmmintrin.h>
 #include <cmath>
@@ -119,6 +121,20 @@ Simulation::create(const Model &input, const SimulationOptions &options,
   // brainpy steps over arange(0, duration, dt): ceil, forgiving rounding.
   double ratio = run.durationMs / run.dtMs;
   sim->steps = static_cast<int64_t>(std::ceil(ratio - 1e-9));
+
+  // Refuse up front what cannot fit, rather than fail (or swap) halfway.
+  MemoryEstimate memory = estimateMemory(model, options.doublePrecision);
+  double available = availableMemoryBytes();
+  if (available > 0 && memory.peakBytes() > available) {
+    diags.error(run.range,
+                llvm::formatv("this network needs about {0:F1} GiB ({1} "
+                              "neurons, {2} synapses), but only {3:F1} GiB "
+                              "of memory are available",
+                              memory.peakBytes() / (1 << 30), memory.neurons,
+                              memory.synapses, available / (1 << 30)));
+    return nullptr;
+  }
+  sim->memory = memory;
 
   // The network first: connectivity sizes are static shapes of the program.
   std::optional<NetworkData> network = instantiate(model, run.seed, diags);

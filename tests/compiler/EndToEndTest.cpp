@@ -510,6 +510,25 @@ TEST(NetworkTest, ProjectionWithoutSynapsesAndSampledWeightsRuns) {
   EXPECT_GT(sim->spikes().at(0).steps.size(), 0u);
 }
 
+// A network that cannot fit in memory is refused before anything is drawn,
+// with the estimate, at the run.
+TEST(NetworkTest, NetworkTooLargeForMemoryIsRefusedUpFront) {
+  std::string text = kSmallNetwork;
+  auto replace = [&](const std::string &from, const std::string &to) {
+    text.replace(text.find(from), from.size(), to);
+  };
+  replace("LIFRef(200)", "LIFRef(2000000000)");
+  replace("N[0:160]", "N[0:1600000000]");
+  replace("N[160:200]", "N[1600000000:2000000000]");
+  Harness h;
+  std::unique_ptr<Simulation> sim = h.compile(text);
+  EXPECT_FALSE(sim);
+  ASSERT_EQ(h.diags.errorCount(), 1u) << h.messages();
+  EXPECT_NE(h.diags.diagnostics()[0].message.find("this network needs about"),
+            std::string::npos)
+      << h.messages();
+}
+
 // AlignPost merging: projections whose synapse and output are identical
 // (kind and parameters) onto the same target share one synapse state;
 // any difference keeps them apart.

@@ -14,6 +14,7 @@
 #ifndef SNNC_SIMULATION_H
 #define SNNC_SIMULATION_H
 
+#include "snnc/compiler/Network.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
 
@@ -97,6 +98,8 @@ public:
   std::vector<double> stateValues(llvm::StringRef population,
                                   llvm::StringRef stateName) const;
   const CompileTimes &compileTimes() const { return times; }
+  /// The memory estimate the run was admitted with (Network.h).
+  const MemoryEstimate &memoryEstimate() const { return memory; }
   const model::Model &model() const;
   const ProgramLayout &layout() const;
 
@@ -115,6 +118,7 @@ private:
   std::vector<SpikeTrain> trains;
   std::vector<StateTrace> traces;
   CompileTimes times;
+  MemoryEstimate memory;
 };
 
 } // namespace snnc

@@ -286,6 +286,12 @@ int runRun(const RunArgs &args) {
                                  (long long)train.size, train.steps.size(),
                                  rate);
   }
+  const MemoryEstimate &memory = sim->memoryEstimate();
+  llvm::outs() << llvm::format(
+      "memory %.1f MB: state %.1f B/neuron, connectivity %.1f B/synapse\n",
+      (memory.stateBytes + memory.connectivityBytes) / 1e6,
+      memory.neurons ? memory.stateBytes / memory.neurons : 0.0,
+      memory.synapses ? memory.connectivityBytes / memory.synapses : 0.0);
   const CompileTimes &times = sim->compileTimes();
   llvm::outs() << llvm::format(
       "compile time %.3f s (network %.3f, codegen %.3f, jit %.3f, "

@@ -44,6 +44,21 @@ struct NetworkData {
   std::vector<std::vector<double>> synapseInitial;
 };
 
+/// What a network will occupy, estimated from the model before anything is
+/// drawn: so a run that cannot fit is refused up front.
+struct MemoryEstimate {
+  int64_t neurons = 0, synapses = 0; ///< synapses: expected for random rules
+  double stateBytes = 0;        ///< per-neuron and synapse-group state
+  double connectivityBytes = 0; ///< index arrays and per-synapse weights
+  /// Peak while building: connectivity is drawn, then copied once.
+  double peakBytes() const { return stateBytes + 2 * connectivityBytes; }
+};
+MemoryEstimate estimateMemory(const model::Model &model, bool doublePrecision);
+
+/// Bytes of memory the system can still give this process (MemAvailable),
+/// or -1 when unknown.
+double availableMemoryBytes();
+
 /// Draws the network of `model` with `seed`. Reports problems (a
 /// connectivity too large for memory, bad distribution arguments) at the
 /// declaration that asked for them.
