@@ -5,6 +5,7 @@
 #include "Folding.h"
 #include "Jacobian.h"
 
+#include "snnc/compiler/ExactIntegration.h"
 #include "snnc/dsl/Calculus.h"
 
 using namespace snnc;
@@ -101,7 +102,7 @@ std::optional<std::vector<ExprP>>
 reference::stepOdes(const std::vector<Ode> &odes, size_t numStates, double dtMs,
                     DiagnosticEngine &diags) {
   std::vector<ExprP> next(numStates);
-  std::vector<const Ode *> rk2, rk4;
+  std::vector<const Ode *> rk2, rk4, exact;
   bool ok = true;
   for (const Ode &ode : odes) {
     unsigned s = ode.equation->state;
@@ -120,11 +121,28 @@ reference::stepOdes(const std::vector<Ode> &odes, size_t numStates, double dtMs,
       rk4.push_back(&ode);
       break;
     case Integrator::Exact:
-      diags.error(ode.equation->range,
-                  "the reference simulator does not implement the 'exact' "
-                  "integrator; use euler, exp_euler, rk2 or rk4");
-      ok = false;
+      exact.push_back(&ode);
       break;
+    }
+  }
+  if (!exact.empty()) {
+    // The same propagators as the compiler's (ExactIntegration.h).
+    std::vector<ExprP> rhs;
+    std::vector<unsigned> states;
+    for (const Ode *ode : exact) {
+      rhs.push_back(ode->rhs);
+      states.push_back(ode->equation->state);
+    }
+    auto updates = exactUpdates(rhs, states, dtMs);
+    if (auto *why = std::get_if<std::string>(&updates)) {
+      for (const Ode *ode : exact)
+        diags.error(ode->equation->range,
+                    "cannot integrate this equation exactly: " + *why);
+      ok = false;
+    } else {
+      auto &values = std::get<std::vector<ExprP>>(updates);
+      for (size_t m = 0; m < exact.size(); ++m)
+        next[exact[m]->equation->state] = values[m];
     }
   }
   if (!rk2.empty())

@@ -409,6 +409,19 @@ run 30 ms
             "");
 }
 
+// The CUBA network integrated exactly: V and g are linear with constant
+// coefficients, so both engines step them by the same compile-time
+// propagators (ExactIntegration.h).
+TEST(HandWrittenModelsTest, ExactIntegrationIsBitwiseEqual) {
+  std::string source = cubaEuler;
+  std::string euler = "  integrator euler\n";
+  for (size_t at = source.find(euler); at != std::string::npos;
+       at = source.find(euler, at))
+    source.replace(at, euler.size(), "  integrator exact\n");
+  ASSERT_EQ(source.find("integrator euler"), std::string::npos);
+  EXPECT_EQ(runExactly(source), "");
+}
+
 TEST(HandWrittenModelsTest, IncrementBeforeDecayIsBitwiseEqual) {
   std::string source = cubaEuler;
   std::string onPre = "  on_pre g += w\n";
