@@ -460,6 +460,14 @@ mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
   }
   auto function = builder.create<mlir::func::FuncOp>(
       loc, name, builder.getFunctionType(types, {}));
+  // Name every buffer, and keep the unit of the values it holds: the code
+  // below is plain numbers, the attributes say what they mean.
+  for (size_t i = 0; i < layout.buffers.size(); ++i) {
+    const BufferSpec &spec = layout.buffers[i];
+    function.setArgAttr(i, "snn.buffer", builder.getStringAttr(spec.name));
+    if (!spec.unit.empty())
+      function.setArgAttr(i, "snn.unit", builder.getStringAttr(spec.unit));
+  }
   mlir::Block *entry = function.addEntryBlock();
   args.assign(entry->args_begin(), entry->args_end());
   builder.setInsertionPointToStart(entry);

@@ -53,16 +53,18 @@ ProgramLayout snnc::planLayout(const Model &model,
     PopulationBuffers bufs;
     for (const State &state : neuron.states)
       bufs.states.push_back(layout.addBuffer(pop.name + "." + state.name,
-                                             ElementType::Real, pop.size));
+                                             ElementType::Real, pop.size,
+                                             state.unit.str()));
     for (size_t q = 0; q < neuron.params.size(); ++q)
       bufs.perNeuronParams.push_back(
           pop.perNeuronParams[q]
               ? layout.addBuffer(pop.name + "." + neuron.params[q].name,
-                                 ElementType::Real, pop.size)
+                                 ElementType::Real, pop.size,
+                                 neuron.params[q].unit.str())
               : -1);
     if (neuron.refractory)
       bufs.lastSpike = layout.addBuffer(pop.name + ".last_spike",
-                                        ElementType::Real, pop.size);
+                                        ElementType::Real, pop.size, "ms");
     if (neuron.spike) {
       // Padded to whole 8-byte words (kept zero): compaction skips a word
       // of eight silent neurons with one load.
@@ -102,7 +104,7 @@ ProgramLayout snnc::planLayout(const Model &model,
       for (const State &state : synapse.states)
         fresh.stateBuffers.push_back(layout.addBuffer(
             "group" + std::to_string(groupIndex) + "." + state.name,
-            ElementType::Real, proj.target.size()));
+            ElementType::Real, proj.target.size(), state.unit.str()));
       layout.groups.push_back(std::move(fresh));
     } else {
       groupIndex = group - layout.groups.begin();
@@ -117,8 +119,10 @@ ProgramLayout snnc::planLayout(const Model &model,
     bufs.targets = layout.addBuffer(prefix + ".targets", ElementType::Int32,
                                     std::max<int64_t>(1, synapseCounts[p]));
     if (perSynapseWeights[p])
-      bufs.weights = layout.addBuffer(prefix + ".weights", ElementType::Real,
-                                      std::max<int64_t>(1, synapseCounts[p]));
+      bufs.weights = layout.addBuffer(
+          prefix + ".weights", ElementType::Real,
+          std::max<int64_t>(1, synapseCounts[p]),
+          model.synapses[proj.synapse].weightUnit.str());
     layout.projections.push_back(bufs);
   }
   return layout;

@@ -24,6 +24,7 @@ struct BufferSpec {
   std::string name; ///< For `emit mlir` readability and error messages.
   ElementType type;
   int64_t size;
+  std::string unit; ///< The unit of its values ("mV"); empty for indices.
 };
 
 /// Synapse state shared by the projections whose synapse and output are
@@ -62,8 +63,9 @@ struct ProgramLayout {
   /// fit the recording buffers.
   int64_t chunkSteps = 1;
 
-  int addBuffer(std::string name, ElementType type, int64_t size) {
-    buffers.push_back({std::move(name), type, size});
+  int addBuffer(std::string name, ElementType type, int64_t size,
+                std::string unit = "") {
+    buffers.push_back({std::move(name), type, size, std::move(unit)});
     return static_cast<int>(buffers.size()) - 1;
   }
 };
