@@ -262,6 +262,12 @@ int runRun(const RunArgs &args) {
   std::optional<model::Model> model = loadModel(args.file, session.diags);
   if (!model)
     return session.finish();
+  if (!model->run && !args.options.durationMs) {
+    session.diags.error(llvm::SMRange(),
+                        args.file + " has no 'run' (such as 'run 1000 ms'); "
+                                    "add one or give --duration");
+    return session.finish();
+  }
   std::unique_ptr<Simulation> sim =
       Simulation::create(*model, args.options, session.diags);
   if (!sim)
