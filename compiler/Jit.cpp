@@ -18,10 +18,15 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
@@ -129,7 +134,7 @@ std::string snnc::hostCpuDescription() {
 JitProgram::~JitProgram() = default;
 
 llvm::Expected<std::unique_ptr<JitProgram>>
-JitProgram::compile(mlir::ModuleOp module) {
+JitProgram::compile(mlir::ModuleOp module, const std::string &objectPath) {
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
       hostTargetMachine();
   if (!machine)
@@ -164,6 +169,7 @@ JitProgram::compile(mlir::ModuleOp module) {
   };
   mlir::ExecutionEngineOptions options;
   options.llvmModuleBuilder = buildModule;
+  options.enableObjectDump = !objectPath.empty();
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>> engine =
       mlir::ExecutionEngine::create(module, options, std::move(*machine));
@@ -183,6 +189,56 @@ JitProgram::compile(mlir::ModuleOp module) {
       program->engine->lookupPacked("snn_run");
   if (!run)
     return run.takeError();
+  program->initEntry = *init;
+  program->runEntry = *run;
+  if (!objectPath.empty()) {
+    // Written aside and renamed: a reader never sees half an object. A
+    // cache that cannot be written is not an error; the next run compiles.
+    std::string temporary =
+        objectPath + ".tmp." + std::to_string(llvm::sys::Process::getProcessId());
+    program->engine->dumpToObjectFile(temporary);
+    if (llvm::sys::fs::rename(temporary, objectPath))
+      llvm::sys::fs::remove(temporary);
+  }
+  return program;
+}
+
+llvm::Expected<std::unique_ptr<JitProgram>>
+JitProgram::load(const std::string &objectPath, size_t numBuffers) {
+  initializeNativeTarget();
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> object =
+      llvm::MemoryBuffer::getFile(objectPath);
+  if (!object)
+    return llvm::errorCodeToError(object.getError());
+  llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> jit =
+      llvm::orc::LLJITBuilder().create();
+  if (!jit)
+    return jit.takeError();
+  // The code may call libm (powf, ...): resolve against this process.
+  const llvm::DataLayout &layout = (*jit)->getDataLayout();
+  llvm::Expected<std::unique_ptr<llvm::orc::DynamicLibrarySearchGenerator>>
+      process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+          layout.getGlobalPrefix());
+  if (!process)
+    return process.takeError();
+  (*jit)->getMainJITDylib().addGenerator(std::move(*process));
+  if (llvm::Error error = (*jit)->addObjectFile(std::move(*object)))
+    return error;
+  auto entry = [&](llvm::StringRef name) -> llvm::Expected<void (*)(void **)> {
+    llvm::Expected<llvm::orc::ExecutorAddr> address = (*jit)->lookup(name);
+    if (!address)
+      return address.takeError();
+    return address->toPtr<void (*)(void **)>();
+  };
+  llvm::Expected<void (*)(void **)> init = entry("_mlir_snn_init");
+  if (!init)
+    return init.takeError();
+  llvm::Expected<void (*)(void **)> run = entry("_mlir_snn_run");
+  if (!run)
+    return run.takeError();
+  std::unique_ptr<JitProgram> program(new JitProgram());
+  program->loaded = std::move(*jit);
+  program->numBuffers = numBuffers;
   program->initEntry = *init;
   program->runEntry = *run;
   return program;

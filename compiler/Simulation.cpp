@@ -13,13 +13,19 @@
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
+#include "snnc/compiler/Target.h"
 #include "snnc/runtime/NpyWriter.h"
 #include "snnc/runtime/Progress.h"
 
 #include "mlir/IR/MLIRContext.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/SHA256.h"
 
+#include <array>
 #include <chrono>
 #include <xmmintrin.h>
 #include <cmath>
@@ -37,19 +43,51 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-/// A buffer aligned for 512-bit vectors.
+/// A zeroed buffer aligned for 512-bit vectors. calloc hands out fresh,
+/// lazily zeroed pages for large sizes, so big recording buffers cost
+/// nothing until they are written.
 struct AlignedBuffer {
-  void *data = nullptr;
+  void *raw = nullptr, *data = nullptr;
   explicit AlignedBuffer(size_t bytes) {
-    size_t rounded = std::max<size_t>(64, (bytes + 63) / 64 * 64);
-    data = std::aligned_alloc(64, rounded);
-    if (data)
-      std::memset(data, 0, rounded);
+    raw = std::calloc(bytes + 64, 1);
+    if (raw)
+      data = reinterpret_cast<void *>(
+          (reinterpret_cast<uintptr_t>(raw) + 63) & ~uintptr_t(63));
   }
-  ~AlignedBuffer() { std::free(data); }
+  ~AlignedBuffer() { std::free(raw); }
   AlignedBuffer(const AlignedBuffer &) = delete;
   AlignedBuffer &operator=(const AlignedBuffer &) = delete;
 };
+
+/// Which build of the compiler runs: the executable's size and time of
+/// last change. The key is the program as generated, before the passes, so
+/// a rebuilt compiler (whose passes may lower the same program otherwise)
+/// must not reuse entries of an older one.
+std::string compilerIdentity() {
+  llvm::sys::fs::file_status status;
+  if (llvm::sys::fs::status("/proc/self/exe", status))
+    return "unknown";
+  return std::to_string(status.getSize()) + "@" +
+         std::to_string(status.getLastModificationTime()
+                            .time_since_epoch()
+                            .count());
+}
+
+/// Names a cache entry: a digest of the generated program (which holds
+/// every constant and static shape), the target machine and features, and
+/// the compiler build and LLVM version.
+std::string cacheKey(mlir::ModuleOp module, const Target &target) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  os << "\n" << target.name() << " " << target.description() << "\nsnnc "
+     << SNNC_VERSION << " build " << compilerIdentity() << " llvm "
+     << LLVM_VERSION_STRING << " cache 1";
+  std::array<uint8_t, 32> digest = llvm::SHA256::hash(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(text.data()),
+                              text.size()));
+  return llvm::toHex(digest, /*LowerCase=*/true);
+}
 
 size_t elementBytes(ElementType type, bool doublePrecision) {
   switch (type) {
@@ -163,20 +201,44 @@ Simulation::create(const Model &input, const SimulationOptions &options,
   if (!module)
     return nullptr;
   std::unique_ptr<Target> target = createHostCpuTarget();
-  if (mlir::failed(
-          runPipelineReporting(*module, Stage::LLVM, *target, diags)))
-    return nullptr;
+
+  // The persistent cache: machine code keyed by the program as generated,
+  // the target and the compiler's version. A hit skips the pipeline and
+  // LLVM entirely; a damaged entry is compiled again.
+  std::string objectPath;
+  if (!options.cacheDirectory.empty()) {
+    std::string key = cacheKey(*module, *target);
+    if (!llvm::sys::fs::create_directories(options.cacheDirectory))
+      objectPath = options.cacheDirectory + "/" + key + ".o";
+  }
+  if (!objectPath.empty() && llvm::sys::fs::exists(objectPath)) {
+    llvm::Expected<std::unique_ptr<JitProgram>> cached =
+        JitProgram::load(objectPath, impl.layout.buffers.size());
+    if (cached) {
+      impl.program = std::move(*cached);
+      sim->times.cacheHit = true;
+    } else {
+      llvm::consumeError(cached.takeError());
+    }
+  }
+  if (!impl.program) {
+    if (mlir::failed(
+            runPipelineReporting(*module, Stage::LLVM, *target, diags)))
+      return nullptr;
+  }
   sim->times.codegen = secondsSince(codegenStart);
 
   auto jitStart = std::chrono::steady_clock::now();
-  llvm::Expected<std::unique_ptr<JitProgram>> program =
-      JitProgram::compile(*module);
-  if (!program) {
-    diags.error(llvm::SMRange(), "cannot compile to native code: " +
-                                     llvm::toString(program.takeError()));
-    return nullptr;
+  if (!impl.program) {
+    llvm::Expected<std::unique_ptr<JitProgram>> program =
+        JitProgram::compile(*module, objectPath);
+    if (!program) {
+      diags.error(llvm::SMRange(), "cannot compile to native code: " +
+                                       llvm::toString(program.takeError()));
+      return nullptr;
+    }
+    impl.program = std::move(*program);
   }
-  impl.program = std::move(*program);
   sim->times.jit = secondsSince(jitStart);
 
   // Buffers, connectivity arrays and initial state.
@@ -427,4 +489,14 @@ llvm::Error Simulation::writeSpikes(const std::string &path) const {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    status.message());
   return llvm::Error::success();
+}
+
+std::string snnc::defaultCacheDirectory() {
+  if (const char *dir = std::getenv("SNNC_CACHE_DIR"))
+    return dir;
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"))
+    return std::string(xdg) + "/snnc";
+  if (const char *home = std::getenv("HOME"))
+    return std::string(home) + "/.cache/snnc";
+  return "";
 }

@@ -22,6 +22,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Simulation.h"
+
+#include "llvm/Support/FileSystem.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Frontend.h"
 
@@ -527,6 +529,41 @@ TEST(NetworkTest, NetworkTooLargeForMemoryIsRefusedUpFront) {
   EXPECT_NE(h.diags.diagnostics()[0].message.find("this network needs about"),
             std::string::npos)
       << h.messages();
+}
+
+// The persistent cache: the second compilation of the same program loads
+// the machine code of the first and gives the same spikes; a damaged entry
+// is compiled again, not trusted.
+TEST(NetworkTest, CompiledCodeIsCachedAndADamagedEntryIsRebuilt) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("snnc-cache", dir));
+  SimulationOptions options;
+  options.showProgress = false;
+  options.cacheDirectory = std::string(dir);
+  auto compileAndRun = [&](bool expectHit) -> std::vector<int32_t> {
+    Harness h;
+    std::unique_ptr<Simulation> sim = h.compile(kSmallNetwork, options);
+    EXPECT_TRUE(sim) << h.messages();
+    if (!sim)
+      return {};
+    EXPECT_EQ(sim->compileTimes().cacheHit, expectHit);
+    sim->run(sim->totalSteps());
+    return sim->spikes().at(0).indices;
+  };
+  std::vector<int32_t> first = compileAndRun(false);
+  std::vector<int32_t> second = compileAndRun(true);
+  EXPECT_EQ(first, second);
+
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    std::FILE *file = std::fopen(it->path().c_str(), "wb");
+    ASSERT_TRUE(file);
+    std::fputs("not an object file", file);
+    std::fclose(file);
+  }
+  EXPECT_EQ(compileAndRun(false), first);
+  llvm::sys::fs::remove_directories(dir);
 }
 
 // AlignPost merging: projections whose synapse and output are identical

@@ -39,6 +39,9 @@ struct SimulationOptions {
   bool showProgress = true;         ///< a progress bar on terminals
   /// false: stop after planning the buffers (for `snnc emit`); nothing runs.
   bool compile = true;
+  /// Where compiled programs are kept between runs; empty: no cache. The
+  /// snnc tool uses defaultCacheDirectory().
+  std::string cacheDirectory;
 };
 
 /// Recorded spikes of one `record P[begin:end].spike`: parallel arrays of
@@ -67,7 +70,12 @@ struct CompileTimes {
   double codegen = 0; ///< MLIR generation and lowering
   double jit = 0;     ///< LLVM optimisation and machine code
   double setup = 0;   ///< buffers and initial state
+  bool cacheHit = false; ///< machine code came from the persistent cache
 };
+
+/// $SNNC_CACHE_DIR, else $XDG_CACHE_HOME/snnc, else ~/.cache/snnc; empty
+/// when none can be determined.
+std::string defaultCacheDirectory();
 
 class Simulation {
 public:

@@ -48,6 +48,8 @@ commands:
       --dt T               time step, e.g. 0.05ms (overrides)
       --double             float64 state instead of float32
       --no-progress        no progress bar
+      --no-cache           compile even if this program was compiled before
+                           (cache: $SNNC_CACHE_DIR or ~/.cache/snnc)
       --engine E           compiled (default) or reference: the reference
                            interpreter (slow; no JIT), for cross-checking
   emit STAGE FILE          print one stage of the compiler:
@@ -118,6 +120,7 @@ std::optional<double> parseTimeMs(llvm::StringRef text) {
 
 struct RunArgs {
   std::string file, outDir = "out";
+  bool useCache = true;
   std::string engine = "compiled"; ///< "compiled" or "reference"
   SimulationOptions options;
 };
@@ -157,6 +160,8 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
       out.engine = *engine;
     } else if (arg == "--no-progress") {
       out.options.showProgress = false;
+    } else if (arg == "--no-cache") {
+      out.useCache = false;
     } else if (!arg.empty() && arg[0] == '-') {
       return "unknown option '" + arg + "'";
     } else if (out.file.empty()) {
@@ -262,6 +267,9 @@ int runRun(const RunArgs &args) {
   std::optional<model::Model> model = loadModel(args.file, session.diags);
   if (!model)
     return session.finish();
+  SimulationOptions options = args.options;
+  if (args.useCache)
+    options.cacheDirectory = defaultCacheDirectory();
   if (!model->run && !args.options.durationMs) {
     session.diags.error(llvm::SMRange(),
                         args.file + " has no 'run' (such as 'run 1000 ms'); "
@@ -269,7 +277,7 @@ int runRun(const RunArgs &args) {
     return session.finish();
   }
   std::unique_ptr<Simulation> sim =
-      Simulation::create(*model, args.options, session.diags);
+      Simulation::create(*model, options, session.diags);
   if (!sim)
     return session.finish();
   double compileSeconds = secondsSince(start);
@@ -300,10 +308,11 @@ int runRun(const RunArgs &args) {
       memory.synapses ? memory.connectivityBytes / memory.synapses : 0.0);
   const CompileTimes &times = sim->compileTimes();
   llvm::outs() << llvm::format(
-      "compile time %.3f s (network %.3f, codegen %.3f, jit %.3f, "
+      "compile time %.3f s (network %.3f, codegen %.3f, %s %.3f, "
       "setup %.3f)\nsimulation time %.3f s\n",
-      compileSeconds, times.network, times.codegen, times.jit,
-      times.setup, simSeconds);
+      compileSeconds, times.network, times.codegen,
+      times.cacheHit ? "cached code" : "jit", times.jit, times.setup,
+      simSeconds);
   if (!sim->spikes().empty()) {
     llvm::SmallString<256> path(args.outDir);
     llvm::sys::path::append(path, "spikes.npz");

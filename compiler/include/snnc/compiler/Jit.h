@@ -21,6 +21,9 @@
 namespace mlir {
 class ExecutionEngine;
 }
+namespace llvm::orc {
+class LLJIT;
+}
 
 namespace snnc {
 
@@ -30,9 +33,15 @@ std::string hostCpuDescription();
 /// A compiled program: entry points over the layout's buffers.
 class JitProgram {
 public:
-  /// Compiles a module already lowered to the LLVM dialect.
+  /// Compiles a module already lowered to the LLVM dialect. With a
+  /// non-empty `objectPath`, also stores the machine code there (written
+  /// aside, then renamed) for `load`.
   static llvm::Expected<std::unique_ptr<JitProgram>>
-  compile(mlir::ModuleOp module);
+  compile(mlir::ModuleOp module, const std::string &objectPath = "");
+  /// Loads machine code stored by `compile` (no LLVM optimisation or code
+  /// generation): the persistent compile cache.
+  static llvm::Expected<std::unique_ptr<JitProgram>>
+  load(const std::string &objectPath, size_t numBuffers);
   ~JitProgram();
 
   /// Computes the spikes of the initial state.
@@ -42,7 +51,8 @@ public:
 
 private:
   JitProgram() = default;
-  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::unique_ptr<mlir::ExecutionEngine> engine; ///< compiled here
+  std::unique_ptr<llvm::orc::LLJIT> loaded;      ///< or loaded from cache
   void (*initEntry)(void **) = nullptr;
   void (*runEntry)(void **) = nullptr;
   size_t numBuffers = 0;
