@@ -156,10 +156,11 @@ JitProgram::compile(mlir::ModuleOp module, const std::string &objectPath) {
   // optimised here with the host TargetMachine.
   llvm::TargetMachine &target = **machine;
   llvm::Error buildError = llvm::Error::success();
-  auto buildModule = [&](mlir::Operation *op, llvm::LLVMContext &context)
-      -> std::unique_ptr<llvm::Module> {
-    llvm::Expected<std::unique_ptr<llvm::Module>> built = optimizedModule(
-        mlir::cast<mlir::ModuleOp>(op), context, target);
+  auto buildModule =
+      [&](mlir::Operation *op,
+          llvm::LLVMContext &context) -> std::unique_ptr<llvm::Module> {
+    llvm::Expected<std::unique_ptr<llvm::Module>> built =
+        optimizedModule(mlir::cast<mlir::ModuleOp>(op), context, target);
     if (!built) {
       llvm::consumeError(std::move(buildError));
       buildError = built.takeError();
@@ -194,8 +195,8 @@ JitProgram::compile(mlir::ModuleOp module, const std::string &objectPath) {
   if (!objectPath.empty()) {
     // Written aside and renamed: a reader never sees half an object. A
     // cache that cannot be written is not an error; the next run compiles.
-    std::string temporary =
-        objectPath + ".tmp." + std::to_string(llvm::sys::Process::getProcessId());
+    std::string temporary = objectPath + ".tmp." +
+                            std::to_string(llvm::sys::Process::getProcessId());
     program->engine->dumpToObjectFile(temporary);
     if (llvm::sys::fs::rename(temporary, objectPath))
       llvm::sys::fs::remove(temporary);

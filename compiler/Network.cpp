@@ -88,9 +88,10 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
     ProjectionData data;
     data.connectivity = conn.take();
     if (proj.weight.kind != Initializer::Kind::Expression &&
-        !draw(proj.weight, data.connectivity.numSynapses(),
-              rt::RandomStream(seed, weightStream(p)),
-              [](const Expr &, int64_t) { return 0.0; }, data.weights, diags))
+        !draw(
+            proj.weight, data.connectivity.numSynapses(),
+            rt::RandomStream(seed, weightStream(p)),
+            [](const Expr &, int64_t) { return 0.0; }, data.weights, diags))
       return std::nullopt;
     net.projections.push_back(std::move(data));
 
@@ -121,13 +122,13 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
     for (unsigned q = 0; q < neuron.params.size(); ++q)
       if (pop.perNeuronParams[q] &&
           !draw(*pop.perNeuronParams[q], pop.size,
-                rt::RandomStream(seed, paramStream(p, q)), leaf,
-                data.params[q], diags))
+                rt::RandomStream(seed, paramStream(p, q)), leaf, data.params[q],
+                diags))
         return std::nullopt;
     for (unsigned s = 0; s < neuron.states.size(); ++s)
       if (!draw(pop.stateInit[s], pop.size,
-                rt::RandomStream(seed, stateStream(p, s)), leaf,
-                data.states[s], diags))
+                rt::RandomStream(seed, stateStream(p, s)), leaf, data.states[s],
+                diags))
         return std::nullopt;
     net.populations.push_back(std::move(data));
   }

@@ -15,11 +15,10 @@
 
 using namespace snnc;
 
-
 llvm::ArrayRef<llvm::StringRef> snnc::stageNames() {
-  static const llvm::StringRef names[] = {
-      "snn",   "fused",     "integrated", "loops",
-      "optimized", "approximated", "llvm"};
+  static const llvm::StringRef names[] = {"snn",   "fused",     "integrated",
+                                          "loops", "optimized", "approximated",
+                                          "llvm"};
   return names;
 }
 
@@ -64,8 +63,8 @@ mlir::LogicalResult snnc::runPipelineReporting(mlir::ModuleOp module,
     for (unsigned id = 1; id <= sources.getNumBuffers(); ++id)
       if (sources.getMemoryBuffer(id)->getBufferIdentifier() ==
           fileLoc.getFilename().getValue()) {
-        llvm::SMLoc at = sources.FindLocForLineAndColumn(
-            id, fileLoc.getLine(), fileLoc.getColumn());
+        llvm::SMLoc at = sources.FindLocForLineAndColumn(id, fileLoc.getLine(),
+                                                         fileLoc.getColumn());
         return {at, at};
       }
     return {};

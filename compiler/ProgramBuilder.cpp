@@ -35,10 +35,9 @@ using mlir::Value;
 
 void snnc::loadDialects(mlir::MLIRContext &context) {
   context.loadDialect<snn::SnnDialect, mlir::arith::ArithDialect,
-                      mlir::func::FuncDialect,
-                      mlir::math::MathDialect, mlir::memref::MemRefDialect,
-                      mlir::scf::SCFDialect, mlir::cf::ControlFlowDialect,
-                      mlir::LLVM::LLVMDialect>();
+                      mlir::func::FuncDialect, mlir::math::MathDialect,
+                      mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
+                      mlir::cf::ControlFlowDialect, mlir::LLVM::LLVMDialect>();
 }
 
 namespace {
@@ -112,8 +111,8 @@ private:
                                           mlir::ValueRange{at});
   }
   Value toIndex(Value v) {
-    return builder.create<mlir::arith::IndexCastOp>(
-        loc, builder.getIndexType(), v);
+    return builder.create<mlir::arith::IndexCastOp>(loc, builder.getIndexType(),
+                                                    v);
   }
   Value toI32(Value v) {
     return builder.create<mlir::arith::IndexCastOp>(loc, builder.getI32Type(),
@@ -125,10 +124,10 @@ private:
   /// begin <= j < end, with the comparisons emitted in that order.
   Value insideRange(Value j, int64_t begin, int64_t end) {
     using namespace mlir::arith;
-    Value atLeast = builder.create<CmpIOp>(loc, CmpIPredicate::sge, j,
-                                           index(begin));
-    Value below = builder.create<CmpIOp>(loc, CmpIPredicate::slt, j,
-                                         index(end));
+    Value atLeast =
+        builder.create<CmpIOp>(loc, CmpIPredicate::sge, j, index(begin));
+    Value below =
+        builder.create<CmpIOp>(loc, CmpIPredicate::slt, j, index(end));
     return builder.create<AndIOp>(loc, atLeast, below);
   }
   /// One step of a synapse group's ODEs over its target slice.
@@ -193,9 +192,8 @@ bool ProgramBuilder::planExact(std::vector<OdePlan> &odes) {
   auto result = exactUpdates(rhs, states, layout.dtMs);
   if (auto *why = std::get_if<std::string>(&result)) {
     for (unsigned s : states)
-      diags.error(odes[s].range,
-                  "cannot integrate this equation exactly: " + *why +
-                      "; use exp_euler, rk2 or rk4");
+      diags.error(odes[s].range, "cannot integrate this equation exactly: " +
+                                     *why + "; use exp_euler, rk2 or rk4");
     return false;
   }
   auto &updates = std::get<std::vector<ExprP>>(result);
@@ -235,9 +233,9 @@ std::vector<Value> ProgramBuilder::stepOdes(const std::vector<OdePlan> &odes,
       }
     if (members.empty())
       continue;
-    auto step = builder.create<snn::IntegrateOp>(
-        locate(odes[members.front()].range), states, rhs, t, method,
-        layout.dtMs);
+    auto step =
+        builder.create<snn::IntegrateOp>(locate(odes[members.front()].range),
+                                         states, rhs, t, method, layout.dtMs);
     for (size_t k = 0; k < members.size(); ++k)
       next[members[k]] = step.getResult(k);
   }
@@ -358,13 +356,13 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
   case Op::GreaterEqual:
   case Op::Equal:
   case Op::NotEqual: {
-    CmpFPredicate predicate =
-        expr->op == Op::Less           ? CmpFPredicate::OLT
-        : expr->op == Op::LessEqual    ? CmpFPredicate::OLE
-        : expr->op == Op::Greater      ? CmpFPredicate::OGT
-        : expr->op == Op::GreaterEqual ? CmpFPredicate::OGE
-        : expr->op == Op::Equal        ? CmpFPredicate::OEQ
-                                       : CmpFPredicate::UNE;
+    CmpFPredicate predicate = expr->op == Op::Less        ? CmpFPredicate::OLT
+                              : expr->op == Op::LessEqual ? CmpFPredicate::OLE
+                              : expr->op == Op::Greater   ? CmpFPredicate::OGT
+                              : expr->op == Op::GreaterEqual
+                                  ? CmpFPredicate::OGE
+                              : expr->op == Op::Equal ? CmpFPredicate::OEQ
+                                                      : CmpFPredicate::UNE;
     result = builder.create<CmpFOp>(loc, predicate, arg(0), arg(1));
     break;
   }
@@ -375,8 +373,8 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
     result = builder.create<OrIOp>(loc, arg(0), arg(1));
     break;
   case Op::Not:
-    result = builder.create<XOrIOp>(
-        loc, arg(0), builder.create<ConstantIntOp>(loc, 1, 1));
+    result = builder.create<XOrIOp>(loc, arg(0),
+                                    builder.create<ConstantIntOp>(loc, 1, 1));
     break;
   case Op::Call: {
     bool allConstant = llvm::all_of(
@@ -449,9 +447,10 @@ mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
                                                   bool withRange) {
   llvm::SmallVector<mlir::Type> types;
   for (const BufferSpec &spec : layout.buffers) {
-    mlir::Type element = spec.type == ElementType::Real    ? real
-                         : spec.type == ElementType::Int32 ? builder.getI32Type()
-                                                           : builder.getI8Type();
+    mlir::Type element = spec.type == ElementType::Real ? real
+                         : spec.type == ElementType::Int32
+                             ? builder.getI32Type()
+                             : builder.getI8Type();
     types.push_back(mlir::MemRefType::get({spec.size}, element));
   }
   if (withRange) {
@@ -536,8 +535,8 @@ void ProgramBuilder::emitPropagation(Value t) {
 
 void ProgramBuilder::emitNeuronPass(
     unsigned popIndex, const NeuronPlan &plan,
-    const std::vector<std::vector<OdePlan>> &synapsePlans, Value t,
-    Value tNext, Value localStep) {
+    const std::vector<std::vector<OdePlan>> &synapsePlans, Value t, Value tNext,
+    Value localStep) {
   using namespace mlir::arith;
   const Population &pop = model.populations[popIndex];
   const NeuronModel &neuron = model.neurons[pop.neuron];
@@ -577,8 +576,7 @@ void ProgramBuilder::emitNeuronPass(
             Value clampedLow = builder.create<MaxSIOp>(loc, shifted, index(0));
             view.at = builder.create<MinSIOp>(loc, clampedLow,
                                               index(group.target.size() - 1));
-            view.inside =
-                insideRange(j, group.target.begin, group.target.end);
+            view.inside = insideRange(j, group.target.begin, group.target.end);
           }
           for (int buffer : group.stateBuffers)
             view.states.push_back(load(buffer, view.at));
@@ -712,10 +710,10 @@ void ProgramBuilder::emitSynapseDecay(unsigned g,
   if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }))
     return;
   bool whole = group.target.begin == 0 && group.target.end == pop.size;
-  std::string name = whole ? pop.name
-                           : pop.name + "[" +
-                                 std::to_string(group.target.begin) + ":" +
-                                 std::to_string(group.target.end) + "]";
+  std::string name = whole
+                         ? pop.name
+                         : pop.name + "[" + std::to_string(group.target.begin) +
+                               ":" + std::to_string(group.target.end) + "]";
   withBody<snn::ForEachNeuronOp>(
       [&](mlir::Block &block) {
         Value at = block.getArgument(0);
@@ -761,14 +759,13 @@ void ProgramBuilder::emitCompaction(unsigned popIndex, Value localStep,
   const PopulationBuffers &bufs = layout.populations[popIndex];
   if (record)
     builder.create<snn::CompactOp>(
-        loc, args[bufs.spikeFlags], args[bufs.spikeList],
-        args[bufs.spikeCount], args[bufs.recordIndices],
-        args[bufs.recordCounts], args[bufs.recordFill], localStep);
+        loc, args[bufs.spikeFlags], args[bufs.spikeList], args[bufs.spikeCount],
+        args[bufs.recordIndices], args[bufs.recordCounts],
+        args[bufs.recordFill], localStep);
   else
     builder.create<snn::CompactOp>(loc, args[bufs.spikeFlags],
-                                   args[bufs.spikeList],
-                                   args[bufs.spikeCount], Value(), Value(),
-                                   Value(), Value());
+                                   args[bufs.spikeList], args[bufs.spikeCount],
+                                   Value(), Value(), Value(), Value());
 }
 
 void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
@@ -800,9 +797,9 @@ void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
             return constant(0.0);
           }
         };
-        Value spiked = emit(
-            bindConstants(neuron.spike, pop.params, &bufs.perNeuronParams),
-            leaf);
+        Value spiked =
+            emit(bindConstants(neuron.spike, pop.params, &bufs.perNeuronParams),
+                 leaf);
         store(builder.create<mlir::arith::ExtUIOp>(loc, builder.getI8Type(),
                                                    spiked),
               bufs.spikeFlags, j);
@@ -851,8 +848,8 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
     withBody<snn::TimeLoopOp>(
         [&](mlir::Block &block) {
           Value step = block.getArgument(0), t = block.getArgument(1);
-          Value localStep = builder.create<mlir::arith::SubIOp>(loc, step,
-                                                                begin);
+          Value localStep =
+              builder.create<mlir::arith::SubIOp>(loc, step, begin);
           Value tNext = timeOfStep(
               builder.create<mlir::arith::AddIOp>(loc, step, index(1)));
           emitPropagation(t);
@@ -873,10 +870,9 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
 
 } // namespace
 
-mlir::OwningOpRef<mlir::ModuleOp> snnc::buildProgram(mlir::MLIRContext &context,
-                                                     const Model &model,
-                                                     const ProgramLayout &layout,
-                                                     DiagnosticEngine &diags) {
+mlir::OwningOpRef<mlir::ModuleOp>
+snnc::buildProgram(mlir::MLIRContext &context, const Model &model,
+                   const ProgramLayout &layout, DiagnosticEngine &diags) {
   loadDialects(context);
   ProgramBuilder builder(context, model, layout, diags);
   return builder.build();

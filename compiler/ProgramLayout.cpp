@@ -68,9 +68,8 @@ ProgramLayout snnc::planLayout(const Model &model,
     if (neuron.spike) {
       // Padded to whole 8-byte words (kept zero): compaction skips a word
       // of eight silent neurons with one load.
-      bufs.spikeFlags = layout.addBuffer(pop.name + ".spike_flags",
-                                         ElementType::Int8,
-                                         (pop.size + 7) / 8 * 8);
+      bufs.spikeFlags = layout.addBuffer(
+          pop.name + ".spike_flags", ElementType::Int8, (pop.size + 7) / 8 * 8);
       bufs.spikeList = layout.addBuffer(pop.name + ".spike_list",
                                         ElementType::Int32, pop.size);
       bufs.spikeCount =
@@ -119,10 +118,10 @@ ProgramLayout snnc::planLayout(const Model &model,
     bufs.targets = layout.addBuffer(prefix + ".targets", ElementType::Int32,
                                     std::max<int64_t>(1, synapseCounts[p]));
     if (perSynapseWeights[p])
-      bufs.weights = layout.addBuffer(
-          prefix + ".weights", ElementType::Real,
-          std::max<int64_t>(1, synapseCounts[p]),
-          model.synapses[proj.synapse].weightUnit.str());
+      bufs.weights =
+          layout.addBuffer(prefix + ".weights", ElementType::Real,
+                           std::max<int64_t>(1, synapseCounts[p]),
+                           model.synapses[proj.synapse].weightUnit.str());
     layout.projections.push_back(bufs);
   }
   return layout;

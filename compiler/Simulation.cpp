@@ -27,10 +27,10 @@
 
 #include <array>
 #include <chrono>
-#include <xmmintrin.h>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <xmmintrin.h>
 
 using namespace snnc;
 using namespace snnc::model;
@@ -38,8 +38,7 @@ using namespace snnc::model;
 namespace {
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
@@ -51,8 +50,8 @@ struct AlignedBuffer {
   explicit AlignedBuffer(size_t bytes) {
     raw = std::calloc(bytes + 64, 1);
     if (raw)
-      data = reinterpret_cast<void *>(
-          (reinterpret_cast<uintptr_t>(raw) + 63) & ~uintptr_t(63));
+      data = reinterpret_cast<void *>((reinterpret_cast<uintptr_t>(raw) + 63) &
+                                      ~uintptr_t(63));
   }
   ~AlignedBuffer() { std::free(raw); }
   AlignedBuffer(const AlignedBuffer &) = delete;
@@ -68,9 +67,8 @@ std::string compilerIdentity() {
   if (llvm::sys::fs::status("/proc/self/exe", status))
     return "unknown";
   return std::to_string(status.getSize()) + "@" +
-         std::to_string(status.getLastModificationTime()
-                            .time_since_epoch()
-                            .count());
+         std::to_string(
+             status.getLastModificationTime().time_since_epoch().count());
 }
 
 /// Names a cache entry: a digest of the generated program (which holds
@@ -80,12 +78,12 @@ std::string cacheKey(mlir::ModuleOp module, const Target &target) {
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os);
-  os << "\n" << target.name() << " " << target.description() << "\nsnnc "
+  os << "\n"
+     << target.name() << " " << target.description() << "\nsnnc "
      << SNNC_VERSION << " build " << compilerIdentity() << " llvm "
      << LLVM_VERSION_STRING << " cache 1";
-  std::array<uint8_t, 32> digest = llvm::SHA256::hash(
-      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(text.data()),
-                              text.size()));
+  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t *>(text.data()), text.size()));
   return llvm::toHex(digest, /*LowerCase=*/true);
 }
 
@@ -133,9 +131,9 @@ const Model &Simulation::model() const { return impl->model; }
 const ProgramLayout &Simulation::layout() const { return impl->layout; }
 double Simulation::dtMs() const { return impl->layout.dtMs; }
 
-std::unique_ptr<Simulation>
-Simulation::create(const Model &input, const SimulationOptions &options,
-                   DiagnosticEngine &diags) {
+std::unique_ptr<Simulation> Simulation::create(const Model &input,
+                                               const SimulationOptions &options,
+                                               DiagnosticEngine &diags) {
   auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Simulation> sim(new Simulation());
   Impl &impl = *sim->impl;
@@ -439,9 +437,9 @@ llvm::Error Simulation::writeStates(const std::string &path) const {
                                              trace.steps.size(), width)});
     entries.push_back(
         {key + "_neurons", rt::NpyArray::of(neurons.back().data(), width)});
-    entries.push_back({key + "_times_ms",
-                       rt::NpyArray::of(times.back().data(),
-                                        times.back().size())});
+    entries.push_back(
+        {key + "_times_ms",
+         rt::NpyArray::of(times.back().data(), times.back().size())});
   }
   rt::Status status = rt::writeNpz(path, entries);
   if (!status.ok())

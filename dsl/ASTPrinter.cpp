@@ -168,9 +168,10 @@ void snnc::ast::print(const Expr &expr, llvm::raw_ostream &os) {
     os << expr.name.name;
     return;
   case ExprKind::Unary:
-    os << "(" << (expr.unaryOp == UnaryOp::Negate ? "-"
-                  : expr.unaryOp == UnaryOp::Plus ? "+"
-                                                  : "not ");
+    os << "("
+       << (expr.unaryOp == UnaryOp::Negate ? "-"
+           : expr.unaryOp == UnaryOp::Plus ? "+"
+                                           : "not ");
     print(*expr.operands[0], os);
     os << ")";
     return;
@@ -206,8 +207,7 @@ void snnc::ast::print(const Module &module, llvm::raw_ostream &os) {
     }
     if (neuron.reset) {
       os << "    reset "
-         << (neuron.reset->kind == ResetDecl::Soft ? "soft" : "hard")
-         << " to ";
+         << (neuron.reset->kind == ResetDecl::Soft ? "soft" : "hard") << " to ";
       print(*neuron.reset->value, os);
       os << "\n";
     }

@@ -141,8 +141,7 @@ ExprP model::differentiate(const ExprP &expr,
       return nullptr;
     if (isConstant(dBase, 0))
       return makeConstant(0.0, Unit());
-    ExprP reduced = makeNode(
-        Op::Sub, {exponent, makeConstant(1.0)}, Unit());
+    ExprP reduced = makeNode(Op::Sub, {exponent, makeConstant(1.0)}, Unit());
     ExprP power = makeNode(Op::Pow, {base, reduced}, base->unit);
     return mul(mul(exponent, power), dBase);
   }

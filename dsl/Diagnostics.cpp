@@ -80,7 +80,8 @@ void DiagnosticEngine::print(const Diagnostic &diag) const {
       diag.severity == Severity::Error     ? llvm::HighlightColor::Error
       : diag.severity == Severity::Warning ? llvm::HighlightColor::Warning
                                            : llvm::HighlightColor::Note;
-  llvm::WithColor(os, color, colorMode()) << severityName(diag.severity) << ": ";
+  llvm::WithColor(os, color, colorMode())
+      << severityName(diag.severity) << ": ";
   os << diag.message << "\n";
   if (diag.file.empty())
     return;
@@ -128,9 +129,7 @@ void DiagnosticEngine::print(const Diagnostic &diag) const {
     // Count UTF-8 continuation bytes as zero-width for the marker line.
     if ((c & 0xC0) == 0x80)
       continue;
-    marks += i == offset                        ? '^'
-             : (i > offset && i < rangeEnd) ? '~'
-                                            : ' ';
+    marks += i == offset ? '^' : (i > offset && i < rangeEnd) ? '~' : ' ';
   }
   if (offset >= windowEnd)
     marks += '^';
@@ -158,8 +157,9 @@ std::string snnc::closestMatch(llvm::StringRef name,
   for (const std::string &candidate : candidates) {
     if (candidate == name)
       continue;
-    unsigned distance = name.edit_distance(candidate, /*AllowReplacements=*/true,
-                                           /*MaxEditDistance=*/limit);
+    unsigned distance =
+        name.edit_distance(candidate, /*AllowReplacements=*/true,
+                           /*MaxEditDistance=*/limit);
     // Case-only differences ("mv" for "mV") are the likeliest typo. Any two
     // one-letter names are one edit apart, so for those only case counts.
     if (name.equals_insensitive(candidate))

@@ -59,8 +59,8 @@ public:
       }
       llvm::SmallString<256> canonical;
       if (llvm::sys::fs::real_path(path, canonical)) {
-        diags.error(import.range, "cannot open imported file '" +
-                                      import.path + "'");
+        diags.error(import.range,
+                    "cannot open imported file '" + import.path + "'");
         continue;
       }
       if (active.count(std::string(canonical))) {
@@ -89,8 +89,8 @@ public:
     llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
         llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
     if (!buffer) {
-      diags.error(from, "cannot read '" + path +
-                            "': " + buffer.getError().message());
+      diags.error(from,
+                  "cannot read '" + path + "': " + buffer.getError().message());
       return std::nullopt;
     }
     if ((*buffer)->getBufferSize() > maxSourceBytes) {
@@ -143,9 +143,9 @@ std::optional<model::Model> snnc::loadModel(llvm::StringRef path,
   return analyze(module, diags);
 }
 
-std::optional<model::Model>
-snnc::loadModelFromString(llvm::StringRef source, llvm::StringRef name,
-                          DiagnosticEngine &diags) {
+std::optional<model::Model> snnc::loadModelFromString(llvm::StringRef source,
+                                                      llvm::StringRef name,
+                                                      DiagnosticEngine &diags) {
   ast::Module module = parseString(source, name, diags);
   if (diags.hasErrors())
     return std::nullopt;

@@ -175,20 +175,17 @@ Token Lexer::next() {
   case '~':
     return make(TokenKind::Tilde, start);
   case '=':
-    return make(follows('=') ? TokenKind::EqualEqual : TokenKind::Equal,
-                start);
+    return make(follows('=') ? TokenKind::EqualEqual : TokenKind::Equal, start);
   case '+':
     return make(follows('=') ? TokenKind::PlusEqual : TokenKind::Plus, start);
   case '-':
     if (follows('>'))
       return make(TokenKind::Arrow, start);
-    return make(follows('=') ? TokenKind::MinusEqual : TokenKind::Minus,
-                start);
+    return make(follows('=') ? TokenKind::MinusEqual : TokenKind::Minus, start);
   case '*':
     return make(follows('=') ? TokenKind::StarEqual : TokenKind::Star, start);
   case '/':
-    return make(follows('=') ? TokenKind::SlashEqual : TokenKind::Slash,
-                start);
+    return make(follows('=') ? TokenKind::SlashEqual : TokenKind::Slash, start);
   case '<':
     return make(follows('=') ? TokenKind::LessEqual : TokenKind::Less, start);
   case '>':

@@ -357,8 +357,8 @@ void model::printExpr(
 void model::printSummary(const Model &model, llvm::raw_ostream &os) {
   for (const Population &pop : model.populations) {
     const NeuronModel &neuron = model.neurons[pop.neuron];
-    os << "population " << pop.name << ": " << pop.size << " x "
-       << neuron.name << "\n";
+    os << "population " << pop.name << ": " << pop.size << " x " << neuron.name
+       << "\n";
     for (size_t p = 0; p < neuron.params.size(); ++p) {
       os << "  param " << neuron.params[p].name << " = ";
       if (pop.perNeuronParams[p])
@@ -387,8 +387,8 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
       const Population &pop = model.populations[s.population];
       std::string text = pop.name;
       if (s.begin != 0 || s.end != pop.size)
-        text += "[" + std::to_string(s.begin) + ":" + std::to_string(s.end) +
-                "]";
+        text +=
+            "[" + std::to_string(s.begin) + ":" + std::to_string(s.end) + "]";
       return text;
     };
     const SynapseModel &syn = model.synapses[proj.synapse];
@@ -455,7 +455,8 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
   if (model.run) {
     const RunSettings &run = *model.run;
     os << "run " << llvm::format("%g", run.durationMs) << " ms, dt "
-       << llvm::format("%g", run.dtMs) << " ms, seed " << run.seed << ", " << run.records.size() << " recording"
+       << llvm::format("%g", run.dtMs) << " ms, seed " << run.seed << ", "
+       << run.records.size() << " recording"
        << (run.records.size() == 1 ? "" : "s") << "\n";
   }
 }

@@ -70,10 +70,10 @@ private:
   void errorExpected(const llvm::Twine &what) {
     if (tok.is(TokenKind::Error))
       return;
-    std::string found = tok.is(TokenKind::Identifier) ||
-                                tok.is(TokenKind::Number)
-                            ? "'" + printable(tok.text) + "'"
-                            : tokenKindName(tok.kind);
+    std::string found =
+        tok.is(TokenKind::Identifier) || tok.is(TokenKind::Number)
+            ? "'" + printable(tok.text) + "'"
+            : tokenKindName(tok.kind);
     diags.error(tok.range(), "expected " + what + ", found " + found);
   }
   bool expect(TokenKind kind, const llvm::Twine &context = "") {
@@ -700,64 +700,68 @@ void Parser::parseProjection(Module &module) {
     return skipStatement();
   proj.target = *target;
   proj.range = {start, prevEnd};
-  parseBlock(proj, "projection", [&] {
-    SMLoc memberStart = tok.loc();
-    auto setCall = [&](std::optional<Call> &slot, llvm::StringRef what,
-                       bool parensOptional) {
-      SMRange keyword = tok.range();
-      consume();
-      if (slot) {
-        diags.error(keyword, "duplicate '" + what + "' in projection");
-        diags.note(slot->range, "first given here");
-      }
-      std::optional<Call> call = parseCall(
-          llvm::Twine("a ") + (what == "connect" ? "connectivity rule" : what) +
-              " name",
-          parensOptional);
-      if (!call)
-        return false;
-      slot = std::move(call);
-      return true;
-    };
-    if (tok.isKeyword("synapse")) {
-      if (!setCall(proj.synapse, "synapse", true))
-        return skipStatement();
-      return finishStatement("synapse");
-    }
-    if (tok.isKeyword("output")) {
-      if (!setCall(proj.output, "output", true))
-        return skipStatement();
-      if (consumeKeyword("to")) {
-        std::optional<Ident> input = parseIdent("the target's input name");
-        if (!input)
-          return skipStatement();
-        proj.outputInput = *input;
-      }
-      return finishStatement("output");
-    }
-    if (tok.isKeyword("connect")) {
-      if (!setCall(proj.connect, "connect", true))
-        return skipStatement();
-      return finishStatement("connectivity");
-    }
-    if (consumeKeyword("weight")) {
-      if (proj.weight) {
-        diags.error(SMRange(memberStart, prevEnd),
-                    "duplicate 'weight' in projection");
-        diags.note(proj.weightRange, "first given here");
-      }
-      proj.weightSampled = consumeIf(TokenKind::Tilde);
-      if (!proj.weightSampled)
-        consumeIf(TokenKind::Equal);
-      proj.weight = parseExpr();
-      proj.weightRange = {memberStart, prevEnd};
-      if (!proj.weight)
-        return skipStatement();
-      return finishStatement("weight");
-    }
-    errorExpected("a projection member (synapse, output, connect or weight)");
-    skipStatement();
-  }, {"synapse", "output"});
+  parseBlock(
+      proj, "projection",
+      [&] {
+        SMLoc memberStart = tok.loc();
+        auto setCall = [&](std::optional<Call> &slot, llvm::StringRef what,
+                           bool parensOptional) {
+          SMRange keyword = tok.range();
+          consume();
+          if (slot) {
+            diags.error(keyword, "duplicate '" + what + "' in projection");
+            diags.note(slot->range, "first given here");
+          }
+          std::optional<Call> call = parseCall(
+              llvm::Twine("a ") +
+                  (what == "connect" ? "connectivity rule" : what) + " name",
+              parensOptional);
+          if (!call)
+            return false;
+          slot = std::move(call);
+          return true;
+        };
+        if (tok.isKeyword("synapse")) {
+          if (!setCall(proj.synapse, "synapse", true))
+            return skipStatement();
+          return finishStatement("synapse");
+        }
+        if (tok.isKeyword("output")) {
+          if (!setCall(proj.output, "output", true))
+            return skipStatement();
+          if (consumeKeyword("to")) {
+            std::optional<Ident> input = parseIdent("the target's input name");
+            if (!input)
+              return skipStatement();
+            proj.outputInput = *input;
+          }
+          return finishStatement("output");
+        }
+        if (tok.isKeyword("connect")) {
+          if (!setCall(proj.connect, "connect", true))
+            return skipStatement();
+          return finishStatement("connectivity");
+        }
+        if (consumeKeyword("weight")) {
+          if (proj.weight) {
+            diags.error(SMRange(memberStart, prevEnd),
+                        "duplicate 'weight' in projection");
+            diags.note(proj.weightRange, "first given here");
+          }
+          proj.weightSampled = consumeIf(TokenKind::Tilde);
+          if (!proj.weightSampled)
+            consumeIf(TokenKind::Equal);
+          proj.weight = parseExpr();
+          proj.weightRange = {memberStart, prevEnd};
+          if (!proj.weight)
+            return skipStatement();
+          return finishStatement("weight");
+        }
+        errorExpected(
+            "a projection member (synapse, output, connect or weight)");
+        skipStatement();
+      },
+      {"synapse", "output"});
   module.projections.push_back(std::move(proj));
 }
 
@@ -798,8 +802,8 @@ void Parser::parseRun(Module &module) {
     consume();
     ExprPtr &slot = isDt ? run.dt : run.seed;
     if (slot) {
-      diags.error(keyword, llvm::Twine("duplicate '") +
-                               (isDt ? "dt" : "seed") + "' in run");
+      diags.error(keyword, llvm::Twine("duplicate '") + (isDt ? "dt" : "seed") +
+                               "' in run");
     }
     slot = parseExpr();
     if (!slot)
@@ -818,8 +822,7 @@ void Parser::parseRun(Module &module) {
       if (!target || !expect(TokenKind::Dot, " and what to record"))
         return skipStatement();
       record.target = *target;
-      std::optional<Ident> variable =
-          parseIdent("'spike' or a state variable");
+      std::optional<Ident> variable = parseIdent("'spike' or a state variable");
       if (!variable)
         return skipStatement();
       record.variable = *variable;
@@ -1121,7 +1124,8 @@ ExprPtr Parser::parsePower() {
   ExprPtr exponent = parseUnary();
   if (!exponent)
     return nullptr;
-  return makeBinary(BinaryOp::Pow, opRange, std::move(base), std::move(exponent));
+  return makeBinary(BinaryOp::Pow, opRange, std::move(base),
+                    std::move(exponent));
 }
 
 // primary := NUMBER (IDENT int_power?)? | IDENT args? | '(' expr ')'

@@ -72,8 +72,8 @@ std::optional<BuiltinInfo> lookupBuiltin(StringRef name) {
 
 const std::vector<std::string> &builtinNames() {
   static const std::vector<std::string> names = {
-      "exp", "log", "sqrt", "abs", "min", "max", "exprel", "sin", "cos",
-      "tanh", "clip", "normal", "uniform"};
+      "exp", "log", "sqrt", "abs",  "min",    "max",    "exprel",
+      "sin", "cos", "tanh", "clip", "normal", "uniform"};
   return names;
 }
 
@@ -122,8 +122,8 @@ private:
   std::optional<double> requireConstant(const ExprP &expr, SMRange where,
                                         const Twine &what);
   /// Checks a constant expression of unit `target`; returns its value.
-  std::optional<double> constantValue(const ast::Expr &expr,
-                                      const Unit &target, const Twine &what);
+  std::optional<double> constantValue(const ast::Expr &expr, const Unit &target,
+                                      const Twine &what);
 
   //===--- Declarations ----------------------------------------------===//
   /// Reports a duplicate if `name` is already in `seen`; records it.
@@ -243,9 +243,8 @@ ExprP Sema::requireBoolean(ExprP expr, const Twine &what) {
 ExprP Sema::toPlainNumber(ExprP expr) {
   if (!expr->unit.isDimensionless() || expr->unit.scale().isOne())
     return expr;
-  return makeNode(Op::Mul,
-                  {expr, makeConstant(expr->unit.scale().toDouble())}, Unit(),
-                  expr->range);
+  return makeNode(Op::Mul, {expr, makeConstant(expr->unit.scale().toDouble())},
+                  Unit(), expr->range);
 }
 
 ExprP Sema::convert(ExprP expr, const Unit &target, SMRange where,
@@ -270,8 +269,7 @@ ExprP Sema::convert(ExprP expr, const Unit &target, SMRange where,
                   expr->range);
 }
 
-ExprP Sema::check(const ast::Expr &expr, const Scope &scope,
-                  bool unitAllowed) {
+ExprP Sema::check(const ast::Expr &expr, const Scope &scope, bool unitAllowed) {
   switch (expr.kind) {
   case ast::ExprKind::Number: {
     Unit unit;
@@ -340,9 +338,8 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope,
   }
   if (name == "i") {
     if (!scope.allowIndex) {
-      diags.error(expr.range,
-                  "'i' (the neuron index) cannot be used in " +
-                      Twine(scope.context));
+      diags.error(expr.range, "'i' (the neuron index) cannot be used in " +
+                                  Twine(scope.context));
       return nullptr;
     }
     return makeLeaf(Op::NeuronIndex, 0, Unit(), expr.range);
@@ -377,9 +374,8 @@ ExprP Sema::checkCall(const ast::Expr &expr, const Scope &scope) {
   const std::string &name = expr.name.name;
   if (name == "normal" || name == "uniform") {
     diags.error(expr.name.range,
-                quoted(name) +
-                    " draws random values; it can only initialise a "
-                    "population variable or a weight, with '~'");
+                quoted(name) + " draws random values; it can only initialise a "
+                               "population variable or a weight, with '~'");
     return nullptr;
   }
   std::optional<BuiltinInfo> info = lookupBuiltin(name);
@@ -393,21 +389,19 @@ ExprP Sema::checkCall(const ast::Expr &expr, const Scope &scope) {
   }
   for (const ast::Ident &argName : expr.argumentNames)
     if (!argName.empty()) {
-      diags.error(argName.range,
-                  quoted(name) + " takes no named arguments");
+      diags.error(argName.range, quoted(name) + " takes no named arguments");
       return nullptr;
     }
   if (expr.operands.size() != info->arity) {
-    diags.error(expr.range, quoted(name) + " expects " +
-                                Twine(info->arity) + " argument" +
-                                (info->arity == 1 ? "" : "s") + ", got " +
-                                Twine(expr.operands.size()));
+    diags.error(expr.range, quoted(name) + " expects " + Twine(info->arity) +
+                                " argument" + (info->arity == 1 ? "" : "s") +
+                                ", got " + Twine(expr.operands.size()));
     return nullptr;
   }
   std::vector<ExprP> args;
   for (const ast::ExprPtr &operand : expr.operands) {
-    ExprP arg = requireNumber(check(*operand, scope),
-                              "an argument of " + quoted(name));
+    ExprP arg =
+        requireNumber(check(*operand, scope), "an argument of " + quoted(name));
     if (!arg)
       return nullptr;
     args.push_back(arg);
@@ -692,21 +686,19 @@ void Sema::checkEquations(const ast::ModelBody &body, const Scope &scope,
                 (symbol->second.op == Op::Param ? "a parameter" : "an input") +
                 ", not a state");
       else
-        diags.error(ode.state.range, "unknown state " +
-                                         quoted(ode.state.name) +
+        diags.error(ode.state.range, "unknown state " + quoted(ode.state.name) +
                                          " in d" + ode.state.name + "/dt");
       continue;
     }
     unsigned stateIndex = stateIt - states.begin();
-    auto [previous, fresh] =
-        integrated.emplace(ode.state.name, ode.range);
+    auto [previous, fresh] = integrated.emplace(ode.state.name, ode.range);
     if (!fresh) {
       diags.error(ode.range, "second equation for " + quoted(ode.state.name));
       diags.note(previous->second, "first equation is here");
       continue;
     }
-    ExprP rhs = requireNumber(check(*ode.rhs, scope),
-                              "d" + ode.state.name + "/dt");
+    ExprP rhs =
+        requireNumber(check(*ode.rhs, scope), "d" + ode.state.name + "/dt");
     if (!rhs)
       continue;
     Unit expected = stateIt->unit / millisecond();
@@ -767,8 +759,8 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   checkEquations(decl, scope, neuron.states, neuron.equations);
 
   if (decl.spike) {
-    neuron.spike = requireBoolean(check(*decl.spike, scope),
-                                  "the spike condition");
+    neuron.spike =
+        requireBoolean(check(*decl.spike, scope), "the spike condition");
     // `X >= threshold` (or `>`) names the variable a reset acts on.
     if (neuron.spike &&
         (neuron.spike->op == Op::GreaterEqual ||
@@ -788,10 +780,9 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
       diags.note(decl.spikeRange, "spike condition is here");
     } else if (neuron.spikeState) {
       const State &state = neuron.states[*neuron.spikeState];
-      neuron.resetValue =
-          convert(requireNumber(check(*decl.reset->value, scope),
-                                "the reset value"),
-                  state.unit, decl.reset->value->range, "the reset value");
+      neuron.resetValue = convert(
+          requireNumber(check(*decl.reset->value, scope), "the reset value"),
+          state.unit, decl.reset->value->range, "the reset value");
       neuron.reset = decl.reset->kind == ast::ResetDecl::Soft
                          ? NeuronModel::ResetKind::Soft
                          : NeuronModel::ResetKind::Hard;
@@ -804,8 +795,7 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
     neuron.refractory =
         convert(requireNumber(check(*decl.refractory, paramScope),
                               "the refractory period"),
-                millisecond(), decl.refractory->range,
-                "the refractory period");
+                millisecond(), decl.refractory->range, "the refractory period");
   }
   neuronIndex[neuron.name] = model.neurons.size();
   neuronNames.push_back(neuron.name);
@@ -872,12 +862,12 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
                            : " (did you mean " + quoted(suggestion) + "?)"));
       continue;
     }
-    ExprP value = requireNumber(check(*assign.value, scope),
-                                "the assigned value");
+    ExprP value =
+        requireNumber(check(*assign.value, scope), "the assigned value");
     if (!value)
       continue;
-    bool scaling = assign.op == ast::AssignOp::Mul ||
-                   assign.op == ast::AssignOp::Div;
+    bool scaling =
+        assign.op == ast::AssignOp::Mul || assign.op == ast::AssignOp::Div;
     Unit target = scaling ? Unit() : stateIt->unit;
     if (!value->unit.sameDimension(target)) {
       if (scaling)
@@ -893,9 +883,9 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
     }
     value = scaling ? toPlainNumber(value)
                     : convert(value, target, assign.value->range, "the value");
-    synapse.onPre.push_back(AssignStatement{
-        static_cast<unsigned>(stateIt - synapse.states.begin()), assign.op,
-        value, assign.range});
+    synapse.onPre.push_back(
+        AssignStatement{static_cast<unsigned>(stateIt - synapse.states.begin()),
+                        assign.op, value, assign.range});
   }
   synapseIndex[synapse.name] = model.synapses.size();
   synapseNames.push_back(synapse.name);
@@ -934,11 +924,11 @@ std::optional<unsigned> Sema::lookupDecl(const llvm::StringMap<unsigned> &table,
   if (it != table.end())
     return it->second;
   std::string suggestion = closestMatch(name.name, names);
-  diags.error(name.range, "unknown " + kind + " " + quoted(name.name) +
-                              (suggestion.empty()
-                                   ? std::string()
-                                   : "; did you mean " + quoted(suggestion) +
-                                         "?"));
+  diags.error(name.range,
+              "unknown " + kind + " " + quoted(name.name) +
+                  (suggestion.empty()
+                       ? std::string()
+                       : "; did you mean " + quoted(suggestion) + "?"));
   return std::nullopt;
 }
 
@@ -962,8 +952,8 @@ Sema::bindParams(const ast::Call &call, const std::vector<Param> &params,
                     "too many arguments: " + kind + " " + quoted(modelName) +
                         " has " + Twine(params.size()) + " parameter" +
                         (params.size() == 1 ? "" : "s"));
-        diags.note(modelRange, kind + " " + quoted(modelName) +
-                                   " is defined here");
+        diags.note(modelRange,
+                   kind + " " + quoted(modelName) + " is defined here");
         ok = false;
         continue;
       }
@@ -978,20 +968,20 @@ Sema::bindParams(const ast::Call &call, const std::vector<Param> &params,
         diags.error(argName.range,
                     kind + " " + quoted(modelName) + " has no parameter " +
                         quoted(argName.name) +
-                        (suggestion.empty() ? std::string()
-                                            : "; did you mean " +
-                                                  quoted(suggestion) + "?"));
-        diags.note(modelRange, kind + " " + quoted(modelName) +
-                                   " is defined here");
+                        (suggestion.empty()
+                             ? std::string()
+                             : "; did you mean " + quoted(suggestion) + "?"));
+        diags.note(modelRange,
+                   kind + " " + quoted(modelName) + " is defined here");
         ok = false;
         continue;
       }
       index = it - params.begin();
     }
     if (values[index]) {
-      diags.error(call.args[a]->range,
-                  "parameter " + quoted(params[index].name) +
-                      " is given twice");
+      diags.error(call.args[a]->range, "parameter " +
+                                           quoted(params[index].name) +
+                                           " is given twice");
       diags.note(givenAt[index], "first given here");
       ok = false;
       continue;
@@ -1012,8 +1002,8 @@ Sema::bindParams(const ast::Call &call, const std::vector<Param> &params,
       values[p] = params[p].defaultValue->value;
     if (!values[p]) {
       diags.error(call.range, "missing value for parameter " +
-                                  quoted(params[p].name) + " of " + kind +
-                                  " " + quoted(modelName));
+                                  quoted(params[p].name) + " of " + kind + " " +
+                                  quoted(modelName));
       diags.note(params[p].range, "declared here without a default");
       ok = false;
       continue;
@@ -1072,16 +1062,16 @@ Sema::checkInitializer(const ast::Expr &value, bool sampled, const Unit &unit,
                                    Twine(value.operands.size()));
       return std::nullopt;
     }
-    args[index] = constantValue(*value.operands[a], unit,
-                                "the " + Twine(argNames[index]) + " of " +
-                                    what);
+    args[index] =
+        constantValue(*value.operands[a], unit,
+                      "the " + Twine(argNames[index]) + " of " + what);
     if (!args[index])
       return std::nullopt;
   }
   if (!args[0] || !args[1]) {
     diags.error(value.range, quoted(value.name.name) +
-                                 " expects 2 arguments (" + argNames[0] +
-                                 ", " + argNames[1] + ")");
+                                 " expects 2 arguments (" + argNames[0] + ", " +
+                                 argNames[1] + ")");
     return std::nullopt;
   }
   init.a = *args[0];
@@ -1193,14 +1183,15 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
         names.push_back(p.name);
       std::string suggestion = closestMatch(init.target.name, names);
       diags.error(init.target.range,
-                  quoted(init.target.name) + " is not a state or parameter "
-                                             "of " +
+                  quoted(init.target.name) +
+                      " is not a state or parameter "
+                      "of " +
                       quoted(neuron.name) +
-                      (suggestion.empty() ? std::string()
-                                          : "; did you mean " +
-                                                quoted(suggestion) + "?"));
-      diags.note(neuron.range, "neuron " + quoted(neuron.name) +
-                                   " is defined here");
+                      (suggestion.empty()
+                           ? std::string()
+                           : "; did you mean " + quoted(suggestion) + "?"));
+      diags.note(neuron.range,
+                 "neuron " + quoted(neuron.name) + " is defined here");
     }
   }
   populationIndex[pop.name] = model.populations.size();
@@ -1211,9 +1202,8 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
 std::optional<Slice> Sema::resolveSlice(const ast::PopulationRef &ref) {
   if (failedPopulations.count(ref.population.name))
     return std::nullopt; // its declaration's error is reported already
-  std::optional<unsigned> popId =
-      lookupDecl(populationIndex, populationNames, ref.population,
-                 "population");
+  std::optional<unsigned> popId = lookupDecl(populationIndex, populationNames,
+                                             ref.population, "population");
   if (!popId)
     return std::nullopt;
   const Population &pop = model.populations[*popId];
@@ -1223,8 +1213,8 @@ std::optional<Slice> Sema::resolveSlice(const ast::PopulationRef &ref) {
                 "slice [" + Twine(slice.begin) + ":" + Twine(slice.end) +
                     "] is out of range for population " + quoted(pop.name) +
                     " of size " + Twine(pop.size));
-    diags.note(pop.range, "population " + quoted(pop.name) +
-                              " is defined here");
+    diags.note(pop.range,
+               "population " + quoted(pop.name) + " is defined here");
     return std::nullopt;
   }
   return slice;
@@ -1249,9 +1239,9 @@ std::optional<Connectivity> Sema::checkConnectivity(const ast::Call &call,
                             "all_to_all", "one_to_one"});
     diags.error(call.callee.range,
                 "unknown connectivity " + quoted(name) +
-                    (suggestion.empty() ? std::string()
-                                        : "; did you mean " +
-                                              quoted(suggestion) + "?"));
+                    (suggestion.empty()
+                         ? std::string()
+                         : "; did you mean " + quoted(suggestion) + "?"));
     return std::nullopt;
   }
   conn.kind = *kind;
@@ -1291,9 +1281,8 @@ std::optional<Connectivity> Sema::checkConnectivity(const ast::Call &call,
   }
   // A whole number is a count; a value in (0, 1) a fraction of the other
   // side, as int(fraction * size) (brainstate's conn_num).
-  int64_t other = conn.kind == Connectivity::Kind::FixedPerPre
-                      ? target.size()
-                      : source.size();
+  int64_t other = conn.kind == Connectivity::Kind::FixedPerPre ? target.size()
+                                                               : source.size();
   if (*value > 0 && *value < 1) {
     conn.count = static_cast<int64_t>(*value * static_cast<double>(other));
   } else if (*value >= 0 && *value == std::floor(*value) && *value <= 2e9) {
@@ -1311,11 +1300,10 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
   std::optional<Slice> source = resolveSlice(decl.source);
   std::optional<Slice> target = resolveSlice(decl.target);
   bool complete = true;
-  auto requireMember = [&](bool present, StringRef member,
-                           StringRef example) {
+  auto requireMember = [&](bool present, StringRef member, StringRef example) {
     if (!present) {
-      diags.error(decl.range, "projection needs " + Twine(member) + " (" +
-                                  example + ")");
+      diags.error(decl.range,
+                  "projection needs " + Twine(member) + " (" + example + ")");
       complete = false;
     }
   };
@@ -1335,8 +1323,8 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
   proj.range = decl.range;
   std::optional<unsigned> synapseId = lookupDecl(
       synapseIndex, synapseNames, decl.synapse->callee, "synapse model");
-  std::optional<unsigned> outputId = lookupDecl(
-      outputIndex, outputNames, decl.output->callee, "output model");
+  std::optional<unsigned> outputId =
+      lookupDecl(outputIndex, outputNames, decl.output->callee, "output model");
   std::optional<Connectivity> conn =
       checkConnectivity(*decl.connect, *source, *target);
   if (!synapseId || !outputId || !conn)
@@ -1350,9 +1338,8 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
   const NeuronModel &post =
       model.neurons[model.populations[target->population].neuron];
 
-  std::optional<std::vector<double>> synapseParams =
-      bindParams(*decl.synapse, synapse.params, 0, "synapse", synapse.name,
-                 synapse.range);
+  std::optional<std::vector<double>> synapseParams = bindParams(
+      *decl.synapse, synapse.params, 0, "synapse", synapse.name, synapse.range);
   std::optional<std::vector<double>> outputParams = bindParams(
       *decl.output, output.params, 0, "output", output.name, output.range);
   if (!synapseParams || !outputParams)
@@ -1366,9 +1353,9 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
       return input.name == decl.outputInput.name;
     });
     if (it == post.inputs.end()) {
-      diags.error(decl.outputInput.range,
-                  "neuron " + quoted(post.name) + " has no input " +
-                      quoted(decl.outputInput.name));
+      diags.error(decl.outputInput.range, "neuron " + quoted(post.name) +
+                                              " has no input " +
+                                              quoted(decl.outputInput.name));
       return;
     }
     proj.targetInput = it - post.inputs.begin();
@@ -1411,13 +1398,13 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
   if (current && !current->unit.sameDimension(input.unit)) {
     diags.error(outputDecl.current->range,
                 "the current of output " + quoted(output.name) +
-                    " has dimension " + current->unit.str() +
-                    ", but input " + quoted(input.name) + " of " +
-                    quoted(post.name) + " expects " + input.unit.str());
+                    " has dimension " + current->unit.str() + ", but input " +
+                    quoted(input.name) + " of " + quoted(post.name) +
+                    " expects " + input.unit.str());
     current = nullptr;
   } else if (current) {
-    current = convert(current, input.unit, outputDecl.current->range,
-                      "the current");
+    current =
+        convert(current, input.unit, outputDecl.current->range, "the current");
   }
   if (!current) {
     if (diags.errorCount() > errorsBefore)
@@ -1462,18 +1449,18 @@ void Sema::checkDrive(const ast::DriveDecl &decl) {
     diags.error(decl.input.range,
                 "neuron " + quoted(neuron.name) + " has no input " +
                     quoted(decl.input.name) +
-                    (suggestion.empty() ? std::string()
-                                        : "; did you mean " +
-                                              quoted(suggestion) + "?"));
+                    (suggestion.empty()
+                         ? std::string()
+                         : "; did you mean " + quoted(suggestion) + "?"));
     return;
   }
   std::optional<double> value =
       constantValue(*decl.value, it->unit, "the drive");
   if (!value)
     return;
-  model.drives.push_back(Drive{*target,
-                               static_cast<unsigned>(it - neuron.inputs.begin()),
-                               *value, decl.range});
+  model.drives.push_back(
+      Drive{*target, static_cast<unsigned>(it - neuron.inputs.begin()), *value,
+            decl.range});
 }
 
 void Sema::checkRun(const ast::RunDecl &decl) {
@@ -1546,9 +1533,9 @@ void Sema::checkRun(const ast::RunDecl &decl) {
         diags.error(record.variable.range,
                     "cannot record " + quoted(record.variable.name) +
                         ": not 'spike' or a state of " + quoted(neuron.name) +
-                        (suggestion.empty() ? std::string()
-                                            : "; did you mean " +
-                                                  quoted(suggestion) + "?"));
+                        (suggestion.empty()
+                             ? std::string()
+                             : "; did you mean " + quoted(suggestion) + "?"));
         continue;
       }
       rec.spikes = false;
@@ -1564,8 +1551,8 @@ std::optional<Model> Sema::run(const ast::Module &module) {
                           std::map<std::string, SMRange> &seen) {
     auto [previous, fresh] = seen.emplace(name.name, name.range);
     if (!fresh) {
-      diags.error(name.range, "redefinition of " + Twine(kind) + " " +
-                                  quoted(name.name));
+      diags.error(name.range,
+                  "redefinition of " + Twine(kind) + " " + quoted(name.name));
       diags.note(previous->second, "previous definition is here");
     }
     return fresh;

@@ -44,8 +44,8 @@ void buildBody(OpBuilder &builder, OperationState &state, TypeRange types) {
 }
 
 /// The entry block must take exactly `types`.
-LogicalResult verifyBodyArguments(Operation *op, Region &body,
-                                  TypeRange types, StringRef what) {
+LogicalResult verifyBodyArguments(Operation *op, Region &body, TypeRange types,
+                                  StringRef what) {
   Block &block = body.front();
   if (block.getNumArguments() != types.size())
     return op->emitOpError("body must take ") << what;
@@ -214,9 +214,9 @@ void IntegrateOp::print(OpAsmPrinter &p) {
     p << " time " << getTime();
   p << " dt ";
   p.printAttributeWithoutType(getDtAttr());
-  p.printOptionalAttrDict((*this)->getAttrs(),
-                          {getMethodAttrName(), getDtAttrName(),
-                           getOperandSegmentSizesAttrName()});
+  p.printOptionalAttrDict(
+      (*this)->getAttrs(),
+      {getMethodAttrName(), getDtAttrName(), getOperandSegmentSizesAttrName()});
   p << " : " << getStates().getTypes();
 }
 
@@ -239,9 +239,8 @@ ParseResult IntegrateOp::parse(OpAsmParser &parser, OperationState &result) {
   }
   llvm::SMLoc typesLoc;
   if (parser.parseKeyword("dt") || parser.parseFloat(dt) ||
-      parser.parseOptionalAttrDict(result.attributes) ||
-      parser.parseColon() || parser.getCurrentLocation(&typesLoc) ||
-      parser.parseTypeList(types))
+      parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
+      parser.getCurrentLocation(&typesLoc) || parser.parseTypeList(types))
     return failure();
   if (types.size() != states.size() || types.size() != rhs.size() ||
       types.empty())
@@ -249,17 +248,15 @@ ParseResult IntegrateOp::parse(OpAsmParser &parser, OperationState &result) {
                             "expected one type per state and right-hand side");
   if (parser.resolveOperands(states, types, typesLoc, result.operands) ||
       parser.resolveOperands(rhs, types, typesLoc, result.operands) ||
-      (hasTime &&
-       parser.resolveOperand(time, types.front(), result.operands)))
+      (hasTime && parser.resolveOperand(time, types.front(), result.operands)))
     return failure();
   Builder &builder = parser.getBuilder();
   result.addAttribute("method", builder.getStringAttr(method));
   result.addAttribute("dt", builder.getF64FloatAttr(dt));
-  result.addAttribute(
-      "operandSegmentSizes",
-      builder.getDenseI32ArrayAttr({static_cast<int32_t>(states.size()),
-                                    static_cast<int32_t>(rhs.size()),
-                                    hasTime ? 1 : 0}));
+  result.addAttribute("operandSegmentSizes",
+                      builder.getDenseI32ArrayAttr(
+                          {static_cast<int32_t>(states.size()),
+                           static_cast<int32_t>(rhs.size()), hasTime ? 1 : 0}));
   result.addTypes(types);
   return success();
 }
@@ -281,9 +278,9 @@ OpFoldResult ExprelOp::fold(FoldAdaptor adaptor) {
 // propagate
 //===----------------------------------------------------------------------===//
 
-void PropagateOp::build(OpBuilder &builder, OperationState &state,
-                        Value spikes, Value count, Value rowStart,
-                        Value targets, int64_t sourceBegin, int64_t sourceEnd) {
+void PropagateOp::build(OpBuilder &builder, OperationState &state, Value spikes,
+                        Value count, Value rowStart, Value targets,
+                        int64_t sourceBegin, int64_t sourceEnd) {
   state.addOperands({spikes, count, rowStart, targets});
   state.addAttribute(getSourceBeginAttrName(state.name),
                      builder.getI64IntegerAttr(sourceBegin));
@@ -296,8 +293,8 @@ LogicalResult PropagateOp::verify() {
   auto begin = static_cast<int64_t>(getSourceBegin());
   auto end = static_cast<int64_t>(getSourceEnd());
   if (begin < 0 || begin >= end)
-    return emitOpError("source slice [") << begin << ", " << end
-                                         << ") is empty";
+    return emitOpError("source slice [")
+           << begin << ", " << end << ") is empty";
   auto rows = cast<MemRefType>(getRowStart().getType());
   if (rows.hasStaticShape() && rows.getNumElements() != end - begin + 1)
     return emitOpError("row_start needs one entry per source neuron plus "
@@ -310,11 +307,11 @@ LogicalResult PropagateOp::verify() {
 }
 
 void PropagateOp::print(OpAsmPrinter &p) {
-  p << " " << getSpikes() << ", " << getCount() << " through "
-    << getRowStart() << ", " << getTargets() << " source ["
-    << getSourceBegin() << ", " << getSourceEnd() << ") : "
-    << getSpikes().getType() << ", " << getCount().getType() << ", "
-    << getRowStart().getType() << ", " << getTargets().getType() << " ";
+  p << " " << getSpikes() << ", " << getCount() << " through " << getRowStart()
+    << ", " << getTargets() << " source [" << getSourceBegin() << ", "
+    << getSourceEnd() << ") : " << getSpikes().getType() << ", "
+    << getCount().getType() << ", " << getRowStart().getType() << ", "
+    << getTargets().getType() << " ";
   p.printRegion(getBody(), true, false);
   p.printOptionalAttrDict((*this)->getAttrs(),
                           {getSourceBeginAttrName(), getSourceEndAttrName()});
@@ -329,8 +326,8 @@ ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
       parser.parseOperand(rows) || parser.parseComma() ||
       parser.parseOperand(targets) || parser.parseKeyword("source") ||
       parser.parseLSquare() || parser.parseInteger(begin) ||
-      parser.parseComma() || parser.parseInteger(end) ||
-      parser.parseRParen() || parser.parseColonTypeList(types))
+      parser.parseComma() || parser.parseInteger(end) || parser.parseRParen() ||
+      parser.parseColonTypeList(types))
     return failure();
   if (types.size() != 4)
     return parser.emitError(parser.getCurrentLocation(),

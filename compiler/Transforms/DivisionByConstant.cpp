@@ -31,8 +31,8 @@ struct DivideByConstant : OpRewritePattern<arith::DivFOp> {
       return failure();
     // 1/c in the divisor's own precision, rounded to nearest once.
     APFloat reciprocal(divisor.getValue().getSemantics(), 1);
-    if (reciprocal.divide(divisor.getValue(),
-                          APFloat::rmNearestTiesToEven) != APFloat::opOK &&
+    if (reciprocal.divide(divisor.getValue(), APFloat::rmNearestTiesToEven) !=
+            APFloat::opOK &&
         !reciprocal.isFiniteNonZero())
       return failure();
     if (!reciprocal.isFiniteNonZero())
@@ -55,8 +55,8 @@ struct DivisionByConstantPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<DivideByConstant>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -41,8 +41,7 @@ struct FuseNeuronPassesPass
       if (!op->getBlock())
         continue;
       // Absorb every fusable pass that directly follows.
-      while (auto next =
-                 dyn_cast_or_null<ForEachNeuronOp>(op->getNextNode())) {
+      while (auto next = dyn_cast_or_null<ForEachNeuronOp>(op->getNextNode())) {
         if (!fusable(op, next))
           break;
         Block &into = op.getBody().front();

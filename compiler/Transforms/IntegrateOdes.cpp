@@ -114,9 +114,8 @@ FailureOr<Value> Differentiator::derivative(Value f) {
     FailureOr<Value> da = d(0), db = d(1);
     if (succeeded(da) && succeeded(db)) {
       Value b = op->getOperand(1);
-      Value first =
-          *da ? builder.create<arith::DivFOp>(loc, *da, b).getResult()
-              : Value();
+      Value first = *da ? builder.create<arith::DivFOp>(loc, *da, b).getResult()
+                        : Value();
       Value second =
           *db ? builder.create<arith::DivFOp>(loc, mul(*db, f), b).getResult()
               : Value();
@@ -140,8 +139,8 @@ FailureOr<Value> Differentiator::derivative(Value f) {
   } else if (isa<math::LogOp>(op)) {
     FailureOr<Value> da = d(0);
     if (succeeded(da) && *da)
-      result = Value(
-          builder.create<arith::DivFOp>(loc, *da, op->getOperand(0)));
+      result =
+          Value(builder.create<arith::DivFOp>(loc, *da, op->getOperand(0)));
   } else if (isa<math::SqrtOp>(op)) {
     FailureOr<Value> da = d(0);
     if (succeeded(da) && *da)
@@ -159,22 +158,21 @@ FailureOr<Value> Differentiator::derivative(Value f) {
     FailureOr<Value> da = d(0);
     if (succeeded(da)) {
       Value a = op->getOperand(0);
-      Value slope =
-          isa<math::SinOp>(op)
-              ? builder.create<math::CosOp>(loc, a).getResult()
-              : builder.create<arith::NegFOp>(
-                    loc, builder.create<math::SinOp>(loc, a));
+      Value slope = isa<math::SinOp>(op)
+                        ? builder.create<math::CosOp>(loc, a).getResult()
+                        : builder.create<arith::NegFOp>(
+                              loc, builder.create<math::SinOp>(loc, a));
       result = mul(*da, slope);
     }
   } else if (auto pow = dyn_cast<math::PowFOp>(op)) {
     // Constant exponents only: (a^n)' = n a^(n-1) a'.
     FailureOr<Value> da = d(0);
     if (succeeded(da) && !dependsOnX(pow.getRhs())) {
-      Value reduced = builder.create<arith::SubFOp>(
-          loc, pow.getRhs(), constant(f.getType(), 1.0));
+      Value reduced = builder.create<arith::SubFOp>(loc, pow.getRhs(),
+                                                    constant(f.getType(), 1.0));
       Value power = builder.create<math::PowFOp>(loc, pow.getLhs(), reduced);
-      result = mul(*da, builder.create<arith::MulFOp>(loc, pow.getRhs(),
-                                                      power));
+      result =
+          mul(*da, builder.create<arith::MulFOp>(loc, pow.getRhs(), power));
     }
   }
   if (failed(result)) {
@@ -215,8 +213,9 @@ private:
       return it->second;
     bool result = false;
     if (Operation *def = v.getDefiningOp())
-      result = llvm::any_of(def->getOperands(),
-                            [&](Value operand) { return dependsOnInputs(operand); });
+      result = llvm::any_of(def->getOperands(), [&](Value operand) {
+        return dependsOnInputs(operand);
+      });
     depends[v] = result;
     return result;
   }

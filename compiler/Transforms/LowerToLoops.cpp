@@ -51,8 +51,7 @@ private:
     return rewriter.create<arith::ConstantIndexOp>(loc, value);
   }
   Value toIndex(Value v) {
-    return rewriter.create<arith::IndexCastOp>(loc, rewriter.getIndexType(),
-                                               v);
+    return rewriter.create<arith::IndexCastOp>(loc, rewriter.getIndexType(), v);
   }
   Value load(Value memref, Value at) {
     return rewriter.create<memref::LoadOp>(loc, memref, ValueRange{at});
@@ -112,8 +111,7 @@ private:
         loc, arith::CmpIPredicate::sge, source, begin);
     Value beforeEnd = rewriter.create<arith::CmpIOp>(
         loc, arith::CmpIPredicate::slt, source, end);
-    Value inside =
-        rewriter.create<arith::AndIOp>(loc, atLeastBegin, beforeEnd);
+    Value inside = rewriter.create<arith::AndIOp>(loc, atLeastBegin, beforeEnd);
     auto ifOp = rewriter.create<scf::IfOp>(loc, inside, false);
     rewriter.setInsertionPoint(ifOp.thenBlock()->getTerminator());
     Value row = rewriter.create<arith::SubIOp>(loc, source, begin);
@@ -139,14 +137,14 @@ private:
         loc, rewriter.create<arith::AddIOp>(loc, q, index(prefetchDistance)),
         last);
     Value source = toIndex(load(op.getSpikes(), ahead));
-    Value row = rewriter.create<arith::SubIOp>(loc, source,
-                                               index(op.getSourceBegin()));
+    Value row =
+        rewriter.create<arith::SubIOp>(loc, source, index(op.getSourceBegin()));
     Value clampedLow = rewriter.create<arith::MaxSIOp>(loc, row, index(0));
     Value clamped = rewriter.create<arith::MinSIOp>(
         loc, clampedLow, index(rows.getNumElements() - 2));
     Value first = toIndex(load(op.getRowStart(), clamped));
-    rewriter.create<memref::PrefetchOp>(loc, op.getTargets(),
-                                        ValueRange{first}, /*isWrite=*/false,
+    rewriter.create<memref::PrefetchOp>(loc, op.getTargets(), ValueRange{first},
+                                        /*isWrite=*/false,
                                         /*localityHint=*/3,
                                         /*isDataCache=*/true);
   }
@@ -180,8 +178,8 @@ private:
                     [&](OpBuilder &, Location, Value j, ValueRange iter) {
                       Value count = iter[0];
                       Value isSpike = rewriter.create<arith::CmpIOp>(
-                          loc, arith::CmpIPredicate::ne,
-                          load(op.getFlags(), j), zero8);
+                          loc, arith::CmpIPredicate::ne, load(op.getFlags(), j),
+                          zero8);
                       auto ifSpike = rewriter.create<scf::IfOp>(
                           loc, isSpike,
                           [&](OpBuilder &, Location) {
@@ -220,8 +218,9 @@ private:
   /// exprel(x) = (e^x - 1)/x. Near 0 that quotient cancels badly, so for
   /// |x| < 1/2 a Taylor polynomial is used: to x^7 in f32 (the first
   /// omitted term is below 1.1e-8 relative, under half an ulp), to x^15 in
-  /// f64 (below 4.3e-20); elsewhere the quotient, then well conditioned. Both are computed and one
-  /// selected, which keeps the neuron loop free of branches.
+  /// f64 (below 4.3e-20); elsewhere the quotient, then well conditioned. Both
+  /// are computed and one selected, which keeps the neuron loop free of
+  /// branches.
   void lowerExprel(ExprelOp op) {
     Value x = op.getInput();
     Type type = x.getType();
@@ -229,8 +228,8 @@ private:
       SmallVector<OpFoldResult> folded;
       if (succeeded(op->fold(folded)) && folded.size() == 1)
         if (auto attr = dyn_cast<Attribute>(folded.front())) {
-          rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-              op, type, cast<TypedAttr>(attr));
+          rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type,
+                                                         cast<TypedAttr>(attr));
           return;
         }
     }
@@ -246,8 +245,8 @@ private:
     Value poly = constant(1.0 / factorial);
     for (int k = degree; k >= 1; --k) {
       factorial /= k + 1;
-      poly = rewriter.create<math::FmaOp>(loc, poly, x,
-                                          constant(1.0 / factorial));
+      poly =
+          rewriter.create<math::FmaOp>(loc, poly, x, constant(1.0 / factorial));
     }
     Value expMinusOne = rewriter.create<arith::SubFOp>(
         loc, rewriter.create<math::ExpOp>(loc, x), constant(1.0));

@@ -23,9 +23,9 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/Simulation.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Frontend.h"
+#include "llvm/Support/FileSystem.h"
 
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -582,8 +582,7 @@ TEST(NetworkTest, IdenticalSynapseAndOutputOntoOneTargetShareState) {
     return text;
   };
   Harness same;
-  std::unique_ptr<Simulation> merged =
-      same.compile(splitExcitation("5 ms"));
+  std::unique_ptr<Simulation> merged = same.compile(splitExcitation("5 ms"));
   ASSERT_TRUE(merged) << same.messages();
   ASSERT_EQ(merged->model().projections.size(), 3u);
   ASSERT_EQ(merged->layout().groups.size(), 2u);

@@ -66,8 +66,8 @@ double measuredOrder(const std::string &method, std::string &messages) {
   double fine = rotationError(method, 0.01, messages);
   double order = std::log2(coarse / fine);
   llvm::outs() << "integrator " << method << ": error " << coarse
-               << " at dt 0.02 ms, " << fine << " at 0.01 ms, order "
-               << order << "\n";
+               << " at dt 0.02 ms, " << fine << " at 0.01 ms, order " << order
+               << "\n";
   return order;
 }
 

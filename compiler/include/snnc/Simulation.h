@@ -48,8 +48,8 @@ struct SimulationOptions {
 /// step and neuron index (within the population).
 struct SpikeTrain {
   std::string population;
-  int64_t size = 0;            ///< Neurons recorded (end - begin).
-  int64_t begin = 0, end = 0;  ///< The recorded slice of the population.
+  int64_t size = 0;           ///< Neurons recorded (end - begin).
+  int64_t begin = 0, end = 0; ///< The recorded slice of the population.
   std::vector<int32_t> steps;
   std::vector<int32_t> indices;
 };
@@ -65,11 +65,11 @@ struct StateTrace {
 
 /// Where compile time went, in seconds.
 struct CompileTimes {
-  double frontEnd = 0; ///< filled in by callers that parse
-  double network = 0; ///< connectivity and initial state
-  double codegen = 0; ///< MLIR generation and lowering
-  double jit = 0;     ///< LLVM optimisation and machine code
-  double setup = 0;   ///< buffers and initial state
+  double frontEnd = 0;   ///< filled in by callers that parse
+  double network = 0;    ///< connectivity and initial state
+  double codegen = 0;    ///< MLIR generation and lowering
+  double jit = 0;        ///< LLVM optimisation and machine code
+  double setup = 0;      ///< buffers and initial state
   bool cacheHit = false; ///< machine code came from the persistent cache
 };
 

@@ -12,8 +12,8 @@
 #include "snnc/Simulation.h"
 #include "snnc/compiler/Jit.h"
 #include "snnc/compiler/Pipeline.h"
-#include "snnc/compiler/ProgramLayout.h"
 #include "snnc/compiler/ProgramBuilder.h"
+#include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Frontend.h"
 #include "snnc/dsl/Sema.h"
 #include "snnc/dsl/Units.h"
@@ -176,8 +176,7 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
 }
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
@@ -317,8 +316,9 @@ int runRun(const RunArgs &args) {
     llvm::SmallString<256> path(args.outDir);
     llvm::sys::path::append(path, "spikes.npz");
     if (llvm::Error error = sim->writeSpikes(std::string(path))) {
-      session.diags.error(llvm::SMRange(), "cannot write " + path + ": " +
-                                               llvm::toString(std::move(error)));
+      session.diags.error(llvm::SMRange(),
+                          "cannot write " + path + ": " +
+                              llvm::toString(std::move(error)));
       return session.finish();
     }
     llvm::outs() << "wrote " << path << "\n";
@@ -327,8 +327,9 @@ int runRun(const RunArgs &args) {
     llvm::SmallString<256> path(args.outDir);
     llvm::sys::path::append(path, "states.npz");
     if (llvm::Error error = sim->writeStates(std::string(path))) {
-      session.diags.error(llvm::SMRange(), "cannot write " + path + ": " +
-                                               llvm::toString(std::move(error)));
+      session.diags.error(llvm::SMRange(),
+                          "cannot write " + path + ": " +
+                              llvm::toString(std::move(error)));
       return session.finish();
     }
     llvm::outs() << "wrote " << path << "\n";
@@ -336,8 +337,7 @@ int runRun(const RunArgs &args) {
   return session.finish();
 }
 
-int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path,
-                    Stage until) {
+int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until) {
   Session session;
   std::optional<model::Model> model = loadModel(path, session.diags);
   if (!model)
@@ -347,8 +347,8 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path,
   options.showProgress = false;
   options.compile = false;
   // Connectivity sizes are static shapes of the program: plan as a run does.
-  std::unique_ptr<Simulation> sizes = Simulation::create(*model, options,
-                                                         session.diags);
+  std::unique_ptr<Simulation> sizes =
+      Simulation::create(*model, options, session.diags);
   if (!sizes)
     return session.finish();
   mlir::MLIRContext context;
@@ -358,8 +358,7 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path,
     return session.finish();
   Stage target = stage == "mlir" ? until : Stage::LLVM;
   std::unique_ptr<Target> cpu = createHostCpuTarget();
-  if (mlir::failed(
-          runPipelineReporting(*module, target, *cpu, session.diags)))
+  if (mlir::failed(runPipelineReporting(*module, target, *cpu, session.diags)))
     return session.finish();
   if (stage == "mlir") {
     module->print(llvm::outs());

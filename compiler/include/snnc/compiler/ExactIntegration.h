@@ -1,4 +1,4 @@
-//===- ExactIntegration.h - Linear ODEs stepped by their propagator -*- C++ -*-===//
+//===- ExactIntegration.h - Linear ODEs by their propagator ----*- C++ -*-===//
 //
 // `using exact` on a system dX/dt = A X + b, with A constant and b held for
 // the step (drives, synaptic input): X(t + dt) = e^(A dt) X + P b, where

@@ -48,8 +48,8 @@ struct NetworkData {
 /// drawn: so a run that cannot fit is refused up front.
 struct MemoryEstimate {
   int64_t neurons = 0, synapses = 0; ///< synapses: expected for random rules
-  double stateBytes = 0;        ///< per-neuron and synapse-group state
-  double connectivityBytes = 0; ///< index arrays and per-synapse weights
+  double stateBytes = 0;             ///< per-neuron and synapse-group state
+  double connectivityBytes = 0;      ///< index arrays and per-synapse weights
   /// Peak while building: connectivity is drawn, then copied once.
   double peakBytes() const { return stateBytes + 2 * connectivityBytes; }
 };
@@ -62,8 +62,8 @@ double availableMemoryBytes();
 /// Draws the network of `model` with `seed`. Reports problems (a
 /// connectivity too large for memory, bad distribution arguments) at the
 /// declaration that asked for them.
-std::optional<NetworkData> instantiate(const model::Model &model,
-                                       uint64_t seed, DiagnosticEngine &diags);
+std::optional<NetworkData> instantiate(const model::Model &model, uint64_t seed,
+                                       DiagnosticEngine &diags);
 
 } // namespace snnc
 

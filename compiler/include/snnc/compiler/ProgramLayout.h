@@ -1,4 +1,4 @@
-//===- ProgramLayout.h - Where the compiled program's state lives -*- C++ -*-===//
+//===- ProgramLayout.h - Where the program's state lives -------*- C++ -*-===//
 //
 // The compiler decides every buffer the fused simulation loop reads and
 // writes; the runtime side only allocates them in this order and passes

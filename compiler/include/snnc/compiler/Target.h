@@ -1,4 +1,4 @@
-//===- Target.h - What differs between the machines snnc targets -*- C++ -*-===//
+//===- Target.h - What differs between target machines ---------*- C++ -*-===//
 //
 // Every stage up to `optimized` is the same for every machine: snn ops,
 // fusion, integration, loops. What follows (how math functions become

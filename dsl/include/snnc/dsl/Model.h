@@ -163,9 +163,9 @@ struct NeuronModel {
   std::vector<Input> inputs;
   std::vector<Equation> equations;
   /// `spike X >= threshold`: the crossing variable and threshold.
-  ExprP spike;              ///< Boolean condition.
-  std::optional<unsigned> spikeState;  ///< X, when the condition is X >= ...
-  ExprP spikeThreshold;     ///< ..., in unit(X)
+  ExprP spike;                        ///< Boolean condition.
+  std::optional<unsigned> spikeState; ///< X, when the condition is X >= ...
+  ExprP spikeThreshold;               ///< ..., in unit(X)
   /// Reset at the start of the step after a spike (see docs/language.md).
   enum class ResetKind { None, Soft, Hard } reset = ResetKind::None;
   ExprP resetValue; ///< In unit(X).
@@ -207,7 +207,7 @@ struct OutputModel {
 /// How each value of a per-neuron quantity is obtained.
 struct Initializer {
   enum class Kind { Expression, Normal, Uniform } kind = Kind::Expression;
-  ExprP value;      ///< Expression: may read params and `i`.
+  ExprP value;         ///< Expression: may read params and `i`.
   double a = 0, b = 0; ///< Normal: mean, std; Uniform: low, high (in unit).
   llvm::SMRange range;
 };
