@@ -14,7 +14,6 @@
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/compiler/Target.h"
-#include "snnc/runtime/NpyWriter.h"
 #include "snnc/runtime/Progress.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -281,24 +280,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
       impl.fill(group.stateBuffers[s],
                 std::vector<double>(group.target.size(), initial[s]));
   }
-  for (const Record &record : run.records) {
-    const Population &pop = model.populations[record.target.population];
-    if (record.spikes) {
-      SpikeTrain train;
-      train.population = pop.name;
-      train.begin = record.target.begin;
-      train.end = record.target.end;
-      train.size = record.target.size();
-      sim->trains.push_back(std::move(train));
-    } else {
-      StateTrace trace;
-      trace.population = pop.name;
-      trace.state = model.neurons[pop.neuron].states[record.state].name;
-      trace.begin = record.target.begin;
-      trace.end = record.target.end;
-      sim->traces.push_back(std::move(trace));
-    }
-  }
+  prepareRecordings(model, sim->trains, sim->traces);
+
   // The program's buffers hold everything now; don't keep a second copy of
   // the connectivity (hundreds of MB for large networks).
   impl.network = NetworkData();
@@ -419,74 +402,11 @@ std::vector<double> Simulation::stateValues(llvm::StringRef population,
 }
 
 llvm::Error Simulation::writeStates(const std::string &path) const {
-  std::vector<rt::NpzEntry> entries;
-  std::vector<std::vector<int32_t>> neurons;
-  std::vector<std::vector<float>> times;
-  neurons.reserve(traces.size());
-  times.reserve(traces.size());
-  for (const StateTrace &trace : traces) {
-    std::string key = trace.population + "_" + trace.state;
-    neurons.emplace_back();
-    for (int64_t i = trace.begin; i < trace.end; ++i)
-      neurons.back().push_back(static_cast<int32_t>(i));
-    times.emplace_back();
-    for (int32_t step : trace.steps)
-      times.back().push_back(static_cast<float>((step + 1) * dtMs()));
-    int64_t width = trace.end - trace.begin;
-    entries.push_back({key, rt::NpyArray::of(trace.values.data(),
-                                             trace.steps.size(), width)});
-    entries.push_back(
-        {key + "_neurons", rt::NpyArray::of(neurons.back().data(), width)});
-    entries.push_back(
-        {key + "_times_ms",
-         rt::NpyArray::of(times.back().data(), times.back().size())});
-  }
-  rt::Status status = rt::writeNpz(path, entries);
-  if (!status.ok())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   status.message());
-  return llvm::Error::success();
+  return snnc::writeStates(path, traces, dtMs());
 }
 
 llvm::Error Simulation::writeSpikes(const std::string &path) const {
-  std::vector<float> timesMs;
-  std::vector<int32_t> indices, populations;
-  std::vector<int64_t> sizes, begins;
-  double dt = impl->layout.dtMs;
-  for (size_t p = 0; p < trains.size(); ++p) {
-    const SpikeTrain &train = trains[p];
-    for (size_t k = 0; k < train.steps.size(); ++k) {
-      timesMs.push_back(static_cast<float>(train.steps[k] * dt));
-      indices.push_back(train.indices[k]);
-      populations.push_back(static_cast<int32_t>(p));
-    }
-    sizes.push_back(train.size);
-    begins.push_back(train.begin);
-  }
-  // Population names, newline-separated UTF-8 bytes (as int32 codes so
-  // every NumPy reads them without pickle).
-  std::vector<int32_t> names;
-  for (const SpikeTrain &train : trains) {
-    for (unsigned char c : train.population)
-      names.push_back(c);
-    names.push_back('\n');
-  }
-  double durationMs = steps * dt;
-  std::vector<rt::NpzEntry> entries = {
-      {"times_ms", rt::NpyArray::of(timesMs.data(), timesMs.size())},
-      {"indices", rt::NpyArray::of(indices.data(), indices.size())},
-      {"population", rt::NpyArray::of(populations.data(), populations.size())},
-      {"population_sizes", rt::NpyArray::of(sizes.data(), sizes.size())},
-      {"population_begin", rt::NpyArray::of(begins.data(), begins.size())},
-      {"population_names", rt::NpyArray::of(names.data(), names.size())},
-      {"dt_ms", rt::NpyArray::of(&dt, 1)},
-      {"duration_ms", rt::NpyArray::of(&durationMs, 1)},
-  };
-  rt::Status status = rt::writeNpz(path, entries);
-  if (!status.ok())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   status.message());
-  return llvm::Error::success();
+  return snnc::writeSpikes(path, trains, dtMs(), steps);
 }
 
 std::string snnc::defaultCacheDirectory() {

@@ -427,24 +427,8 @@ ReferenceSimulator::create(const Model &input, const ReferenceOptions &options,
   impl.flattenPlan();
   impl.initialise();
 
-  for (const Record &record : run.records) {
-    const Population &pop = model.populations[record.target.population];
-    if (record.spikes) {
-      SpikeTrain train;
-      train.population = pop.name;
-      train.begin = record.target.begin;
-      train.end = record.target.end;
-      train.size = record.target.size();
-      sim->trains.push_back(std::move(train));
-    } else {
-      StateTrace trace;
-      trace.population = pop.name;
-      trace.state = model.neurons[pop.neuron].states[record.state].name;
-      trace.begin = record.target.begin;
-      trace.end = record.target.end;
-      sim->traces.push_back(std::move(trace));
-    }
-  }
+  prepareRecordings(model, sim->trains, sim->traces);
+
   return sim;
 }
 

@@ -69,15 +69,6 @@ std::set<SpikeKey> spikeSet(const std::vector<SpikeTrain> &trains) {
   return out;
 }
 
-std::set<SpikeKey> spikeSet(const std::vector<reference::SpikeTrain> &trains) {
-  std::set<SpikeKey> out;
-  for (size_t p = 0; p < trains.size(); ++p)
-    for (size_t k = 0; k < trains[p].steps.size(); ++k)
-      out.insert(
-          {trains[p].steps[k], trains[p].population, trains[p].indices[k]});
-  return out;
-}
-
 } // namespace
 
 std::optional<model::Model> Harness::load(llvm::StringRef source) {

@@ -15,6 +15,7 @@
 #define SNNC_SIMULATION_H
 
 #include "snnc/compiler/Network.h"
+#include "snnc/compiler/Recordings.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
 
@@ -42,25 +43,6 @@ struct SimulationOptions {
   /// Where compiled programs are kept between runs; empty: no cache. The
   /// snnc tool uses defaultCacheDirectory().
   std::string cacheDirectory;
-};
-
-/// Recorded spikes of one `record P[begin:end].spike`: parallel arrays of
-/// step and neuron index (within the population).
-struct SpikeTrain {
-  std::string population;
-  int64_t size = 0;           ///< Neurons recorded (end - begin).
-  int64_t begin = 0, end = 0; ///< The recorded slice of the population.
-  std::vector<int32_t> steps;
-  std::vector<int32_t> indices;
-};
-
-/// One `record P[begin:end].X`: X of neurons begin..end-1 after every step,
-/// row-major [step][neuron].
-struct StateTrace {
-  std::string population, state;
-  int64_t begin = 0, end = 0;
-  std::vector<int32_t> steps;
-  std::vector<float> values;
 };
 
 /// Where compile time went, in seconds.
@@ -111,11 +93,8 @@ public:
   const model::Model &model() const;
   const ProgramLayout &layout() const;
 
-  /// Writes spikes as NumPy: times_ms, indices, population (per spike),
-  /// and population_sizes. Atomic (written aside, then renamed).
+  /// Writes the spikes / the recorded states as NumPy (Recordings.h).
   llvm::Error writeSpikes(const std::string &path) const;
-  /// Writes recorded states as NumPy: for each trace `P_X` ([step, neuron]
-  /// float32), `P_X_neurons` and `P_X_times_ms`.
   llvm::Error writeStates(const std::string &path) const;
 
 private:

@@ -24,6 +24,7 @@
 #ifndef SNNC_REFERENCE_REFERENCESIMULATOR_H
 #define SNNC_REFERENCE_REFERENCESIMULATOR_H
 
+#include "snnc/compiler/Recordings.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
 #include "snnc/reference/Evaluator.h"
@@ -49,25 +50,9 @@ struct ReferenceOptions {
   MathLibrary math = MathLibrary::Accurate;
 };
 
-/// Recorded spikes of one `record P[begin:end].spike`: parallel arrays of
-/// step and neuron index (within the population). Same fields as
-/// snnc::SpikeTrain.
-struct SpikeTrain {
-  std::string population;
-  int64_t size = 0;           ///< Neurons recorded (end - begin).
-  int64_t begin = 0, end = 0; ///< The recorded slice of the population.
-  std::vector<int32_t> steps;
-  std::vector<int32_t> indices;
-};
-
-/// One `record P[begin:end].X`: X of neurons begin..end-1 after every step,
-/// row-major [step][neuron]. Same fields as snnc::StateTrace.
-struct StateTrace {
-  std::string population, state;
-  int64_t begin = 0, end = 0;
-  std::vector<int32_t> steps;
-  std::vector<float> values;
-};
+/// The same results as the compiled engine's (Recordings.h).
+using snnc::SpikeTrain;
+using snnc::StateTrace;
 
 class ReferenceSimulator {
 public:
