@@ -99,9 +99,6 @@ private:
   Value index(int64_t value) {
     return builder.create<mlir::arith::ConstantIndexOp>(loc, value);
   }
-  Value i32(int64_t value) {
-    return builder.create<mlir::arith::ConstantIntOp>(loc, value, 32);
-  }
   Value load(int buffer, Value at) {
     return builder.create<mlir::memref::LoadOp>(loc, args[buffer],
                                                 mlir::ValueRange{at});
@@ -112,10 +109,6 @@ private:
   }
   Value toIndex(Value v) {
     return builder.create<mlir::arith::IndexCastOp>(loc, builder.getIndexType(),
-                                                    v);
-  }
-  Value toI32(Value v) {
-    return builder.create<mlir::arith::IndexCastOp>(loc, builder.getI32Type(),
                                                     v);
   }
   /// Creates an snn op with a body region and fills the body.
