@@ -16,11 +16,14 @@
 //                    (1/tau, the decay e^(-dt/tau)), exprel(z) = (e^z - 1)/z
 //                    by a short Taylor polynomial (exact in float for the
 //                    small |z| this model produces);
-//   --variant exact  snnc's operations in snnc's order, its constants folded
-//                    as its compiler folds them, and a bit-for-bit replica
-//                    of the polynomial expm1 MLIR gives it: the same V, bit
-//                    for bit, hence the same spikes (checked by snnc-bench
-//                    --verify).
+//   --variant exact  snnc's operations in snnc's order: divisions by
+//                    constants as multiplications by reciprocals rounded
+//                    once, its constants folded as its compiler folds
+//                    them, and snn.exprel as snnc lowers it (a degree-7
+//                    Taylor polynomial for |z| < 1/2, else (e^z - 1)/z
+//                    over MLIR's polynomial exp; both computed, one
+//                    selected): the same V, bit for bit, hence the same
+//                    spikes (checked by snnc-bench --verify).
 //
 // Output: one "key value" pair per line (read by snnc-bench).
 //
@@ -88,10 +91,10 @@ inline float exprelTaylor(float z) {
 }
 
 /// MLIR 19's math polynomial approximation of exp (Cephes-style; the
-/// operations and constants of `snnc emit mlir --until=approximated`).
-/// MLIR selects on unordered comparisons (true on NaN); they are written
-/// here as the negated ordered ones: select(x uge a, x, a) is
-/// x < a ? a : x.
+/// operations and constants of `snnc emit mlir --until=approximated`, as
+/// reference/CompiledMath.cpp transcribes them). MLIR selects on unordered
+/// comparisons (true on NaN); they are written here as the negated ordered
+/// ones: select(x uge a, x, a) is x < a ? a : x.
 inline float mlirExp(float x) {
   x = x < -87.8f ? -87.8f : x;
   x = x > 88.8f ? 88.8f : x;
@@ -112,64 +115,37 @@ inline float mlirExp(float x) {
   return p * scale;
 }
 
-/// MLIR 19's polynomial log (Cephes-style), special cases included.
-inline float mlirLog(float u) {
-  const float minNormal = std::numeric_limits<float>::min();
-  float x = u <= minNormal ? minNormal : u;
-  uint32_t bits = bitCast<uint32_t>(x);
-  float m = bitCast<float>((bits & 0x807FFFFFu) | 0x3F000000u);
-  float e = static_cast<float>(static_cast<int32_t>(bits >> 23)) - 126.0f;
-  bool small = m < 0.707106769f;
-  float tmp = small ? m : 0.0f;
-  float mm1 = m - 1.0f;
-  e = e - (small ? 1.0f : 0.0f);
-  float y = mm1 + tmp;
-  float y2 = y * y;
-  float y3 = y2 * y;
-  float a = std::fma(0.0703768358f, y, -0.115146101f);
-  float b = std::fma(-0.12420141f, y, 0.142493233f);
-  float c = std::fma(0.200007141f, y, -0.24999994f);
-  a = std::fma(a, y, 0.116769984f);
-  b = std::fma(b, y, -0.166680574f);
-  c = std::fma(c, y, 0.333333313f);
-  float poly = std::fma(a, y3, b);
-  poly = std::fma(poly, y3, c);
-  poly = poly * y3;
-  poly = std::fma(-0.5f, y2, poly);
-  float result = std::fma(e, 0.693147182f, y + poly);
-  const float inf = std::numeric_limits<float>::infinity();
-  result = u == inf ? inf : result;
-  result = u >= 0.0f ? result : std::numeric_limits<float>::quiet_NaN();
-  result = u == 0.0f ? -inf : result;
-  return result;
+/// snnc's Taylor polynomial for exprel: 1 + x/2! + ... + x^7/8! by Horner's
+/// rule with fused multiply-adds, the coefficients 1/n! rounded to float
+/// from double (reference::exprelTaylor).
+inline float snncExprelTaylor(float x) {
+  float p = std::fma(static_cast<float>(1.0 / 40320), x,
+                     static_cast<float>(1.0 / 5040));
+  p = std::fma(p, x, static_cast<float>(1.0 / 720));
+  p = std::fma(p, x, static_cast<float>(1.0 / 120));
+  p = std::fma(p, x, static_cast<float>(1.0 / 24));
+  p = std::fma(p, x, static_cast<float>(1.0 / 6));
+  p = std::fma(p, x, 0.5f);
+  return std::fma(p, x, 1.0f);
 }
 
-/// exprel(z) = expm1(z) / z with MLIR's expm1 (Kahan's (u - 1) * z / log u
-/// correction over its exp), 1 at z = 0: what snnc's code computes.
-inline float exprelMlir(float z) {
-  float u = mlirExp(z);
-  float um1 = u - 1.0f;
-  bool isMinusOne = um1 == -1.0f;
-  float logU = mlirLog(u);
-  bool isInf = logU == u;
-  float expm1 = um1 * (z / logU);
-  expm1 = isInf ? u : expm1;
-  expm1 = isMinusOne ? -1.0f : expm1;
-  expm1 = std::islessgreater(u, 1.0f) ? expm1 : z;
-  float rel = expm1 / z;
-  return z == 0.0f ? 1.0f : rel;
+/// exprel(z) = (e^z - 1)/z as snn.exprel's lowering computes it
+/// (reference::compiledExprel): both the Taylor polynomial and the quotient
+/// over MLIR's exp are computed, and the polynomial is taken for |z| < 1/2.
+inline float snncExprel(float z) {
+  float quotient = (mlirExp(z) - 1.0f) / z;
+  return std::fabs(z) < 0.5f ? snncExprelTaylor(z) : quotient;
 }
 
 /// dt * exprel(dt * J) for dg/dt = -g/tau (J = -1/tau), the factor of
-/// -g/tau in exponential Euler, as snnc's compiler folds it: in float, the
-/// Jacobian first, exprel through the host's expm1f (MLIR's constant folder
-/// calls it). `volatile` keeps GCC from folding expm1f itself with MPFR,
-/// which rounds correctly where glibc may be an ulp away.
+/// -g/tau in exponential Euler, as snnc computes it: J = -1 * (1/tau) and
+/// dt * J in float, exprel by the Taylor polynomial (|dt J| < 1/2; LLVM
+/// folds the fused multiply-adds exactly, as std::fma computes them).
+/// For this model's two taus the result equals expm1 folded in double and
+/// rounded to float (what snn.exprel's folder would give).
 float snncEulerFactor(float tau) {
-  volatile float dt = kDt;
-  float z = dt * (-1.0f / tau);
-  float rel = std::expm1(z) / z;
-  return dt * rel;
+  float jacobian = -1.0f * (1.0f / tau);
+  return kDt * snncExprel(kDt * jacobian);
 }
 
 /// Buffers of one run; 64-byte aligned so the vector loops start aligned.
@@ -209,13 +185,15 @@ enum class Variant {
   /// Constants folded where it is natural by hand: multiplications by
   /// 1/tau, one decay factor e^(-dt/tau) per conductance, Taylor exprel.
   Fast,
-  /// snnc's operations in snnc's order (divisions by tau, the decay as
-  /// g + (-g/tau) * dt * exprel(-dt/tau), MLIR's expm1): the same bits.
+  /// snnc's operations in snnc's order (multiplications by 1/tau rounded
+  /// once, the decay as g + (dt * exprel(-dt/tau)) * (-g * (1/tau)), snnc's
+  /// exprel): the same bits.
   Exact,
 };
 
-/// The fused neuron pass of step time `t`: reads the previous step's V (its
-/// spike flag is V >= V_th), applies the soft reset, integrates, holds
+/// The fused neuron pass of step time `t`: reads the previous step's V and
+/// spike flag (fast: V >= V_th; exact: the stored flag, as snnc reads it;
+/// the two agree), applies the soft reset, integrates, holds
 /// refractory neurons, writes V, last spike time and this step's flags, and
 /// decays the conductances for the next step (whose increments land on top,
 /// so a step sees g = decay(g) + x, decay first as in the seed).
@@ -229,11 +207,17 @@ void neuronPass(int32_t n, float t, float *__restrict v,
   const float synapticJ = static_cast<float>(1e-3 * kDtDouble / kTau);
   const float decayE = static_cast<float>(std::exp(-kDtDouble / kTauE));
   const float decayI = static_cast<float>(std::exp(-kDtDouble / kTauI));
+  // snnc: every division by a constant c is a multiplication by 1/c,
+  // rounded once to float.
+  const float recipTau = 1.0f / kTau;
+  const float recipTauE = 1.0f / kTauE;
+  const float recipTauI = 1.0f / kTauI;
   const float eulerE = snncEulerFactor(kTauE);
   const float eulerI = snncEulerFactor(kTauI);
   for (int32_t i = 0; i < n; ++i) {
     float vPrev = v[i], ge = gE[i], gi = gI[i];
-    float v0 = vPrev >= kVTh ? vPrev - kResetStep : vPrev;
+    bool spiked = V == Variant::Fast ? vPrev >= kVTh : flags[i] != 0;
+    float v0 = spiked ? vPrev - kResetStep : vPrev;
     float vNew;
     if (V == Variant::Fast) {
       // f(v0) = (V_rest - v0 + I(v0)) / tau, I in mA (= mV with R = 1 ohm);
@@ -245,10 +229,10 @@ void neuronPass(int32_t n, float t, float *__restrict v,
     } else {
       float current =
           ((ge * (kEE - v0)) * kUAToMA + kIExt) + (gi * (kEI - v0)) * kUAToMA;
-      float f = (-(v0 - kVRest) + current) / kTau;
-      float jac = ((-ge) * kUAToMA + (-gi) * kUAToMA + -1.0f) / kTau;
+      float f = (-(v0 - kVRest) + current) * recipTau;
+      float jac = ((-ge) * kUAToMA + (-gi) * kUAToMA + -1.0f) * recipTau;
       float z = jac * kDt;
-      vNew = v0 + (exprelMlir(z) * kDt) * f;
+      vNew = v0 + (snncExprel(z) * kDt) * f;
     }
     float vOut = (t - lastSpike[i]) < kTauRef ? v0 : vNew;
     v[i] = vOut;
@@ -259,8 +243,8 @@ void neuronPass(int32_t n, float t, float *__restrict v,
       gE[i] = ge * decayE;
       gI[i] = gi * decayI;
     } else {
-      gE[i] = ge + (-ge / kTauE) * eulerE;
-      gI[i] = gi + (-gi / kTauI) * eulerI;
+      gE[i] = ge + eulerE * ((-ge) * recipTauE);
+      gI[i] = gi + eulerI * ((-gi) * recipTauI);
     }
   }
 }
