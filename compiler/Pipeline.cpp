@@ -37,8 +37,12 @@ mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until,
     pm.addPass(createFuseNeuronPassesPass());
   if (until >= Stage::Integrated)
     pm.addPass(createIntegrateOdesPass());
-  if (until >= Stage::Loops)
+  if (until >= Stage::Loops) {
+    // Fold constant subexpressions first, so that snn.exprel of a constant
+    // (a synapse's decay factor) folds in double precision.
+    pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(createLowerToLoopsPass());
+  }
   if (until >= Stage::Optimized) {
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(createDivisionByConstantPass());
