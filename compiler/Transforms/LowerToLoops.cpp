@@ -19,8 +19,12 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 using namespace snnc::snn;
@@ -89,9 +93,117 @@ private:
   }
 
   void lowerForEachNeuron(ForEachNeuronOp op) {
+    SmallVector<ExprelOp> exprels;
+    op.getBody().walk([&](ExprelOp exprel) { exprels.push_back(exprel); });
+    if (!exprels.empty() && canTestArgumentsFirst(op, exprels))
+      return lowerWithSmallArgumentPath(op, exprels);
     scf::ForOp forOp = loop(index(0), index(op.getSize()));
     inlineBody(op.getBody(), forOp.getBody()->getTerminator(),
                {forOp.getInductionVar()});
+    rewriter.eraseOp(op);
+    for (ExprelOp exprel : exprels)
+      lower(exprel);
+  }
+
+  /// The ops computing each exprel's argument from the neuron index, if
+  /// they only read memory: then they can run once more, ahead of the pass.
+  bool canTestArgumentsFirst(ForEachNeuronOp op, ArrayRef<ExprelOp> exprels) {
+    if (!op.getElementwise())
+      return false;
+    SetVector<Operation *> slice;
+    for (ExprelOp exprel : exprels)
+      if (!collectSlice(op, exprel.getInput(), slice))
+        return false;
+    // Reading ahead is only the same as reading in the pass if no store of
+    // the body comes before a load the arguments need.
+    bool stored = false;
+    WalkResult result = op.getBody().walk([&](Operation *inner) {
+      if (isa<memref::StoreOp>(inner))
+        stored = true;
+      else if (stored && isa<memref::LoadOp>(inner) && slice.contains(inner))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    return !result.wasInterrupted();
+  }
+  bool collectSlice(ForEachNeuronOp op, Value v,
+                    SetVector<Operation *> &slice) {
+    Operation *def = v.getDefiningOp();
+    if (!def || !op->isProperAncestor(def) || slice.contains(def))
+      return true; // defined outside the pass (or already taken)
+    if (!isMemoryEffectFree(def) && !isa<memref::LoadOp>(def))
+      return false;
+    if (def->getNumRegions() != 0 || isa<ExprelOp>(def))
+      return false;
+    for (Value operand : def->getOperands())
+      if (!collectSlice(op, operand, slice))
+        return false;
+    slice.insert(def);
+    return true;
+  }
+
+  /// exprel's general form costs an exp and a division per neuron, but
+  /// neurons need it only when |x| >= 1/2, which is rare (for the seed,
+  /// never). So a cheap pass first computes just the arguments and asks
+  /// whether any is that large; then one of two copies of the pass runs:
+  /// with the general exprel, or with its polynomial alone. For |x| < 1/2
+  /// both give the same bits, so results do not depend on the path.
+  void lowerWithSmallArgumentPath(ForEachNeuronOp op,
+                                  ArrayRef<ExprelOp> exprels) {
+    // Which body ops compute the arguments, in body order.
+    SetVector<Operation *> slice;
+    for (ExprelOp exprel : exprels)
+      collectSlice(op, exprel.getInput(), slice);
+    SmallVector<Operation *> ordered;
+    op.getBody().walk([&](Operation *inner) {
+      if (slice.contains(inner))
+        ordered.push_back(inner);
+    });
+
+    Value falseValue = rewriter.create<arith::ConstantIntOp>(loc, 0, 1);
+    Value size = index(op.getSize());
+    Block &body = op.getBody().front();
+    auto scan = rewriter.create<scf::ForOp>(
+        loc, index(0), size, index(1), ValueRange{falseValue},
+        [&](OpBuilder &, Location, Value j, ValueRange iter) {
+          IRMapping mapping;
+          mapping.map(body.getArgument(0), j);
+          for (Operation *inner : ordered)
+            rewriter.clone(*inner, mapping);
+          Value any = iter[0];
+          for (ExprelOp exprel : exprels) {
+            Value x = mapping.lookupOrDefault(exprel.getInput());
+            Type type = x.getType();
+            Value large = rewriter.create<arith::CmpFOp>(
+                loc, arith::CmpFPredicate::UGE,
+                rewriter.create<math::AbsFOp>(loc, x),
+                rewriter.create<arith::ConstantOp>(
+                    loc, rewriter.getFloatAttr(type, 0.5)));
+            any = rewriter.create<arith::OrIOp>(loc, any, large);
+          }
+          rewriter.create<scf::YieldOp>(loc, any);
+        });
+    auto choice = rewriter.create<scf::IfOp>(loc, scan.getResult(0),
+                                             /*withElseRegion=*/true);
+    auto emitCopy = [&](Block *into, bool smallOnly) {
+      rewriter.setInsertionPoint(into->getTerminator());
+      scf::ForOp forOp = loop(index(0), size);
+      IRMapping mapping;
+      mapping.map(body.getArgument(0), forOp.getInductionVar());
+      rewriter.setInsertionPoint(forOp.getBody()->getTerminator());
+      SmallVector<ExprelOp> copies;
+      for (Operation &inner : body.without_terminator()) {
+        Operation *copy = rewriter.clone(inner, mapping);
+        copy->walk([&](ExprelOp exprel) { copies.push_back(exprel); });
+      }
+      for (ExprelOp exprel : copies) {
+        rewriter.setInsertionPoint(exprel);
+        loc = exprel.getLoc();
+        lowerExprel(exprel, smallOnly);
+      }
+    };
+    emitCopy(choice.thenBlock(), /*smallOnly=*/false);
+    emitCopy(choice.elseBlock(), /*smallOnly=*/true);
     rewriter.eraseOp(op);
   }
 
@@ -221,7 +333,7 @@ private:
   /// f64 (below 4.3e-20); elsewhere the quotient, then well conditioned. Both
   /// are computed and one selected, which keeps the neuron loop free of
   /// branches.
-  void lowerExprel(ExprelOp op) {
+  void lowerExprel(ExprelOp op, bool smallOnly = false) {
     Value x = op.getInput();
     Type type = x.getType();
     if (matchPattern(x, m_Constant())) { // e.g. a synapse's dt * (-1/tau)
@@ -247,6 +359,10 @@ private:
       factorial /= k + 1;
       poly =
           rewriter.create<math::FmaOp>(loc, poly, x, constant(1.0 / factorial));
+    }
+    if (smallOnly) { // the caller checked that |x| < 1/2
+      rewriter.replaceOp(op, poly);
+      return;
     }
     Value expMinusOne = rewriter.create<arith::SubFOp>(
         loc, rewriter.create<math::ExpOp>(loc, x), constant(1.0));
@@ -277,6 +393,9 @@ struct LowerToLoopsPass
     // Innermost first: a region is lowered before the op that owns it.
     SmallVector<Operation *> worklist;
     getOperation().walk([&](Operation *op) {
+      // A neuron pass lowers the exprel ops of its body itself.
+      if (isa<ExprelOp>(op) && op->getParentOfType<ForEachNeuronOp>())
+        return;
       if (isa<TimeLoopOp, ForEachNeuronOp, PropagateOp, CompactOp, ExprelOp>(
               op))
         worklist.push_back(op);
