@@ -5,6 +5,7 @@
 #include "snnc/runtime/Initializers.h"
 #include "snnc/runtime/Random.h"
 
+#include <cmath>
 #include <cstdio>
 
 using namespace snnc;
@@ -193,4 +194,26 @@ double snnc::availableMemoryBytes() {
   }
   std::fclose(meminfo);
   return bytes;
+}
+
+std::optional<int64_t> snnc::settleRun(Model &model,
+                                       std::optional<uint64_t> seed,
+                                       std::optional<double> durationMs,
+                                       std::optional<double> dtMs,
+                                       DiagnosticEngine &diags) {
+  if (!model.run)
+    model.run = RunSettings{};
+  RunSettings &run = *model.run;
+  if (seed)
+    run.seed = *seed;
+  if (durationMs)
+    run.durationMs = *durationMs;
+  if (dtMs)
+    run.dtMs = *dtMs;
+  if (!(run.dtMs > 0) || !(run.durationMs >= 0) ||
+      !std::isfinite(run.durationMs)) {
+    diags.error(run.range, "the run needs a positive dt and a duration >= 0");
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(std::ceil(run.durationMs / run.dtMs - 1e-9));
 }

@@ -139,23 +139,12 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   impl.model = input;
   impl.options = options;
   Model &model = impl.model;
-  if (!model.run)
-    model.run = RunSettings{};
-  RunSettings &run = *model.run;
-  if (options.seed)
-    run.seed = *options.seed;
-  if (options.durationMs)
-    run.durationMs = *options.durationMs;
-  if (options.dtMs)
-    run.dtMs = *options.dtMs;
-  if (!(run.dtMs > 0) || !(run.durationMs >= 0) ||
-      !std::isfinite(run.durationMs)) {
-    diags.error(run.range, "the run needs a positive dt and a duration >= 0");
+  std::optional<int64_t> steps =
+      settleRun(model, options.seed, options.durationMs, options.dtMs, diags);
+  if (!steps)
     return nullptr;
-  }
-  // brainpy steps over arange(0, duration, dt): ceil, forgiving rounding.
-  double ratio = run.durationMs / run.dtMs;
-  sim->steps = static_cast<int64_t>(std::ceil(ratio - 1e-9));
+  sim->steps = *steps;
+  RunSettings &run = *model.run;
 
   // Refuse up front what cannot fit, rather than fail (or swap) halfway.
   MemoryEstimate memory = estimateMemory(model, options.doublePrecision);

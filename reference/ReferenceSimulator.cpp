@@ -396,23 +396,12 @@ ReferenceSimulator::create(const Model &input, const ReferenceOptions &options,
   sim->impl = std::make_unique<Impl>(input, eval);
   Impl &impl = *sim->impl;
   Model &model = impl.model;
-  if (!model.run)
-    model.run = RunSettings{};
-  RunSettings &run = *model.run;
-  if (options.seed)
-    run.seed = *options.seed;
-  if (options.durationMs)
-    run.durationMs = *options.durationMs;
-  if (options.dtMs)
-    run.dtMs = *options.dtMs;
-  if (!(run.dtMs > 0) || !(run.durationMs >= 0) ||
-      !std::isfinite(run.durationMs)) {
-    diags.error(run.range, "the run needs a positive dt and a duration >= 0");
+  std::optional<int64_t> steps =
+      settleRun(model, options.seed, options.durationMs, options.dtMs, diags);
+  if (!steps)
     return nullptr;
-  }
-  // Steps over arange(0, duration, dt), forgiving rounding (as the engine).
-  sim->steps =
-      static_cast<int64_t>(std::ceil(run.durationMs / run.dtMs - 1e-9));
+  sim->steps = *steps;
+  RunSettings &run = *model.run;
   impl.dt = run.dtMs;
   impl.dtValue = eval.round(run.dtMs);
 

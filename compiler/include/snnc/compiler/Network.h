@@ -44,6 +44,16 @@ struct NetworkData {
   std::vector<std::vector<double>> synapseInitial;
 };
 
+/// Applies command-line style overrides to the model's run (adding one if
+/// the model has none) and returns its number of steps: duration / dt
+/// rounded up, forgiving rounding, as brainpy's arange(0, duration, dt).
+/// Reports a non-positive dt or a bad duration.
+std::optional<int64_t> settleRun(model::Model &model,
+                                 std::optional<uint64_t> seed,
+                                 std::optional<double> durationMs,
+                                 std::optional<double> dtMs,
+                                 DiagnosticEngine &diags);
+
 /// What a network will occupy, estimated from the model before anything is
 /// drawn: so a run that cannot fit is refused up front.
 struct MemoryEstimate {
