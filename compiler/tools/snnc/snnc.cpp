@@ -181,13 +181,71 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 /// "N", or "N[0:10]" for a recorded slice.
-std::string label(const Simulation &sim, const SpikeTrain &train) {
-  for (const model::Population &pop : sim.model().populations)
+std::string label(const model::Model &model, const SpikeTrain &train) {
+  for (const model::Population &pop : model.populations)
     if (pop.name == train.population &&
         (train.begin != 0 || train.end != pop.size))
       return train.population + "[" + std::to_string(train.begin) + ":" +
              std::to_string(train.end) + "]";
   return train.population;
+}
+
+/// A model without `run` runs only with --duration.
+bool checkHasRun(Session &session, const RunArgs &args,
+                 const model::Model &model) {
+  if (model.run || args.options.durationMs)
+    return true;
+  session.diags.error(llvm::SMRange(),
+                      args.file + " has no 'run' (such as 'run 1000 ms'); "
+                                  "add one or give --duration");
+  return false;
+}
+
+/// What both engines print after a run: the steps, and the spikes and
+/// mean rate of every recording.
+void printRates(const model::Model &model, llvm::StringRef engine,
+                int64_t steps, double dtMs,
+                const std::vector<SpikeTrain> &trains) {
+  double durationMs = steps * dtMs;
+  llvm::outs() << llvm::format("%ssimulated %g ms in %lld steps of %g ms\n",
+                               engine.str().c_str(), durationMs,
+                               (long long)steps, dtMs);
+  for (const SpikeTrain &train : trains) {
+    double rate = durationMs > 0 ? train.steps.size() /
+                                       (double(train.size) * durationMs) * 1e3
+                                 : 0.0;
+    llvm::outs() << llvm::format("  %-12s %8lld neurons %10zu spikes  "
+                                 "mean rate %.4f Hz\n",
+                                 label(model, train).c_str(),
+                                 (long long)train.size, train.steps.size(),
+                                 rate);
+  }
+}
+
+/// Writes spikes.npz and states.npz (when there is something to write) to
+/// the output directory; false after reporting an error.
+bool writeOutputs(Session &session, const std::string &outDir, int64_t steps,
+                  double dtMs, const std::vector<SpikeTrain> &trains,
+                  const std::vector<StateTrace> &traces) {
+  auto write = [&](const char *file, auto writer) {
+    llvm::SmallString<256> path(outDir);
+    llvm::sys::path::append(path, file);
+    if (llvm::Error error = writer(std::string(path))) {
+      session.diags.error(llvm::SMRange(),
+                          "cannot write " + path + ": " +
+                              llvm::toString(std::move(error)));
+      return false;
+    }
+    llvm::outs() << "wrote " << path << "\n";
+    return true;
+  };
+  if (!trains.empty() && !write("spikes.npz", [&](const std::string &path) {
+        return writeSpikes(path, trains, dtMs, steps);
+      }))
+    return false;
+  return traces.empty() || write("states.npz", [&](const std::string &path) {
+           return writeStates(path, traces, dtMs);
+         });
 }
 
 /// `snnc run --engine reference`: the same run through the reference
@@ -197,6 +255,8 @@ int runReference(const RunArgs &args) {
   auto start = std::chrono::steady_clock::now();
   std::optional<model::Model> model = loadModel(args.file, session.diags);
   if (!model)
+    return session.finish();
+  if (!checkHasRun(session, args, *model))
     return session.finish();
   reference::ReferenceOptions options;
   options.seed = args.options.seed;
@@ -213,48 +273,12 @@ int runReference(const RunArgs &args) {
   sim->run(sim->totalSteps());
   double simSeconds = secondsSince(simStart);
 
-  double durationMs = sim->totalSteps() * sim->dtMs();
-  llvm::outs() << llvm::format("reference engine: simulated %g ms in %lld "
-                               "steps of %g ms\n",
-                               durationMs, (long long)sim->totalSteps(),
-                               sim->dtMs());
-  for (const reference::SpikeTrain &train : sim->spikes()) {
-    double rate = durationMs > 0 ? train.steps.size() /
-                                       (double(train.size) * durationMs) * 1e3
-                                 : 0.0;
-    std::string name = train.population; // "N", or "N[0:10]" for a slice
-    for (const model::Population &pop : sim->model().populations)
-      if (pop.name == train.population &&
-          (train.begin != 0 || train.end != pop.size))
-        name += "[" + std::to_string(train.begin) + ":" +
-                std::to_string(train.end) + "]";
-    llvm::outs() << llvm::format("  %-12s %8lld neurons %10zu spikes  "
-                                 "mean rate %.4f Hz\n",
-                                 name.c_str(), (long long)train.size,
-                                 train.steps.size(), rate);
-  }
+  printRates(sim->model(), "reference engine: ", sim->totalSteps(), sim->dtMs(),
+             sim->spikes());
   llvm::outs() << llvm::format("setup time %.3f s\nsimulation time %.3f s\n",
                                setupSeconds, simSeconds);
-  auto write = [&](const char *file, auto writer) {
-    llvm::SmallString<256> path(args.outDir);
-    llvm::sys::path::append(path, file);
-    if (llvm::Error error = writer(std::string(path))) {
-      session.diags.error(llvm::SMRange(),
-                          "cannot write " + path + ": " +
-                              llvm::toString(std::move(error)));
-      return false;
-    }
-    llvm::outs() << "wrote " << path << "\n";
-    return true;
-  };
-  if (!sim->spikes().empty() &&
-      !write("spikes.npz",
-             [&](const std::string &path) { return sim->writeSpikes(path); }))
-    return session.finish();
-  if (!sim->stateTraces().empty() &&
-      !write("states.npz",
-             [&](const std::string &path) { return sim->writeStates(path); }))
-    return session.finish();
+  writeOutputs(session, args.outDir, sim->totalSteps(), sim->dtMs(),
+               sim->spikes(), sim->stateTraces());
   return session.finish();
 }
 
@@ -269,12 +293,8 @@ int runRun(const RunArgs &args) {
   SimulationOptions options = args.options;
   if (args.useCache)
     options.cacheDirectory = defaultCacheDirectory();
-  if (!model->run && !args.options.durationMs) {
-    session.diags.error(llvm::SMRange(),
-                        args.file + " has no 'run' (such as 'run 1000 ms'); "
-                                    "add one or give --duration");
+  if (!checkHasRun(session, args, *model))
     return session.finish();
-  }
   std::unique_ptr<Simulation> sim =
       Simulation::create(*model, options, session.diags);
   if (!sim)
@@ -285,20 +305,7 @@ int runRun(const RunArgs &args) {
   sim->run(sim->totalSteps());
   double simSeconds = secondsSince(simStart);
 
-  double durationMs = sim->totalSteps() * sim->dtMs();
-  llvm::outs() << llvm::format("simulated %g ms in %lld steps of %g ms\n",
-                               durationMs, (long long)sim->totalSteps(),
-                               sim->dtMs());
-  for (const SpikeTrain &train : sim->spikes()) {
-    double rate = durationMs > 0 ? train.steps.size() /
-                                       (double(train.size) * durationMs) * 1e3
-                                 : 0.0;
-    llvm::outs() << llvm::format("  %-12s %8lld neurons %10zu spikes  "
-                                 "mean rate %.4f Hz\n",
-                                 label(*sim, train).c_str(),
-                                 (long long)train.size, train.steps.size(),
-                                 rate);
-  }
+  printRates(sim->model(), "", sim->totalSteps(), sim->dtMs(), sim->spikes());
   const MemoryEstimate &memory = sim->memoryEstimate();
   llvm::outs() << llvm::format(
       "memory %.1f MB: state %.1f B/neuron, connectivity %.1f B/synapse\n",
@@ -312,28 +319,8 @@ int runRun(const RunArgs &args) {
       compileSeconds, times.network, times.codegen,
       times.cacheHit ? "cached code" : "jit", times.jit, times.setup,
       simSeconds);
-  if (!sim->spikes().empty()) {
-    llvm::SmallString<256> path(args.outDir);
-    llvm::sys::path::append(path, "spikes.npz");
-    if (llvm::Error error = sim->writeSpikes(std::string(path))) {
-      session.diags.error(llvm::SMRange(),
-                          "cannot write " + path + ": " +
-                              llvm::toString(std::move(error)));
-      return session.finish();
-    }
-    llvm::outs() << "wrote " << path << "\n";
-  }
-  if (!sim->stateTraces().empty()) {
-    llvm::SmallString<256> path(args.outDir);
-    llvm::sys::path::append(path, "states.npz");
-    if (llvm::Error error = sim->writeStates(std::string(path))) {
-      session.diags.error(llvm::SMRange(),
-                          "cannot write " + path + ": " +
-                              llvm::toString(std::move(error)));
-      return session.finish();
-    }
-    llvm::outs() << "wrote " << path << "\n";
-  }
+  writeOutputs(session, args.outDir, sim->totalSteps(), sim->dtMs(),
+               sim->spikes(), sim->stateTraces());
   return session.finish();
 }
 
