@@ -49,26 +49,10 @@ double maximum(double a, double b) {
   return a > b ? a : b;
 }
 
-/// The C library's float function, as the compiler's constant folder
-/// calls it (MLIR folds math ops on f32 constants with expf, logf...).
-double libmFloat(Builtin fn, float x) {
-  switch (fn) {
-  case Builtin::Exp:
-    return std::exp(x);
-  case Builtin::Log:
-    return std::log(x);
-  case Builtin::Tanh:
-    return std::tanh(x);
-  case Builtin::Sin:
-    return std::sin(x);
-  case Builtin::Cos:
-    return std::cos(x);
-  default:
-    return notANumber;
-  }
-}
-
-double libmDouble(Builtin fn, double x) {
+/// The C library's function in the precision of `x`: float overloads for a
+/// float (as the compiler's constant folder calls expf, logf... on f32
+/// constants), double ones for a double.
+template <typename Real> double libm(Builtin fn, Real x) {
   switch (fn) {
   case Builtin::Exp:
     return std::exp(x);
@@ -141,13 +125,13 @@ std::optional<double> Evaluator::reciprocal(double c) const {
 double Evaluator::transcendental(Builtin fn, double x, When when) const {
   x = operand(x);
   if (math == MathLibrary::Accurate)
-    return round(libmDouble(fn, x));
+    return round(libm<double>(fn, x));
   // The compiled engine: polynomials at run time in single precision, libm
   // calls in double, and libm in the working precision on constants.
   if (precision == Precision::Double)
-    return round(libmDouble(fn, x));
+    return round(libm<double>(fn, x));
   float f = static_cast<float>(x);
-  return round(when == When::CompileTime ? libmFloat(fn, f)
+  return round(when == When::CompileTime ? libm<float>(fn, f)
                                          : polynomial(fn, f));
 }
 
