@@ -10,6 +10,8 @@
 
 #include "snnc/compiler/Jit.h"
 
+#include "snnc/runtime/ThreadTeam.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -21,6 +23,7 @@
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -36,6 +39,16 @@
 using namespace snnc;
 
 namespace {
+
+/// Runtime functions compiled programs call: they live in this binary,
+/// which does not export its symbols, so the JIT is told where they are.
+llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
+  llvm::orc::SymbolMap symbols;
+  symbols[interner("snnc_barrier_wait")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&snnc_barrier_wait),
+      llvm::JITSymbolFlags::Exported};
+  return symbols;
+}
 
 void initializeNativeTarget() {
   static std::once_flag once;
@@ -142,13 +155,14 @@ JitProgram::compile(mlir::ModuleOp module, const std::string &objectPath) {
   registerTranslations(module);
   tagFunctions(module);
 
-  // Count the buffers from snn_run's signature: all but the step range.
+  // Count the buffers from snn_run's signature: all but the step range
+  // and the thread.
   size_t numArguments = 0;
   module.walk([&](mlir::LLVM::LLVMFuncOp function) {
     if (function.getName() == "snn_run")
       numArguments = function.getNumArguments();
   });
-  if (numArguments < 2)
+  if (numArguments < 3)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the program has no snn_run entry point");
 
@@ -180,8 +194,9 @@ JitProgram::compile(mlir::ModuleOp module, const std::string &objectPath) {
     return engine.takeError();
 
   std::unique_ptr<JitProgram> program(new JitProgram());
-  program->numBuffers = numArguments - 2;
+  program->numBuffers = numArguments - 3;
   program->engine = std::move(*engine);
+  program->engine->registerSymbols(runtimeSymbols);
   llvm::Expected<void (*)(void **)> init =
       program->engine->lookupPacked("snn_init");
   if (!init)
@@ -223,6 +238,11 @@ JitProgram::load(const std::string &objectPath, size_t numBuffers) {
   if (!process)
     return process.takeError();
   (*jit)->getMainJITDylib().addGenerator(std::move(*process));
+  if (llvm::Error error =
+          (*jit)->getMainJITDylib().define(llvm::orc::absoluteSymbols(
+              runtimeSymbols(llvm::orc::MangleAndInterner(
+                  (*jit)->getExecutionSession(), layout)))))
+    return error;
   if (llvm::Error error = (*jit)->addObjectFile(std::move(*object)))
     return error;
   auto entry = [&](llvm::StringRef name) -> llvm::Expected<void (*)(void **)> {
@@ -245,22 +265,25 @@ JitProgram::load(const std::string &objectPath, size_t numBuffers) {
   return program;
 }
 
-void JitProgram::init(void *const *buffers) const {
+void JitProgram::init(void *const *buffers, int64_t thread) const {
   // Packed calling convention: an array of pointers to each argument.
   std::vector<void *> slots(buffers, buffers + numBuffers);
   std::vector<void *> packed;
   for (void *&slot : slots)
     packed.push_back(&slot);
+  packed.push_back(&thread);
   initEntry(packed.data());
 }
 
-void JitProgram::run(void *const *buffers, int64_t begin, int64_t end) const {
+void JitProgram::run(void *const *buffers, int64_t begin, int64_t end,
+                     int64_t thread) const {
   std::vector<void *> slots(buffers, buffers + numBuffers);
   std::vector<void *> packed;
   for (void *&slot : slots)
     packed.push_back(&slot);
   packed.push_back(&begin);
   packed.push_back(&end);
+  packed.push_back(&thread);
   runEntry(packed.data());
 }
 

@@ -13,6 +13,7 @@
 
 #include "snnc/compiler/Dialect/Snn.h"
 #include "snnc/compiler/ExactIntegration.h"
+#include "snnc/compiler/ThreadPartition.h"
 #include "snnc/dsl/Calculus.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,6 +27,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -129,7 +131,18 @@ private:
   /// The summed drives of `input` at neuron j.
   Value emitDrive(unsigned pop, unsigned input, Value j);
 
+  /// A function over the layout's buffers, then (`withRange`) the steps
+  /// [begin, end) to run, then the thread it runs on (0 .. threads-1).
   mlir::func::FuncOp createFunction(llvm::StringRef name, bool withRange);
+  /// Multi-threaded: loads this thread's neuron range of every population
+  /// and derives its range of every synapse group's target slice.
+  void emitThreadRanges(mlir::Value threadArgument);
+  /// The range operands of a neuron pass over population `pop` / group
+  /// `group`: empty with one thread (the whole population).
+  mlir::ValueRange populationRange(unsigned pop) const;
+  mlir::ValueRange groupRange(unsigned group) const;
+  /// Multi-threaded: all threads meet (snn.barrier).
+  void emitBarrier();
   void emitPropagation(Value t);
   void emitNeuronPass(unsigned pop, const NeuronPlan &plan,
                       const std::vector<std::vector<OdePlan>> &synapsePlans,
@@ -147,6 +160,9 @@ private:
   DiagnosticEngine &diags;
   mlir::Type real;
   std::vector<Value> args; ///< Buffers of the function being built.
+  /// Multi-threaded: this thread (index) and its ranges, [lo, hi) each.
+  Value thread;
+  std::vector<std::array<Value, 2>> populationRanges, groupRanges;
   /// Values already emitted in the current block, by expression. The map
   /// owns its keys: a freed temporary's address must never hit the cache.
   std::map<ExprP, Value> emitted;
@@ -450,6 +466,7 @@ mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
     types.push_back(builder.getI64Type());
     types.push_back(builder.getI64Type());
   }
+  types.push_back(builder.getI64Type()); // the thread
   auto function = builder.create<mlir::func::FuncOp>(
       loc, name, builder.getFunctionType(types, {}));
   // Name every buffer, and keep the unit of the values it holds: the code
@@ -463,7 +480,57 @@ mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
   mlir::Block *entry = function.addEntryBlock();
   args.assign(entry->args_begin(), entry->args_end());
   builder.setInsertionPointToStart(entry);
+  if (layout.threads > 1)
+    emitThreadRanges(entry->getArguments().back());
   return function;
+}
+
+void ProgramBuilder::emitThreadRanges(Value threadArgument) {
+  using namespace mlir::arith;
+  thread = toIndex(threadArgument);
+  Value next = builder.create<AddIOp>(loc, thread, index(1));
+  populationRanges.clear();
+  for (const PopulationBuffers &bufs : layout.populations)
+    populationRanges.push_back({toIndex(load(bufs.threadBounds, thread)),
+                                toIndex(load(bufs.threadBounds, next))});
+  // A group's state covers its target slice [b, e), indexed from b: the
+  // thread's share is its range shifted by b and clamped to the slice.
+  groupRanges.clear();
+  for (const SynapseGroup &group : layout.groups) {
+    const std::array<Value, 2> &range =
+        populationRanges[group.target.population];
+    if (group.target.begin == 0 &&
+        group.target.end == model.populations[group.target.population].size) {
+      groupRanges.push_back(range); // the same values: passes stay fusable
+      continue;
+    }
+    std::array<Value, 2> shifted;
+    for (int k = 0; k < 2; ++k) {
+      Value local =
+          builder.create<SubIOp>(loc, range[k], index(group.target.begin));
+      shifted[k] = builder.create<MinSIOp>(
+          loc, builder.create<MaxSIOp>(loc, local, index(0)),
+          index(group.target.size()));
+    }
+    groupRanges.push_back(shifted);
+  }
+}
+
+mlir::ValueRange ProgramBuilder::populationRange(unsigned pop) const {
+  if (layout.threads == 1)
+    return {};
+  return populationRanges[pop];
+}
+
+mlir::ValueRange ProgramBuilder::groupRange(unsigned group) const {
+  if (layout.threads == 1)
+    return {};
+  return groupRanges[group];
+}
+
+void ProgramBuilder::emitBarrier() {
+  if (layout.threads > 1)
+    builder.create<snn::BarrierOp>(loc, args[layout.barrier]);
 }
 
 void ProgramBuilder::emitPropagation(Value t) {
@@ -522,7 +589,8 @@ void ProgramBuilder::emitPropagation(Value t) {
           }
         },
         args[source.spikeList], args[source.spikeCount], args[bufs.rowStart],
-        args[bufs.targets], proj.source.begin, proj.source.end);
+        args[bufs.targets], proj.source.begin, proj.source.end, layout.threads,
+        layout.threads > 1 ? args[source.threadBounds] : Value(), thread);
   }
 }
 
@@ -669,7 +737,7 @@ void ProgramBuilder::emitNeuronPass(
                 bufs.spikeFlags, j);
         }
       },
-      pop.name, pop.size, elementwise);
+      pop.name, pop.size, elementwise, populationRange(popIndex));
 
   // 5. Synapse decay, after the neuron update has read this step's value
   //    (unless the synapse adds its increments before the decay). It is
@@ -727,7 +795,7 @@ void ProgramBuilder::emitSynapseDecay(unsigned g,
           if (odes[s].rhs)
             store(next[s], group.stateBuffers[s], at);
       },
-      name, group.target.size(), /*elementwise=*/true);
+      name, group.target.size(), /*elementwise=*/true, groupRange(g));
 }
 
 Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
@@ -749,16 +817,28 @@ Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
 
 void ProgramBuilder::emitCompaction(unsigned popIndex, Value localStep,
                                     bool record) {
+  using namespace mlir::arith;
   const PopulationBuffers &bufs = layout.populations[popIndex];
+  // One thread lists its own range; its counters sit in its own slot and
+  // its recording counts from thread * chunkSteps (ProgramLayout.h).
+  llvm::SmallVector<Value, 3> part;
+  if (layout.threads > 1) {
+    part = {populationRanges[popIndex][0], populationRanges[popIndex][1],
+            builder.create<MulIOp>(loc, thread, index(kPerThreadStride))};
+    if (record)
+      localStep = builder.create<AddIOp>(
+          loc, localStep,
+          builder.create<MulIOp>(loc, thread, index(layout.chunkSteps)));
+  }
   if (record)
     builder.create<snn::CompactOp>(
         loc, args[bufs.spikeFlags], args[bufs.spikeList], args[bufs.spikeCount],
-        args[bufs.recordIndices], args[bufs.recordCounts],
+        part, args[bufs.recordIndices], args[bufs.recordCounts],
         args[bufs.recordFill], localStep);
   else
     builder.create<snn::CompactOp>(loc, args[bufs.spikeFlags],
                                    args[bufs.spikeList], args[bufs.spikeCount],
-                                   Value(), Value(), Value(), Value());
+                                   part, Value(), Value(), Value(), Value());
 }
 
 void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
@@ -797,7 +877,7 @@ void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
                                                    spiked),
               bufs.spikeFlags, j);
       },
-      pop.name, pop.size, /*elementwise=*/true);
+      pop.name, pop.size, /*elementwise=*/true, populationRange(popIndex));
   emitCompaction(popIndex, Value(), /*record=*/false);
 }
 
@@ -846,6 +926,9 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
           Value tNext = timeOfStep(
               builder.create<mlir::arith::AddIOp>(loc, step, index(1)));
           emitPropagation(t);
+          // Every spike of the previous step is delivered before any
+          // thread overwrites its spike list.
+          emitBarrier();
           // Synapses whose increments decay with them step before the
           // neurons read them.
           for (unsigned g = 0; g < layout.groups.size(); ++g)
@@ -854,6 +937,8 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
           for (unsigned p = 0; p < model.populations.size(); ++p)
             emitNeuronPass(p, neuronPlans[p], synapsePlans, t, tNext,
                            localStep);
+          // Every list is complete before any thread delivers it.
+          emitBarrier();
         },
         begin, end, layout.dtMs, real);
     builder.create<mlir::func::ReturnOp>(loc);

@@ -2,6 +2,9 @@
 
 #include "snnc/compiler/ProgramLayout.h"
 
+#include "snnc/compiler/ThreadPartition.h"
+#include "snnc/runtime/ThreadTeam.h"
+
 #include <algorithm>
 
 using namespace snnc;
@@ -29,9 +32,13 @@ bool sameGroup(const Model &model, const SynapseGroup &group,
 ProgramLayout snnc::planLayout(const Model &model,
                                const std::vector<int64_t> &synapseCounts,
                                const std::vector<bool> &perSynapseWeights,
-                               bool doublePrecision) {
+                               bool doublePrecision, int threads) {
   ProgramLayout layout;
   layout.doublePrecision = doublePrecision;
+  layout.threads = std::max(1, threads);
+  // Per-thread counters: one int32 alone, or one cache line per thread.
+  int64_t counters =
+      layout.threads == 1 ? 1 : layout.threads * kPerThreadStride;
   layout.dtMs = model.run ? model.run->dtMs : 0.1;
 
   std::vector<bool> recorded(model.populations.size(), false);
@@ -72,18 +79,22 @@ ProgramLayout snnc::planLayout(const Model &model,
           pop.name + ".spike_flags", ElementType::Int8, (pop.size + 7) / 8 * 8);
       bufs.spikeList = layout.addBuffer(pop.name + ".spike_list",
                                         ElementType::Int32, pop.size);
-      bufs.spikeCount =
-          layout.addBuffer(pop.name + ".spike_count", ElementType::Int32, 1);
+      bufs.spikeCount = layout.addBuffer(pop.name + ".spike_count",
+                                         ElementType::Int32, counters);
       if (recorded[p]) {
         bufs.recordIndices =
             layout.addBuffer(pop.name + ".record_indices", ElementType::Int32,
                              pop.size * layout.chunkSteps);
-        bufs.recordCounts = layout.addBuffer(
-            pop.name + ".record_counts", ElementType::Int32, layout.chunkSteps);
-        bufs.recordFill =
-            layout.addBuffer(pop.name + ".record_fill", ElementType::Int32, 1);
+        bufs.recordCounts =
+            layout.addBuffer(pop.name + ".record_counts", ElementType::Int32,
+                             layout.threads * layout.chunkSteps);
+        bufs.recordFill = layout.addBuffer(pop.name + ".record_fill",
+                                           ElementType::Int32, counters);
       }
     }
+    if (layout.threads > 1)
+      bufs.threadBounds = layout.addBuffer(
+          pop.name + ".thread_bounds", ElementType::Int32, layout.threads + 1);
     layout.populations.push_back(std::move(bufs));
   }
 
@@ -114,7 +125,7 @@ ProgramLayout snnc::planLayout(const Model &model,
     bufs.group = groupIndex;
     std::string prefix = "projection" + std::to_string(p);
     bufs.rowStart = layout.addBuffer(prefix + ".row_start", ElementType::Int32,
-                                     proj.source.size() + 1);
+                                     proj.source.size() * layout.threads + 1);
     bufs.targets = layout.addBuffer(prefix + ".targets", ElementType::Int32,
                                     std::max<int64_t>(1, synapseCounts[p]));
     if (perSynapseWeights[p])
@@ -124,5 +135,8 @@ ProgramLayout snnc::planLayout(const Model &model,
                            model.synapses[proj.synapse].weightUnit.str());
     layout.projections.push_back(bufs);
   }
+  if (layout.threads > 1)
+    layout.barrier = layout.addBuffer("threads.barrier", ElementType::Int32,
+                                      rt::StepBarrierState::kWords);
   return layout;
 }

@@ -14,7 +14,9 @@
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/compiler/Target.h"
+#include "snnc/compiler/ThreadPartition.h"
 #include "snnc/runtime/Progress.h"
+#include "snnc/runtime/ThreadTeam.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -29,6 +31,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <xmmintrin.h>
 
 using namespace snnc;
@@ -40,6 +43,19 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
+
+/// Flushes denormal floats to zero while the compiled loop runs (on the
+/// thread that creates it), as XLA does on CPU: decaying conductances would
+/// otherwise crawl through denormals at a hundred times the cost of a
+/// normal operation.
+class FlushDenormals {
+public:
+  FlushDenormals() : saved(_mm_getcsr()) { _mm_setcsr(saved | 0x8040); }
+  ~FlushDenormals() { _mm_setcsr(saved); }
+
+private:
+  unsigned saved;
+};
 
 /// A zeroed buffer aligned for 512-bit vectors. calloc hands out fresh,
 /// lazily zeroed pages for large sizes, so big recording buffers cost
@@ -80,7 +96,7 @@ std::string cacheKey(mlir::ModuleOp module, const Target &target) {
   os << "\n"
      << target.name() << " " << target.description() << "\nsnnc "
      << SNNC_VERSION << " build " << compilerIdentity() << " llvm "
-     << LLVM_VERSION_STRING << " cache 1";
+     << LLVM_VERSION_STRING << " cache 2";
   std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
       reinterpret_cast<const uint8_t *>(text.data()), text.size()));
   return llvm::toHex(digest, /*LowerCase=*/true);
@@ -108,9 +124,19 @@ struct Simulation::Impl {
   std::vector<std::unique_ptr<AlignedBuffer>> buffers;
   std::vector<void *> pointers;
   std::unique_ptr<JitProgram> program;
+  /// Multi-threaded runs: the threads, and each population's split.
+  std::unique_ptr<rt::ThreadTeam> team;
+  std::vector<std::vector<int32_t>> threadBounds;
 
   template <typename T> T *buffer(int index) const {
     return static_cast<T *>(pointers[index]);
+  }
+  /// Calls job(t) on every thread t of the run, at once.
+  void forEachThread(const std::function<void(int)> &job) {
+    if (team)
+      team->run(job);
+    else
+      job(0);
   }
   /// Copies per-neuron values into a Real buffer.
   void fill(int bufferIndex, const std::vector<double> &values) {
@@ -129,6 +155,7 @@ Simulation::~Simulation() = default;
 const Model &Simulation::model() const { return impl->model; }
 const ProgramLayout &Simulation::layout() const { return impl->layout; }
 double Simulation::dtMs() const { return impl->layout.dtMs; }
+int Simulation::threads() const { return impl->layout.threads; }
 
 std::unique_ptr<Simulation> Simulation::create(const Model &input,
                                                const SimulationOptions &options,
@@ -177,8 +204,13 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
 
   // Plan, generate, lower.
   auto codegenStart = std::chrono::steady_clock::now();
+  int64_t neurons = 0;
+  for (const Population &pop : model.populations)
+    neurons += pop.size;
+  int threads =
+      options.threads > 0 ? options.threads : rt::defaultThreadCount(neurons);
   impl.layout = planLayout(model, synapseCounts, perSynapseWeights,
-                           options.doublePrecision);
+                           options.doublePrecision, threads);
   if (!options.compile)
     return sim;
   mlir::MLIRContext context;
@@ -240,11 +272,33 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     }
     impl.pointers.push_back(impl.buffers.back()->data);
   }
+  threads = impl.layout.threads;
+  if (threads > 1) {
+    for (unsigned p = 0; p < model.populations.size(); ++p) {
+      impl.threadBounds.push_back(
+          threadBounds(model.populations[p].size, threads));
+      std::memcpy(impl.pointers[impl.layout.populations[p].threadBounds],
+                  impl.threadBounds.back().data(),
+                  impl.threadBounds.back().size() * sizeof(int32_t));
+    }
+    rt::initStepBarrier(impl.buffer<int32_t>(impl.layout.barrier), threads);
+    impl.team = std::make_unique<rt::ThreadTeam>(threads);
+  }
   for (unsigned p = 0; p < model.projections.size(); ++p) {
-    const ProjectionData &data = impl.network.projections[p];
+    ProjectionData &data = impl.network.projections[p];
     const ProjectionBuffers &bufs = impl.layout.projections[p];
-    std::memcpy(impl.pointers[bufs.rowStart], data.connectivity.rowStart.data(),
-                data.connectivity.rowStart.size() * sizeof(int32_t));
+    if (threads > 1) {
+      const Projection &proj = model.projections[p];
+      std::vector<int32_t> table =
+          splitRowsByThread(data.connectivity, data.weights, proj.target.begin,
+                            impl.threadBounds[proj.target.population]);
+      std::memcpy(impl.pointers[bufs.rowStart], table.data(),
+                  table.size() * sizeof(int32_t));
+    } else {
+      std::memcpy(impl.pointers[bufs.rowStart],
+                  data.connectivity.rowStart.data(),
+                  data.connectivity.rowStart.size() * sizeof(int32_t));
+    }
     std::memcpy(impl.pointers[bufs.targets], data.connectivity.targets.data(),
                 data.connectivity.targets.size() * sizeof(int32_t));
     if (bufs.weights >= 0)
@@ -274,24 +328,13 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   // The program's buffers hold everything now; don't keep a second copy of
   // the connectivity (hundreds of MB for large networks).
   impl.network = NetworkData();
-  impl.program->init(impl.pointers.data());
+  impl.forEachThread([&](int thread) {
+    FlushDenormals flush;
+    impl.program->init(impl.pointers.data(), thread);
+  });
   sim->times.setup = secondsSince(setupStart);
   return sim;
 }
-
-namespace {
-/// Flushes denormal floats to zero while the compiled loop runs, as XLA
-/// does on CPU: decaying conductances would otherwise crawl through
-/// denormals at a hundred times the cost of a normal operation.
-class FlushDenormals {
-public:
-  FlushDenormals() : saved(_mm_getcsr()) { _mm_setcsr(saved | 0x8040); }
-  ~FlushDenormals() { _mm_setcsr(saved); }
-
-private:
-  unsigned saved;
-};
-} // namespace
 
 void Simulation::run(int64_t count) {
   FlushDenormals flush;
@@ -303,29 +346,49 @@ void Simulation::run(int64_t count) {
   // State traces are read between steps, so they run one step per call.
   int64_t chunk = traces.empty() ? impl->layout.chunkSteps : 1;
   const Model &model = impl->model;
+  const ProgramLayout &layout = impl->layout;
+  int threads = layout.threads;
+  // Where thread t's recording starts in record_indices (ProgramLayout.h).
+  auto recordStart = [&](unsigned p, int t) -> int64_t {
+    return threads == 1 ? 0 : impl->threadBounds[p][t] * layout.chunkSteps;
+  };
   while (done < end) {
     int64_t chunkEnd = std::min(end, done + chunk);
-    for (const PopulationBuffers &bufs : impl->layout.populations)
-      if (bufs.recordFill >= 0)
-        impl->buffer<int32_t>(bufs.recordFill)[0] = 0;
-    impl->program->run(impl->pointers.data(), done, chunkEnd);
+    for (unsigned p = 0; p < layout.populations.size(); ++p)
+      if (layout.populations[p].recordFill >= 0)
+        for (int t = 0; t < threads; ++t)
+          impl->buffer<int32_t>(
+              layout.populations[p].recordFill)[t * kPerThreadStride] =
+              static_cast<int32_t>(recordStart(p, t));
+    int64_t chunkBegin = done;
+    impl->forEachThread([&](int thread) {
+      FlushDenormals flushOnThisThread;
+      impl->program->run(impl->pointers.data(), chunkBegin, chunkEnd, thread);
+    });
     for (SpikeTrain &out : trains) {
       unsigned p = 0;
       while (model.populations[p].name != out.population)
         ++p;
-      const PopulationBuffers &bufs = impl->layout.populations[p];
+      const PopulationBuffers &bufs = layout.populations[p];
       const int32_t *counts = impl->buffer<int32_t>(bufs.recordCounts);
       const int32_t *indices = impl->buffer<int32_t>(bufs.recordIndices);
-      int64_t offset = 0;
+      // Per step, the threads' spikes in thread order: ascending, as one
+      // thread lists them.
+      std::vector<int64_t> offset(threads);
+      for (int t = 0; t < threads; ++t)
+        offset[t] = recordStart(p, t);
       for (int64_t local = 0; local < chunkEnd - done; ++local) {
-        for (int32_t k = 0; k < counts[local]; ++k) {
-          int32_t neuron = indices[offset + k];
-          if (neuron < out.begin || neuron >= out.end)
-            continue;
-          out.steps.push_back(static_cast<int32_t>(done + local));
-          out.indices.push_back(neuron);
+        for (int t = 0; t < threads; ++t) {
+          int32_t count = counts[t * layout.chunkSteps + local];
+          for (int32_t k = 0; k < count; ++k) {
+            int32_t neuron = indices[offset[t] + k];
+            if (neuron < out.begin || neuron >= out.end)
+              continue;
+            out.steps.push_back(static_cast<int32_t>(done + local));
+            out.indices.push_back(neuron);
+          }
+          offset[t] += count;
         }
-        offset += counts[local];
       }
     }
     for (StateTrace &trace : traces) {

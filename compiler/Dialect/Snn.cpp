@@ -128,7 +128,8 @@ ParseResult TimeLoopOp::parse(OpAsmParser &parser, OperationState &result) {
 
 void ForEachNeuronOp::build(OpBuilder &builder, OperationState &state,
                             StringRef population, int64_t size,
-                            bool elementwise) {
+                            bool elementwise, ValueRange range) {
+  state.addOperands(range);
   state.addAttribute(getPopulationAttrName(state.name),
                      builder.getStringAttr(population));
   state.addAttribute(getSizeAttrName(state.name),
@@ -142,6 +143,9 @@ void ForEachNeuronOp::build(OpBuilder &builder, OperationState &state,
 LogicalResult ForEachNeuronOp::verify() {
   if (static_cast<int64_t>(getSize()) < 1)
     return emitOpError("needs at least one neuron, got ") << getSize();
+  if (!getRange().empty() && getRange().size() != 2)
+    return emitOpError("a range is two indices [lo, hi), got ")
+           << getRange().size();
   return verifyBodyArguments(*this, getBody(), {IndexType::get(getContext())},
                              "the neuron index");
 }
@@ -150,6 +154,8 @@ void ForEachNeuronOp::print(OpAsmPrinter &p) {
   p << " ";
   p.printAttributeWithoutType(getPopulationAttr());
   p << " size " << getSize();
+  if (!getRange().empty())
+    p << " range [" << getRange()[0] << ", " << getRange()[1] << ")";
   if (getElementwise())
     p << " elementwise";
   p << " ";
@@ -169,6 +175,15 @@ ParseResult ForEachNeuronOp::parse(OpAsmParser &parser,
     return failure();
   result.addAttribute("population", builder.getStringAttr(population));
   result.addAttribute("size", builder.getI64IntegerAttr(size));
+  if (succeeded(parser.parseOptionalKeyword("range"))) {
+    OpAsmParser::UnresolvedOperand lo, hi;
+    if (parser.parseLSquare() || parser.parseOperand(lo) ||
+        parser.parseComma() || parser.parseOperand(hi) ||
+        parser.parseRParen() ||
+        parser.resolveOperands({lo, hi}, builder.getIndexType(),
+                               result.operands))
+      return failure();
+  }
   if (succeeded(parser.parseOptionalKeyword("elementwise")))
     result.addAttribute("elementwise", builder.getUnitAttr());
   if (parseBody(parser, result))
@@ -280,12 +295,17 @@ OpFoldResult ExprelOp::fold(FoldAdaptor adaptor) {
 
 void PropagateOp::build(OpBuilder &builder, OperationState &state, Value spikes,
                         Value count, Value rowStart, Value targets,
-                        int64_t sourceBegin, int64_t sourceEnd) {
+                        int64_t sourceBegin, int64_t sourceEnd, int64_t threads,
+                        Value bounds, Value thread) {
   state.addOperands({spikes, count, rowStart, targets});
+  if (threads > 1)
+    state.addOperands({bounds, thread});
   state.addAttribute(getSourceBeginAttrName(state.name),
                      builder.getI64IntegerAttr(sourceBegin));
   state.addAttribute(getSourceEndAttrName(state.name),
                      builder.getI64IntegerAttr(sourceEnd));
+  state.addAttribute(getThreadsAttrName(state.name),
+                     builder.getI64IntegerAttr(threads));
   buildBody(builder, state, {builder.getIndexType(), builder.getIndexType()});
 }
 
@@ -295,10 +315,23 @@ LogicalResult PropagateOp::verify() {
   if (begin < 0 || begin >= end)
     return emitOpError("source slice [")
            << begin << ", " << end << ") is empty";
+  auto threads = static_cast<int64_t>(getThreads());
+  if (threads < 1)
+    return emitOpError("needs at least one thread, got ") << threads;
+  if (threads > 1) {
+    if (getPartition().size() != 2 ||
+        !isa<MemRefType>(getPartition()[0].getType()) ||
+        !getPartition()[1].getType().isIndex())
+      return emitOpError("with threads, needs the spike list's segment "
+                         "bounds (memref) and the thread (index)");
+  } else if (!getPartition().empty()) {
+    return emitOpError("segment bounds and thread only with threads > 1");
+  }
   auto rows = cast<MemRefType>(getRowStart().getType());
-  if (rows.hasStaticShape() && rows.getNumElements() != end - begin + 1)
-    return emitOpError("row_start needs one entry per source neuron plus "
-                       "one, got ")
+  if (rows.hasStaticShape() &&
+      rows.getNumElements() != (end - begin) * threads + 1)
+    return emitOpError("row_start needs one entry per source neuron and "
+                       "thread, plus one, got ")
            << rows.getNumElements();
   return verifyBodyArguments(
       *this, getBody(),
@@ -309,35 +342,56 @@ LogicalResult PropagateOp::verify() {
 void PropagateOp::print(OpAsmPrinter &p) {
   p << " " << getSpikes() << ", " << getCount() << " through " << getRowStart()
     << ", " << getTargets() << " source [" << getSourceBegin() << ", "
-    << getSourceEnd() << ") : " << getSpikes().getType() << ", "
-    << getCount().getType() << ", " << getRowStart().getType() << ", "
-    << getTargets().getType() << " ";
+    << getSourceEnd() << ")";
+  if (getThreads() > 1)
+    p << " threads " << getThreads() << " bounds " << getPartition()[0]
+      << " thread " << getPartition()[1];
+  p << " : " << getSpikes().getType() << ", " << getCount().getType() << ", "
+    << getRowStart().getType() << ", " << getTargets().getType();
+  if (getThreads() > 1)
+    p << ", " << getPartition()[0].getType();
+  p << " ";
   p.printRegion(getBody(), true, false);
-  p.printOptionalAttrDict((*this)->getAttrs(),
-                          {getSourceBeginAttrName(), getSourceEndAttrName()});
+  p.printOptionalAttrDict(
+      (*this)->getAttrs(),
+      {getSourceBeginAttrName(), getSourceEndAttrName(), getThreadsAttrName()});
 }
 
 ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
-  OpAsmParser::UnresolvedOperand spikes, count, rows, targets;
-  int64_t begin, end;
-  SmallVector<Type, 4> types;
+  OpAsmParser::UnresolvedOperand spikes, count, rows, targets, bounds, thread;
+  int64_t begin, end, threads = 1;
+  SmallVector<Type, 5> types;
   if (parser.parseOperand(spikes) || parser.parseComma() ||
       parser.parseOperand(count) || parser.parseKeyword("through") ||
       parser.parseOperand(rows) || parser.parseComma() ||
       parser.parseOperand(targets) || parser.parseKeyword("source") ||
       parser.parseLSquare() || parser.parseInteger(begin) ||
-      parser.parseComma() || parser.parseInteger(end) || parser.parseRParen() ||
-      parser.parseColonTypeList(types))
+      parser.parseComma() || parser.parseInteger(end) || parser.parseRParen())
     return failure();
-  if (types.size() != 4)
-    return parser.emitError(parser.getCurrentLocation(),
-                            "expected four operand types");
-  if (parser.resolveOperands({spikes, count, rows, targets}, types,
-                             parser.getCurrentLocation(), result.operands))
+  SmallVector<OpAsmParser::UnresolvedOperand, 5> operands{spikes, count, rows,
+                                                          targets};
+  if (succeeded(parser.parseOptionalKeyword("threads"))) {
+    if (parser.parseInteger(threads) || parser.parseKeyword("bounds") ||
+        parser.parseOperand(bounds) || parser.parseKeyword("thread") ||
+        parser.parseOperand(thread))
+      return failure();
+    operands.push_back(bounds);
+  }
+  if (parser.parseColonTypeList(types))
     return failure();
+  if (types.size() != operands.size())
+    return parser.emitError(parser.getCurrentLocation(), "expected ")
+           << operands.size() << " operand types";
   Builder &builder = parser.getBuilder();
+  if (parser.resolveOperands(operands, types, parser.getCurrentLocation(),
+                             result.operands))
+    return failure();
+  if (threads > 1 &&
+      parser.resolveOperand(thread, builder.getIndexType(), result.operands))
+    return failure();
   result.addAttribute("sourceBegin", builder.getI64IntegerAttr(begin));
   result.addAttribute("sourceEnd", builder.getI64IntegerAttr(end));
+  result.addAttribute("threads", builder.getI64IntegerAttr(threads));
   if (parseBody(parser, result))
     return failure();
   return parser.parseOptionalAttrDict(result.attributes);
@@ -359,6 +413,9 @@ LogicalResult CompactOp::verify() {
       recording != static_cast<bool>(getRecordFill()) ||
       recording != static_cast<bool>(getLocalStep()))
     return emitOpError("recording needs indices, counts, fill and step");
+  if (!getPart().empty() && getPart().size() != 3)
+    return emitOpError("a part is (lo, hi, slot), got ")
+           << getPart().size() << " indices";
   return success();
 }
 

@@ -2,7 +2,8 @@
 //
 // MLIRGen emits each model concept on its own: the neuron update, then one
 // decay pass per synapse group onto the population. Two adjacent
-// `snn.for_each_neuron` ops over the same population, both elementwise
+// `snn.for_each_neuron` ops over the same population (and the same range
+// of it, in multi-threaded programs), both elementwise
 // (iteration j touches only element j), can run as one loop with the
 // second body after the first: each neuron's synapse state is then decayed
 // right after the neuron read it, while both are in registers.
@@ -22,7 +23,8 @@ namespace {
 bool fusable(ForEachNeuronOp first, ForEachNeuronOp second) {
   return first.getElementwise() && second.getElementwise() &&
          first.getPopulation() == second.getPopulation() &&
-         first.getSize() == second.getSize();
+         first.getSize() == second.getSize() &&
+         first.getRange() == second.getRange();
 }
 
 struct FuseNeuronPassesPass

@@ -9,6 +9,7 @@
 //                        of its synapses: the body (event-driven delivery)
 //   snn.compact          flags -> ascending spike list, count, recording
 //   snn.exprel           a polynomial near 0, (exp(x) - 1) / x elsewhere
+//   snn.barrier          a call of the runtime's snnc_barrier_wait
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 #include "snnc/compiler/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -48,7 +50,12 @@ public:
       return lowerCompact(compact);
     if (auto exprel = dyn_cast<ExprelOp>(op))
       return lowerExprel(exprel);
+    if (auto barrier = dyn_cast<BarrierOp>(op))
+      return lowerBarrier(barrier);
   }
+
+  /// The runtime function barriers call (runtime/ThreadTeam.h).
+  static constexpr llvm::StringLiteral barrierFunction = "snnc_barrier_wait";
 
 private:
   Value index(int64_t value) {
@@ -97,12 +104,20 @@ private:
     op.getBody().walk([&](ExprelOp exprel) { exprels.push_back(exprel); });
     if (!exprels.empty() && canTestArgumentsFirst(op, exprels))
       return lowerWithSmallArgumentPath(op, exprels);
-    scf::ForOp forOp = loop(index(0), index(op.getSize()));
+    auto [first, last] = neuronRange(op);
+    scf::ForOp forOp = loop(first, last);
     inlineBody(op.getBody(), forOp.getBody()->getTerminator(),
                {forOp.getInductionVar()});
     rewriter.eraseOp(op);
     for (ExprelOp exprel : exprels)
       lower(exprel);
+  }
+
+  /// The neurons a pass runs over: its range, or the whole population.
+  std::pair<Value, Value> neuronRange(ForEachNeuronOp op) {
+    if (!op.getRange().empty())
+      return {op.getRange()[0], op.getRange()[1]};
+    return {index(0), index(op.getSize())};
   }
 
   /// The ops computing each exprel's argument from the neuron index, if
@@ -161,10 +176,10 @@ private:
     });
 
     Value falseValue = rewriter.create<arith::ConstantIntOp>(loc, 0, 1);
-    Value size = index(op.getSize());
+    std::pair<Value, Value> range = neuronRange(op);
     Block &body = op.getBody().front();
     auto scan = rewriter.create<scf::ForOp>(
-        loc, index(0), size, index(1), ValueRange{falseValue},
+        loc, range.first, range.second, index(1), ValueRange{falseValue},
         [&](OpBuilder &, Location, Value j, ValueRange iter) {
           IRMapping mapping;
           mapping.map(body.getArgument(0), j);
@@ -187,7 +202,7 @@ private:
                                              /*withElseRegion=*/true);
     auto emitCopy = [&](Block *into, bool smallOnly) {
       rewriter.setInsertionPoint(into->getTerminator());
-      scf::ForOp forOp = loop(index(0), size);
+      scf::ForOp forOp = loop(range.first, range.second);
       IRMapping mapping;
       mapping.map(body.getArgument(0), forOp.getInductionVar());
       rewriter.setInsertionPoint(forOp.getBody()->getTerminator());
@@ -208,13 +223,26 @@ private:
   }
 
   void lowerPropagate(PropagateOp op) {
-    Value count = toIndex(load(op.getCount(), index(0)));
-    scf::ForOp spikes = loop(index(0), count);
+    int64_t threads = op.getThreads();
+    // One segment of the spike list per thread that listed spikes, read in
+    // thread order: [first, first + count) for segment u.
+    Value first = index(0), count;
+    if (threads > 1) {
+      scf::ForOp segments = loop(index(0), index(threads));
+      Value u = segments.getInductionVar();
+      first = toIndex(load(op.getPartition()[0], u));
+      count = toIndex(load(op.getCount(), rewriter.create<arith::MulIOp>(
+                                              loc, u, index(kCountStride))));
+    } else {
+      count = toIndex(load(op.getCount(), index(0)));
+    }
+    Value last = rewriter.create<arith::AddIOp>(loc, first, count);
+    scf::ForOp spikes = loop(first, last);
     Value q = spikes.getInductionVar();
     Value source = toIndex(load(op.getSpikes(), q));
     Value begin = index(op.getSourceBegin());
     Value end = index(op.getSourceEnd());
-    prefetchRowAhead(op, q, count);
+    prefetchRowAhead(op, q, last);
     // Spike lists cover the whole population; skip sources outside the
     // projection's slice.
     // (Separate statements: argument evaluation order would make the op
@@ -226,7 +254,8 @@ private:
     Value inside = rewriter.create<arith::AndIOp>(loc, atLeastBegin, beforeEnd);
     auto ifOp = rewriter.create<scf::IfOp>(loc, inside, false);
     rewriter.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    Value row = rewriter.create<arith::SubIOp>(loc, source, begin);
+    Value row =
+        rowTableIndex(op, rewriter.create<arith::SubIOp>(loc, source, begin));
     Value rowBegin = toIndex(load(op.getRowStart(), row));
     Value rowEnd = toIndex(load(
         op.getRowStart(), rewriter.create<arith::AddIOp>(loc, row, index(1))));
@@ -238,19 +267,34 @@ private:
     rewriter.eraseOp(op);
   }
 
-  /// Starts loading the synapse row of the spike `prefetchDistance` ahead,
-  /// so that its targets are in cache when delivery reaches it. Indices
-  /// are clamped into range; a prefetch never faults.
-  void prefetchRowAhead(PropagateOp op, Value q, Value count) {
+  /// Spike counts of the threads' segments sit this far apart
+  /// (kPerThreadStride in ThreadPartition.h).
+  static constexpr int64_t kCountStride = 16;
+
+  /// Where source row `row`'s synapses start in the row table: with T
+  /// threads, this thread's part of the row at row * T + thread.
+  Value rowTableIndex(PropagateOp op, Value row) {
+    int64_t threads = op.getThreads();
+    if (threads == 1)
+      return row;
+    return rewriter.create<arith::AddIOp>(
+        loc, rewriter.create<arith::MulIOp>(loc, row, index(threads)),
+        op.getPartition()[1]);
+  }
+
+  /// Starts loading the synapse row of the spike `prefetchDistance` ahead
+  /// (in the same segment), so that its targets are in cache when delivery
+  /// reaches it. Indices are clamped into range; a prefetch never faults.
+  void prefetchRowAhead(PropagateOp op, Value q, Value end) {
     constexpr int64_t prefetchDistance = 4;
     auto rows = cast<MemRefType>(op.getRowStart().getType());
-    Value last = rewriter.create<arith::SubIOp>(loc, count, index(1));
+    Value last = rewriter.create<arith::SubIOp>(loc, end, index(1));
     Value ahead = rewriter.create<arith::MinSIOp>(
         loc, rewriter.create<arith::AddIOp>(loc, q, index(prefetchDistance)),
         last);
     Value source = toIndex(load(op.getSpikes(), ahead));
-    Value row =
-        rewriter.create<arith::SubIOp>(loc, source, index(op.getSourceBegin()));
+    Value row = rowTableIndex(op, rewriter.create<arith::SubIOp>(
+                                      loc, source, index(op.getSourceBegin())));
     Value clampedLow = rewriter.create<arith::MaxSIOp>(loc, row, index(0));
     Value clamped = rewriter.create<arith::MinSIOp>(
         loc, clampedLow, index(rows.getNumElements() - 2));
@@ -264,6 +308,18 @@ private:
   void lowerCompact(CompactOp op) {
     auto flags = cast<MemRefType>(op.getFlags().getType());
     int64_t words = flags.getNumElements() / 8;
+    // The words to scan and where the list starts: all of them from 0, or
+    // one thread's part, [lo, hi) with lo a multiple of 8, listed from lo.
+    Value firstWord = index(0), endWord = index(words), listStart;
+    Value slot = index(0);
+    if (!op.getPart().empty()) {
+      listStart = op.getPart()[0];
+      firstWord = rewriter.create<arith::DivUIOp>(loc, listStart, index(8));
+      endWord = rewriter.create<arith::DivUIOp>(
+          loc, rewriter.create<arith::AddIOp>(loc, op.getPart()[1], index(7)),
+          index(8));
+      slot = op.getPart()[2];
+    }
     Value zero32 = rewriter.create<arith::ConstantIntOp>(loc, 0, 32);
     Value one32 = rewriter.create<arith::ConstantIntOp>(loc, 1, 32);
     Value zero8 = rewriter.create<arith::ConstantIntOp>(loc, 0, 8);
@@ -274,7 +330,7 @@ private:
         index(0), ValueRange{});
     auto yield = [&](Value v) { rewriter.create<scf::YieldOp>(loc, v); };
     auto forOp = rewriter.create<scf::ForOp>(
-        loc, index(0), index(words), index(1), ValueRange{zero32},
+        loc, firstWord, endWord, index(1), ValueRange{zero32},
         [&](OpBuilder &, Location, Value w, ValueRange outer) {
           Value word = load(asWords, w);
           Value any = rewriter.create<arith::CmpIOp>(
@@ -295,9 +351,13 @@ private:
                       auto ifSpike = rewriter.create<scf::IfOp>(
                           loc, isSpike,
                           [&](OpBuilder &, Location) {
+                            Value at = toIndex(count);
+                            if (listStart)
+                              at = rewriter.create<arith::AddIOp>(loc, at,
+                                                                  listStart);
                             store(rewriter.create<arith::IndexCastOp>(
                                       loc, rewriter.getI32Type(), j),
-                                  op.getSpikes(), toIndex(count));
+                                  op.getSpikes(), at);
                             yield(rewriter.create<arith::AddIOp>(loc, count,
                                                                  one32));
                           },
@@ -311,20 +371,27 @@ private:
         });
     rewriter.setInsertionPointAfter(forOp);
     Value count = forOp.getResult(0);
-    store(count, op.getCount(), index(0));
+    store(count, op.getCount(), slot);
     if (op.getRecordIndices()) {
       store(count, op.getRecordCounts(), op.getLocalStep());
-      Value fill = load(op.getRecordFill(), index(0));
+      Value fill = load(op.getRecordFill(), slot);
       Value fillIndex = toIndex(fill);
       scf::ForOp copy = loop(index(0), toIndex(count));
       Value q = copy.getInductionVar();
-      store(load(op.getSpikes(), q), op.getRecordIndices(),
+      Value from =
+          listStart ? rewriter.create<arith::AddIOp>(loc, listStart, q) : q;
+      store(load(op.getSpikes(), from), op.getRecordIndices(),
             rewriter.create<arith::AddIOp>(loc, fillIndex, q));
       rewriter.setInsertionPointAfter(copy);
       store(rewriter.create<arith::AddIOp>(loc, fill, count),
-            op.getRecordFill(), index(0));
+            op.getRecordFill(), slot);
     }
     rewriter.eraseOp(op);
+  }
+
+  void lowerBarrier(BarrierOp op) {
+    rewriter.replaceOpWithNewOp<func::CallOp>(op, barrierFunction, TypeRange{},
+                                              ValueRange{op.getState()});
   }
 
   /// exprel(x) = (e^x - 1)/x. Near 0 that quotient cancels badly, so for
@@ -385,7 +452,7 @@ struct LowerToLoopsPass
     return "Lower snn ops to scf/arith/math/memref loops";
   }
   void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, math::MathDialect,
+    registry.insert<arith::ArithDialect, func::FuncDialect, math::MathDialect,
                     memref::MemRefDialect, scf::SCFDialect>();
   }
 
@@ -396,13 +463,32 @@ struct LowerToLoopsPass
       // A neuron pass lowers the exprel ops of its body itself.
       if (isa<ExprelOp>(op) && op->getParentOfType<ForEachNeuronOp>())
         return;
-      if (isa<TimeLoopOp, ForEachNeuronOp, PropagateOp, CompactOp, ExprelOp>(
-              op))
+      if (isa<TimeLoopOp, ForEachNeuronOp, PropagateOp, CompactOp, ExprelOp,
+              BarrierOp>(op))
         worklist.push_back(op);
     });
+    declareBarrierFunction();
     Lowering lowering(&getContext());
     for (Operation *op : worklist)
       lowering.lower(op);
+  }
+
+  /// `func.func private @snnc_barrier_wait(memref<...xi32>)`, once, if any
+  /// barrier calls it.
+  void declareBarrierFunction() {
+    ModuleOp module = getOperation();
+    BarrierOp barrier;
+    module.walk([&](BarrierOp op) {
+      barrier = op;
+      return WalkResult::interrupt();
+    });
+    if (!barrier || module.lookupSymbol(Lowering::barrierFunction))
+      return;
+    OpBuilder builder(module.getBodyRegion());
+    auto declaration = builder.create<func::FuncOp>(
+        module.getLoc(), Lowering::barrierFunction,
+        builder.getFunctionType({barrier.getState().getType()}, {}));
+    declaration.setPrivate();
   }
 };
 

@@ -90,6 +90,7 @@ std::optional<BothRuns> Harness::run(const model::Model &input,
   compiledOptions.durationMs = options.durationMs;
   compiledOptions.seed = options.seed;
   compiledOptions.doublePrecision = options.doublePrecision;
+  compiledOptions.threads = options.threads;
   runs.compiled = Simulation::create(runs.model, compiledOptions, diags);
   if (!runs.compiled)
     return std::nullopt;

@@ -35,6 +35,8 @@ struct RunOptions {
   std::optional<double> durationMs;
   std::optional<uint64_t> seed;
   bool doublePrecision = false;
+  /// Threads of the compiled engine (0: its default).
+  int threads = 0;
   reference::MathLibrary math = reference::MathLibrary::Compiled;
 };
 

@@ -5,7 +5,8 @@
 // reference with the engine's math: the same spikes and bitwise equal
 // states. A failing case is shrunk to the smallest model that still fails,
 // which is printed with its seed. A case that crashes an engine cannot be
-// caught; SNNC_PRINT_SEED=1 prints every model before it runs.
+// caught; SNNC_PRINT_SEED=1 prints every model before it runs. Twenty of
+// them run again split over three threads, which must not change a bit.
 //
 //===----------------------------------------------------------------------===//
 #include "RandomModels.h"
@@ -22,6 +23,8 @@ using namespace snnc::testing;
 namespace {
 
 constexpr uint32_t numCases = 50;
+/// Threaded runs oversubscribe CI's two cores: fewer cases keep them quick.
+constexpr uint32_t numThreadedCases = 20;
 
 /// "" when both engines agree on `model`; the difference otherwise.
 /// `valid` is false when the model does not load or run (only possible for
@@ -64,6 +67,25 @@ TEST(RandomModelsTest, FiftyRandomModelsRunIdenticallyOnBothEngines) {
   }
   // A generator whose models never spike would test little.
   EXPECT_GE(spiking, numCases * 3 / 4);
+}
+
+// Split over three threads (ranges of 64 neurons, some empty for small
+// populations), the compiled engine must still compute exactly what the
+// reference computes: threads change who computes, never what.
+TEST(RandomModelsTest, TwentyRandomModelsOnThreeThreadsMatchTheReference) {
+  RunOptions threaded;
+  threaded.threads = 3;
+  for (uint32_t seed = 1; seed <= numThreadedCases; ++seed) {
+    RandomModel model = generateModel(seed);
+    Harness harness;
+    std::optional<BothRuns> runs = harness.run(model.print(), threaded);
+    ASSERT_TRUE(runs) << "seed " << seed << ":\n"
+                      << harness.log << "\n"
+                      << model.print();
+    ASSERT_EQ(runs->compiled->threads(), 3);
+    EXPECT_EQ(compareExactly(*runs), "") << "seed " << seed << ":\n"
+                                         << model.print();
+  }
 }
 
 TEST(RandomModelsTest, GeneratorIsDeterministicAndWithinBounds) {

@@ -38,6 +38,10 @@ struct SimulationOptions {
   std::optional<double> durationMs; ///< overrides the run duration
   std::optional<double> dtMs;       ///< overrides the time step
   bool showProgress = true;         ///< a progress bar on terminals
+  /// Threads that step the network together (each owns a contiguous range
+  /// of every population; results are the same bit for bit). 0: one per
+  /// core for networks large enough to gain (rt::defaultThreadCount).
+  int threads = 0;
   /// false: stop after planning the buffers (for `snnc emit`); nothing runs.
   bool compile = true;
   /// Where compiled programs are kept between runs; empty: no cache. The
@@ -72,6 +76,8 @@ public:
   /// Steps in the run (duration / dt).
   int64_t totalSteps() const { return steps; }
   int64_t stepsDone() const { return done; }
+  /// Threads stepping the network (SimulationOptions::threads, resolved).
+  int threads() const;
   double dtMs() const;
 
   /// Advances `count` steps (clamped to the run's end).

@@ -47,6 +47,9 @@ commands:
       --duration T         simulated time, e.g. 10s or 500ms (overrides)
       --dt T               time step, e.g. 0.05ms (overrides)
       --double             float64 state instead of float32
+      --threads N          threads stepping the network together (default:
+                           one per core for networks of 32 768 neurons or
+                           more, else 1); results are the same bit for bit
       --no-progress        no progress bar
       --no-cache           compile even if this program was compiled before
                            (cache: $SNNC_CACHE_DIR or ~/.cache/snnc)
@@ -56,6 +59,7 @@ commands:
       ast                  the syntax tree
       mlir [--until=S]     MLIR after stage S: loops, optimized,
                            approximated, llvm (default: loops)
+      --threads N          the program for N threads (default as for run)
       llvm                 optimised LLVM IR for this CPU
       asm                  assembly for this CPU
   help                     show this message
@@ -118,6 +122,16 @@ std::optional<double> parseTimeMs(llvm::StringRef text) {
   return value * conversionScale(*unit, *ms).toDouble();
 }
 
+/// More threads than this is a typo, not a machine.
+constexpr int kMaxThreads = 1024;
+
+std::optional<int> parseThreads(llvm::StringRef text) {
+  int threads;
+  if (text.getAsInteger(10, threads) || threads < 1 || threads > kMaxThreads)
+    return std::nullopt;
+  return threads;
+}
+
 struct RunArgs {
   std::string file, outDir = "out";
   bool useCache = true;
@@ -153,6 +167,13 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
       (arg == "--dt" ? out.options.dtMs : out.options.durationMs) = *ms;
     } else if (arg == "--double") {
       out.options.doublePrecision = true;
+    } else if (arg == "--threads") {
+      std::optional<std::string> text = value();
+      std::optional<int> threads = text ? parseThreads(*text) : std::nullopt;
+      if (!threads)
+        return "--threads needs a number of threads from 1 to " +
+               std::to_string(kMaxThreads);
+      out.options.threads = *threads;
     } else if (arg == "--engine") {
       std::optional<std::string> engine = value();
       if (!engine || (*engine != "compiled" && *engine != "reference"))
@@ -315,22 +336,24 @@ int runRun(const RunArgs &args) {
   const CompileTimes &times = sim->compileTimes();
   llvm::outs() << llvm::format(
       "compile time %.3f s (network %.3f, codegen %.3f, %s %.3f, "
-      "setup %.3f)\nsimulation time %.3f s\n",
+      "setup %.3f)\nsimulation time %.3f s on %d thread%s\n",
       compileSeconds, times.network, times.codegen,
       times.cacheHit ? "cached code" : "jit", times.jit, times.setup,
-      simSeconds);
+      simSeconds, sim->threads(), sim->threads() == 1 ? "" : "s");
   writeOutputs(session, args.outDir, sim->totalSteps(), sim->dtMs(),
                sim->spikes(), sim->stateTraces());
   return session.finish();
 }
 
-int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until) {
+int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
+                    int threads) {
   Session session;
   std::optional<model::Model> model = loadModel(path, session.diags);
   if (!model)
     return session.finish();
   // A program needs its static shapes: build it as a run would.
   SimulationOptions options;
+  options.threads = threads;
   options.showProgress = false;
   options.compile = false;
   // Connectivity sizes are static shapes of the program: plan as a run does.
@@ -388,9 +411,17 @@ int main(int argc, char **argv) {
     const std::string &stage = args[1];
     Stage until = Stage::Loops;
     std::string file;
+    int threads = 0;
     for (size_t i = 2; i < args.size(); ++i) {
       llvm::StringRef arg = args[i];
-      if (arg.consume_front("--until=")) {
+      if (arg == "--threads") {
+        std::optional<int> parsed =
+            i + 1 < args.size() ? parseThreads(args[++i]) : std::nullopt;
+        if (!parsed)
+          return badUsage("--threads needs a number of threads from 1 to " +
+                          std::to_string(kMaxThreads));
+        threads = *parsed;
+      } else if (arg.consume_front("--until=")) {
         std::optional<Stage> parsed = parseStage(arg);
         if (!parsed)
           return badUsage("unknown stage '" + arg +
@@ -408,7 +439,7 @@ int main(int argc, char **argv) {
     if (stage == "ast")
       return runEmitAst(file);
     if (stage == "mlir" || stage == "llvm" || stage == "asm")
-      return runEmitCompiled(stage, file, until);
+      return runEmitCompiled(stage, file, until, threads);
     return badUsage("unknown stage '" + stage +
                     "' (expected ast, mlir, llvm or asm)");
   }

@@ -39,7 +39,7 @@ func.func @empty_source(%l: memref<4xi32>, %c: memref<1xi32>,
 
 func.func @row_start_size(%l: memref<4xi32>, %c: memref<1xi32>,
                           %r: memref<4xi32>, %t: memref<1xi32>) {
-  // expected-error @+1 {{row_start needs one entry per source neuron plus one, got 4}}
+  // expected-error @+1 {{row_start needs one entry per source neuron and thread, plus one, got 4}}
   snn.propagate %l, %c through %r, %t source [0, 2) : memref<4xi32>, memref<1xi32>, memref<4xi32>, memref<1xi32> {
   ^bb0(%target: index, %synapse: index):
   }
@@ -61,5 +61,27 @@ func.func @time_loop_dt(%b: index, %e: index) {
   snn.time_loop %b to %e dt 0.000000e+00 : f32 {
   ^bb0(%step: index, %t: f32):
   }
+  return
+}
+
+// -----
+
+// Two threads: two row-table entries per source row, plus one.
+func.func @threaded_row_start_size(%l: memref<4xi32>, %c: memref<32xi32>,
+                                   %r: memref<3xi32>, %t: memref<1xi32>,
+                                   %bounds: memref<3xi32>, %thread: index) {
+  // expected-error @+1 {{row_start needs one entry per source neuron and thread, plus one, got 3}}
+  snn.propagate %l, %c through %r, %t source [0, 2) threads 2 bounds %bounds thread %thread : memref<4xi32>, memref<32xi32>, memref<3xi32>, memref<1xi32>, memref<3xi32> {
+  ^bb0(%target: index, %synapse: index):
+  }
+  return
+}
+
+// -----
+
+func.func @compact_part(%f: memref<8xi8>, %l: memref<4xi32>,
+                        %c: memref<32xi32>, %lo: index, %hi: index) {
+  // expected-error @+1 {{a part is (lo, hi, slot), got 2 indices}}
+  snn.compact %f into %l, %c part(%lo, %hi) : memref<8xi8>, memref<4xi32>, memref<32xi32>
   return
 }

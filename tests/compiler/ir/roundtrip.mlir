@@ -26,3 +26,25 @@ func.func @all_ops(%f: memref<8xi8>, %l: memref<4xi32>, %c: memref<1xi32>,
   }
   return
 }
+
+// One thread's share of a multi-threaded program.
+// CHECK-LABEL: func.func @threaded_ops
+func.func @threaded_ops(%f: memref<8xi8>, %l: memref<4xi32>,
+                        %c: memref<32xi32>, %r: memref<5xi32>,
+                        %t: memref<6xi32>, %bounds: memref<3xi32>,
+                        %barrier: memref<48xi32>, %thread: index,
+                        %lo: index, %hi: index, %slot: index) {
+  // CHECK: snn.propagate {{.*}} source [1, 3) threads 2 bounds %{{.*}} thread %{{.*}} :
+  snn.propagate %l, %c through %r, %t source [1, 3) threads 2 bounds %bounds thread %thread : memref<4xi32>, memref<32xi32>, memref<5xi32>, memref<6xi32>, memref<3xi32> {
+  ^bb0(%target: index, %synapse: index):
+  }
+  // CHECK: snn.barrier %{{.*}} : memref<48xi32>
+  snn.barrier %barrier : memref<48xi32>
+  // CHECK: snn.for_each_neuron "N" size 4 range [%{{.*}}, %{{.*}}) elementwise
+  snn.for_each_neuron "N" size 4 range [%lo, %hi) elementwise {
+  ^bb0(%j: index):
+  }
+  // CHECK: snn.compact {{.*}} part(%{{.*}}, %{{.*}}, %{{.*}})
+  snn.compact %f into %l, %c part(%lo, %hi, %slot) : memref<8xi8>, memref<4xi32>, memref<32xi32>
+  return
+}

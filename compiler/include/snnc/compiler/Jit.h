@@ -44,10 +44,12 @@ public:
   load(const std::string &objectPath, size_t numBuffers);
   ~JitProgram();
 
-  /// Computes the spikes of the initial state.
-  void init(void *const *buffers) const;
-  /// Runs steps [begin, end).
-  void run(void *const *buffers, int64_t begin, int64_t end) const;
+  /// Computes the spikes of the initial state (of `thread`'s neurons).
+  void init(void *const *buffers, int64_t thread = 0) const;
+  /// Runs steps [begin, end); in a multi-threaded program every thread
+  /// calls it with the same steps at once.
+  void run(void *const *buffers, int64_t begin, int64_t end,
+           int64_t thread = 0) const;
 
 private:
   JitProgram() = default;

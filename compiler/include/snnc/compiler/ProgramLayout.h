@@ -43,10 +43,14 @@ struct PopulationBuffers {
   int lastSpike = -1;               ///< Refractory neurons only.
   int spikeFlags = -1, spikeList = -1, spikeCount = -1;
   int recordIndices = -1, recordCounts = -1, recordFill = -1;
+  /// threads + 1 entries: thread t owns neurons [bounds[t], bounds[t+1]).
+  /// Multi-threaded runs only.
+  int threadBounds = -1;
 };
 
 struct ProjectionBuffers {
   unsigned group;
+  /// With T threads, T entries per source row (ThreadPartition.h).
   int rowStart = -1, targets = -1;
   int weights = -1; ///< Per-synapse weights; -1 for one shared weight.
 };
@@ -62,6 +66,13 @@ struct ProgramLayout {
   /// Steps per call of the compiled loop: sized so a chunk's spikes always
   /// fit the recording buffers.
   int64_t chunkSteps = 1;
+  /// Threads the program is built for. With more than one, each population
+  /// is split into per-thread ranges (ThreadPartition.h); per-thread
+  /// counters (spike counts, recording fill levels) sit kPerThreadStride
+  /// apart, each thread records into its own share of record_indices
+  /// (from bounds[t] * chunkSteps) and record_counts (from t * chunkSteps).
+  int threads = 1;
+  int barrier = -1; ///< The step barrier's state; multi-threaded only.
 
   int addBuffer(std::string name, ElementType type, int64_t size,
                 std::string unit = "") {
@@ -75,7 +86,7 @@ struct ProgramLayout {
 ProgramLayout planLayout(const model::Model &model,
                          const std::vector<int64_t> &synapseCounts,
                          const std::vector<bool> &perSynapseWeights,
-                         bool doublePrecision);
+                         bool doublePrecision, int threads = 1);
 
 } // namespace snnc
 

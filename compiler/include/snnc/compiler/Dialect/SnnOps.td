@@ -43,25 +43,29 @@ def Snn_ForEachNeuronOp : Snn_Op<"for_each_neuron",
   let summary = "One pass over the neurons of a population";
   let description = [{
     The body runs for neuron indices 0 .. size-1 with no order between
-    them. `elementwise` promises that iteration j touches only element j of
-    every buffer it reads or writes, which makes passes over the same
-    population fusable (`snn-fuse-neuron-passes`) and lets LLVM vectorise.
+    them; with a `range [%lo, %hi)` (one thread's share of a multi-threaded
+    run) for lo .. hi-1 only. `elementwise` promises that iteration j
+    touches only element j of every buffer it reads or writes, which makes
+    passes over the same population and range fusable
+    (`snn-fuse-neuron-passes`) and lets LLVM vectorise.
 
     ```mlir
     snn.for_each_neuron "N" size 4000 elementwise {
     ^bb0(%j: index):
       ...
     }
+    snn.for_each_neuron "N" size 4000 range [%lo, %hi) elementwise { ... }
     ```
   }];
-  let arguments = (ins StrAttr:$population, I64Attr:$size,
-                       UnitAttr:$elementwise);
+  let arguments = (ins Variadic<Index>:$range, StrAttr:$population,
+                       I64Attr:$size, UnitAttr:$elementwise);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let skipDefaultBuilders = 1;
   let builders = [OpBuilder<(ins "::llvm::StringRef":$population,
-                                 "int64_t":$size, "bool":$elementwise)>];
+                                 "int64_t":$size, "bool":$elementwise,
+                                 CArg<"::mlir::ValueRange", "{}">:$range)>];
 }
 
 def Snn_IntegrateOp : Snn_Op<"integrate", [Pure,
@@ -123,6 +127,14 @@ def Snn_PropagateOp : Snn_Op<"propagate",
     for each of its synapses, in CSR order (`row_start`, `targets`), with the
     target's index and the synapse's index. Only spiking sources do work.
 
+    Multi-threaded (`threads T bounds %bounds thread %t`): the spike list
+    has one segment per thread u, starting at `bounds[u]` (the first neuron
+    thread u owns) with `count[16 u]` entries, and the segments are read in
+    order, so spikes arrive in ascending source order as with one thread.
+    Each row is sorted by target and `row_start` has T entries per row:
+    thread t delivers along `[row_start[r*T + t], row_start[r*T + t + 1])`,
+    the synapses onto its own neurons.
+
     ```mlir
     snn.propagate %list, %count through %rows, %targets
         source [0, 3200) {
@@ -135,7 +147,9 @@ def Snn_PropagateOp : Snn_Op<"propagate",
                        MemRefRankOf<[I32], [1]>:$count,
                        MemRefRankOf<[I32], [1]>:$rowStart,
                        MemRefRankOf<[I32], [1]>:$targets,
-                       I64Attr:$sourceBegin, I64Attr:$sourceEnd);
+                       Variadic<AnyType>:$partition,
+                       I64Attr:$sourceBegin, I64Attr:$sourceEnd,
+                       DefaultValuedAttr<I64Attr, "1">:$threads);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
@@ -143,7 +157,9 @@ def Snn_PropagateOp : Snn_Op<"propagate",
   let builders = [OpBuilder<(ins "::mlir::Value":$spikes,
       "::mlir::Value":$count, "::mlir::Value":$rowStart,
       "::mlir::Value":$targets, "int64_t":$sourceBegin,
-      "int64_t":$sourceEnd)>];
+      "int64_t":$sourceEnd, CArg<"int64_t", "1">:$threads,
+      CArg<"::mlir::Value", "{}">:$bounds,
+      CArg<"::mlir::Value", "{}">:$thread)>];
 }
 
 def Snn_CompactOp : Snn_Op<"compact", [AttrSizedOperandSegments]> {
@@ -155,22 +171,42 @@ def Snn_CompactOp : Snn_Op<"compact", [AttrSizedOperandSegments]> {
     are skipped with one load. With recording operands, also appends them
     to `record_indices` at `record_fill[0]` and stores the count at
     `record_counts[local_step]`.
+
+    One thread's share (`part(%lo, %hi, %s)`): only flags lo .. hi-1
+    (lo a multiple of 8) are read, the list is written from `spikes[lo]`,
+    the count goes to `count[s]`, and the recording appends at
+    `record_fill[s]`.
   }];
   let arguments = (ins MemRefRankOf<[I8], [1]>:$flags,
                        MemRefRankOf<[I32], [1]>:$spikes,
                        MemRefRankOf<[I32], [1]>:$count,
+                       Variadic<Index>:$part,
                        Optional<MemRefRankOf<[I32], [1]>>:$recordIndices,
                        Optional<MemRefRankOf<[I32], [1]>>:$recordCounts,
                        Optional<MemRefRankOf<[I32], [1]>>:$recordFill,
                        Optional<Index>:$localStep);
   let assemblyFormat = [{
     $flags `into` $spikes `,` $count
+    (`part` `(` $part^ `)`)?
     (`record` $recordIndices^ `,` $recordCounts `,` $recordFill `at`
      $localStep)? attr-dict `:` type($flags) `,` type($spikes) `,`
      type($count) (`,` type($recordIndices)^ `,` type($recordCounts) `,`
      type($recordFill))?
   }];
   let hasVerifier = 1;
+}
+
+def Snn_BarrierOp : Snn_Op<"barrier"> {
+  let summary = "Wait until every thread of the run has arrived";
+  let description = [{
+    Multi-threaded runs meet here between the phases of a step: after
+    delivering the previous step's spikes (before any thread lists new
+    ones) and after listing them (before any thread delivers them). The
+    operand is the barrier's state (runtime/ThreadTeam.h); it lowers to a
+    call of `snnc_barrier_wait`.
+  }];
+  let arguments = (ins MemRefRankOf<[I32], [1]>:$state);
+  let assemblyFormat = "$state attr-dict `:` type($state)";
 }
 
 #endif // SNN_OPS_TD

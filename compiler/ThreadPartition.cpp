@@ -1,0 +1,56 @@
+//===- ThreadPartition.cpp - Which thread owns which neurons --------------===//
+
+#include "snnc/compiler/ThreadPartition.h"
+
+#include <algorithm>
+#include <numeric>
+
+using namespace snnc;
+
+std::vector<int32_t> snnc::threadBounds(int64_t size, int threads) {
+  std::vector<int32_t> bounds(threads + 1);
+  for (int t = 0; t < threads; ++t)
+    bounds[t] = static_cast<int32_t>(size * t / threads / kThreadRangeAlign *
+                                     kThreadRangeAlign);
+  bounds[threads] = static_cast<int32_t>(size);
+  return bounds;
+}
+
+std::vector<int32_t>
+snnc::splitRowsByThread(rt::Connectivity &connectivity,
+                        std::vector<double> &weights, int64_t targetBegin,
+                        const std::vector<int32_t> &populationBounds) {
+  int threads = static_cast<int>(populationBounds.size()) - 1;
+  int64_t rows = connectivity.numPre;
+  std::vector<int32_t> table(rows * threads + 1);
+  std::vector<int32_t> order;
+  std::vector<int32_t> targets;
+  std::vector<double> rowWeights;
+  for (int64_t r = 0; r < rows; ++r) {
+    int32_t begin = connectivity.rowStart[r],
+            end = connectivity.rowStart[r + 1];
+    int32_t *row = connectivity.targets.data() + begin;
+    order.resize(end - begin);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int32_t a, int32_t b) { return row[a] < row[b]; });
+    targets.assign(row, row + (end - begin));
+    for (size_t k = 0; k < order.size(); ++k)
+      row[k] = targets[order[k]];
+    if (!weights.empty()) {
+      rowWeights.assign(weights.begin() + begin, weights.begin() + end);
+      for (size_t k = 0; k < order.size(); ++k)
+        weights[begin + k] = rowWeights[order[k]];
+    }
+    // Thread t's part starts at its first target at or after its first
+    // neuron, in the projection's target coordinates.
+    for (int t = 0; t < threads; ++t) {
+      int64_t first = populationBounds[t] - targetBegin;
+      table[r * threads + t] = static_cast<int32_t>(
+          std::lower_bound(row, row + (end - begin), first) -
+          connectivity.targets.data());
+    }
+  }
+  table[rows * threads] = connectivity.rowStart[rows];
+  return table;
+}

@@ -1,0 +1,67 @@
+//===- ThreadTeam.h - Threads that step one simulation together -*- C++ -*-===//
+//
+// A multi-threaded run splits every population into one contiguous range of
+// neurons per thread; each thread runs the whole time loop over its ranges
+// and the threads meet at a barrier between the phases of a step. Steps are
+// short (microseconds to a millisecond), so the barrier spins first and only
+// then sleeps in the kernel: on an idle machine a crossing costs tens of
+// nanoseconds, and on a busy one a waiting thread gives its core away rather
+// than spinning against the thread it waits for.
+//
+// StepBarrier's state is plain memory (the compiled program holds it in one
+// of its buffers and calls snnc_barrier_wait on it), so the generated code
+// needs no C++ object.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_RUNTIME_THREADTEAM_H
+#define SNNC_RUNTIME_THREADTEAM_H
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace snnc::rt {
+
+/// The barrier's memory: 32-bit words, the counters a cache line apart.
+struct StepBarrierState {
+  static constexpr int kWords = 48;
+  alignas(64) int32_t words[kWords];
+};
+static_assert(sizeof(StepBarrierState) == 192, "three cache lines");
+
+/// Prepares `state` (kWords int32s, 4-byte aligned) for `threads` threads.
+void initStepBarrier(int32_t *state, int threads);
+
+/// Blocks until all threads of `state` have arrived; reusable at once.
+void waitStepBarrier(int32_t *state);
+
+/// How many threads a run of `neurons` neurons should use by default: one
+/// per core while every thread gets enough neurons to outweigh crossing two
+/// barriers per step, else one.
+int defaultThreadCount(int64_t neurons);
+
+/// Persistent worker threads: run(job) calls job(t) for t = 0 .. size()-1,
+/// t = 0 on the calling thread, and returns when all calls have returned.
+/// Workers sleep between jobs.
+class ThreadTeam {
+public:
+  explicit ThreadTeam(int threads);
+  ~ThreadTeam();
+  ThreadTeam(const ThreadTeam &) = delete;
+  ThreadTeam &operator=(const ThreadTeam &) = delete;
+
+  int size() const { return threads; }
+  void run(const std::function<void(int)> &job);
+
+private:
+  struct Shared;
+  int threads;
+  std::unique_ptr<Shared> shared;
+};
+
+} // namespace snnc::rt
+
+/// The entry point compiled programs call (C linkage, resolved by the JIT).
+extern "C" void snnc_barrier_wait(int32_t *state);
+
+#endif // SNNC_RUNTIME_THREADTEAM_H
