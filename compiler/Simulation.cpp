@@ -59,14 +59,21 @@ private:
 
 /// A zeroed buffer aligned for 512-bit vectors. calloc hands out fresh,
 /// lazily zeroed pages for large sizes, so big recording buffers cost
-/// nothing until they are written.
+/// nothing until they are written. Or an index array taken over as it is
+/// (synapse targets: the largest array of a network, never copied, so a
+/// network never needs twice its connectivity in memory).
 struct AlignedBuffer {
   void *raw = nullptr, *data = nullptr;
+  std::vector<int32_t> adopted;
   explicit AlignedBuffer(size_t bytes) {
     raw = std::calloc(bytes + 64, 1);
     if (raw)
       data = reinterpret_cast<void *>((reinterpret_cast<uintptr_t>(raw) + 63) &
                                       ~uintptr_t(63));
+  }
+  explicit AlignedBuffer(std::vector<int32_t> &&values)
+      : adopted(std::move(values)) {
+    data = adopted.data();
   }
   ~AlignedBuffer() { std::free(raw); }
   AlignedBuffer(const AlignedBuffer &) = delete;
@@ -299,8 +306,13 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
                   data.connectivity.rowStart.data(),
                   data.connectivity.rowStart.size() * sizeof(int32_t));
     }
-    std::memcpy(impl.pointers[bufs.targets], data.connectivity.targets.data(),
-                data.connectivity.targets.size() * sizeof(int32_t));
+    if (!data.connectivity.targets.empty()) { // else: the zeroed placeholder
+      // The placeholder allocated above was never touched: no memory freed
+      // here was ever resident.
+      impl.buffers[bufs.targets] =
+          std::make_unique<AlignedBuffer>(std::move(data.connectivity.targets));
+      impl.pointers[bufs.targets] = impl.buffers[bufs.targets]->data;
+    }
     if (bufs.weights >= 0)
       impl.fill(bufs.weights, data.weights);
   }
