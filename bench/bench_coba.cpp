@@ -7,7 +7,9 @@
 // size substituted, parsed and compiled through the library API, then run),
 // the hand-written C++ loop (snnc-bench-handwritten, built next to this
 // program), and optionally Brian2's C++ standalone mode
-// (bench/brian2/coba_brian2.py under /usr/bin/python3). It reports the time
+// (bench/brian2/coba_brian2.py under /usr/bin/python3) and BrainPy
+// (bench/brainpy/coba_brainpy.py: brainpy.state on JAX's CPU backend, under
+// the virtual environment of bench/brainpy/setup-venv.sh). It reports the time
 // to get ready (parse, connectivity, code generation), simulation time per
 // biological second (best of --repeat runs), synaptic events per second,
 // peak resident memory, spike counts and rates, and ratios to the
@@ -51,10 +53,14 @@ struct Options {
   int repeat = 3;
   uint64_t seed = 42;
   bool brian2 = false;
+  bool brainpy = false;
   bool verify = false;
   std::string model = SNNC_SOURCE_DIR "/examples/coba.snn";
   std::string brian2Script = SNNC_SOURCE_DIR "/bench/brian2/coba_brian2.py";
   std::string python = "/usr/bin/python3";
+  std::string brainpyScript = SNNC_SOURCE_DIR "/bench/brainpy/coba_brainpy.py";
+  std::string brainpyPython =
+      SNNC_SOURCE_DIR "/build-bench/brainpy-venv/bin/python";
   int64_t childSize = 0; ///< > 0: run snnc at this size and print fields.
 };
 
@@ -62,7 +68,8 @@ const char *const usageText = R"(usage: snnc-bench [options]
 
 The seed model (examples/coba.snn: COBA E/I, 80 targets per source, 80%
 excitatory) at several sizes: snnc, the hand-written C++ loop and, with
---brian2, Brian2's cpp_standalone, each size and engine in its own process.
+--brian2 and --brainpy, Brian2's cpp_standalone and BrainPy (brainpy.state,
+JAX on the CPU), each size and engine in its own process.
 
   --sizes N,N,...   neuron counts (default 4000,40000,400000)
   --duration T      biological time, e.g. 1s, 200ms (default 1s)
@@ -70,10 +77,15 @@ excitatory) at several sizes: snnc, the hand-written C++ loop and, with
                     (default 3)
   --seed S          network seed (default 42)
   --brian2          also run Brian2 (Debian's python3-brian, /usr/bin/python3)
+  --brainpy         also run BrainPy (the environment of
+                    bench/brainpy/setup-venv.sh)
   --verify          also run the hand-written loop in its exact variant
                     (snnc's rounding) and compare spike trains bit for bit
   --model FILE      the seed model to resize (default examples/coba.snn)
   --python PATH     the Python that runs Brian2 (default /usr/bin/python3)
+  --brainpy-python PATH
+                    the Python that runs BrainPy (default
+                    build-bench/brainpy-venv/bin/python in the source tree)
 )";
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
@@ -120,6 +132,8 @@ std::string parseArgs(int argc, char **argv, Options &options) {
     };
     if (arg == "--brian2") {
       options.brian2 = true;
+    } else if (arg == "--brainpy") {
+      options.brainpy = true;
     } else if (arg == "--verify") {
       options.verify = true;
     } else if (arg == "--sizes") {
@@ -148,11 +162,14 @@ std::string parseArgs(int argc, char **argv, Options &options) {
         options.seed = n;
       else
         options.childSize = static_cast<int64_t>(n);
-    } else if (arg == "--model" || arg == "--python") {
+    } else if (arg == "--model" || arg == "--python" ||
+               arg == "--brainpy-python") {
       const char *value = next();
       if (!value)
         return arg + " needs a path";
-      (arg == "--model" ? options.model : options.python) = value;
+      (arg == "--model"    ? options.model
+       : arg == "--python" ? options.python
+                           : options.brainpyPython) = value;
     } else {
       return "unknown argument '" + arg + "'";
     }
@@ -471,8 +488,8 @@ void printTable(const Options &options,
           match = fmt("%+.0f", spikes - snncSpikes) + " (" +
                   fmt("%+.3f%%", (spikes - snncSpikes) / snncSpikes * 100) +
                   ")";
-        // Brian2 draws its own network from NumPy's generator.
-        if (row.engine.rfind("brian2", 0) == 0)
+        // Brian2 and BrainPy draw their own networks from NumPy's generator.
+        if (row.engine.rfind("brian2", 0) == 0 || row.engine == "brainpy")
           match += ", own network";
       }
       std::printf(
@@ -511,6 +528,16 @@ void printDetails(
                     r.str("brian2_version").c_str(), r.str("precision").c_str(),
                     r.get("python_setup_s"), r.get("build_s"),
                     r.get("binary_wall_s"));
+      else if (row.engine == "brainpy")
+        std::printf(" %s (jax %s) %s, %s: imports %.3f, model %.3f, trace "
+                    "%.3f, lower %.3f, XLA compile %.3f, Numba compile %.3f; "
+                    "warm-up run %.3f; best run's CPU time %.3f",
+                    r.str("brainpy_version").c_str(),
+                    r.str("jax_version").c_str(), r.str("precision").c_str(),
+                    r.str("record").c_str(), r.get("import_s"),
+                    r.get("setup_s"), r.get("trace_s"), r.get("lower_s"),
+                    r.get("xla_compile_s"), r.get("numba_compile_s"),
+                    r.get("first_run_s"), r.get("sim_cpu_s"));
       else
         std::printf(" connectivity + initial state %.3f", r.get("setup_s"));
       std::printf("; sim runs %s%s\n", r.str("sim_runs_s").c_str(),
@@ -547,6 +574,35 @@ int runBenchmark(const Options &options, int argc, char **argv) {
     } else {
       std::fprintf(stderr, "snnc-bench: Brian2 %s\n",
                    probe.str("version").c_str());
+    }
+  }
+  bool brainpy = options.brainpy;
+  if (brainpy) {
+    // The environment is optional: without it the other engines still run.
+    const char *setup = "bench/brainpy/setup-venv.sh";
+    if (access(options.brainpyPython.c_str(), X_OK) != 0) {
+      std::fprintf(stderr,
+                   "snnc-bench: %s is missing; skipping BrainPy (create "
+                   "its environment with %s, or name a Python with "
+                   "--brainpy-python)\n",
+                   options.brainpyPython.c_str(), setup);
+      brainpy = false;
+    } else {
+      ChildResult probe =
+          runChild({options.brainpyPython, "-c",
+                    "import jax, numba, brainevent, brainstate, braintools, "
+                    "brainunit, brainpy.state, brainpy; print('version', "
+                    "brainpy.__version__); print('jax', jax.__version__)"});
+      if (!probe.ok) {
+        std::fprintf(stderr,
+                     "snnc-bench: BrainPy is not importable by %s; skipping "
+                     "it (install it with %s)\n",
+                     options.brainpyPython.c_str(), setup);
+        brainpy = false;
+      } else {
+        std::fprintf(stderr, "snnc-bench: BrainPy %s, JAX %s\n",
+                     probe.str("version").c_str(), probe.str("jax").c_str());
+      }
     }
   }
 
@@ -619,6 +675,21 @@ int runBenchmark(const Options &options, int argc, char **argv) {
       report(brianRow);
       rows.push_back(brianRow);
     }
+
+    if (brainpy) {
+      Row brainpyRow;
+      brainpyRow.engine = "brainpy";
+      brainpyRow.result = runChild(
+          {options.brainpyPython, options.brainpyScript, "--n", size,
+           "--duration-ms", duration, "--repeat", repeat, "--seed", seed});
+      brainpyRow.setup = brainpyRow.result.get("setup_s");
+      // Tracing, lowering and XLA compilation, and Numba's compilation of
+      // the synapse kernel inside the first (untimed) run.
+      brainpyRow.compile = brainpyRow.result.get("compile_s");
+      brainpyRow.ready = brainpyRow.setup + brainpyRow.compile;
+      report(brainpyRow);
+      rows.push_back(brainpyRow);
+    }
     all.emplace_back(n, std::move(rows));
   }
 
@@ -635,11 +706,13 @@ int runBenchmark(const Options &options, int argc, char **argv) {
   printDetails(all);
   std::printf(
       "\nsetup_s: connectivity and initial state; compile: snnc parse + "
-      "codegen + JIT, Brian2 code generation + make (g++); ready_s: text "
-      "to first step (Brian2: Python model + build). sim_s/bio_s: best "
-      "simulation time per biological second. events/s: spikes x %lld / "
-      "sim time. peak_MB: the process's VmHWM (Brian2: its generated "
-      "binary). x_hand: sim time / the hand-written loop's.\n",
+      "codegen + JIT, Brian2 code generation + make (g++), BrainPy JAX "
+      "trace + lowering + XLA compile + Numba compile; ready_s: text to "
+      "first step (Brian2: Python model + build; BrainPy: model + "
+      "compile). sim_s/bio_s: best simulation time per biological second. "
+      "events/s: spikes x %lld / sim time. peak_MB: the process's VmHWM "
+      "(Brian2: its generated binary). x_hand: sim time / the hand-written "
+      "loop's.\n",
       static_cast<long long>(kTargetsPerSource));
   bool allOk = true;
   for (const auto &entry : all)
