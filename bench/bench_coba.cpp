@@ -55,6 +55,8 @@ struct Options {
   bool brian2 = false;
   bool brainpy = false;
   bool verify = false;
+  /// Thread counts snnc (and Brian2, with OpenMP) run with, one row each.
+  std::vector<int64_t> threads = {1};
   std::string model = SNNC_SOURCE_DIR "/examples/coba.snn";
   std::string brian2Script = SNNC_SOURCE_DIR "/bench/brian2/coba_brian2.py";
   std::string python = "/usr/bin/python3";
@@ -62,6 +64,7 @@ struct Options {
   std::string brainpyPython =
       SNNC_SOURCE_DIR "/build-bench/brainpy-venv/bin/python";
   int64_t childSize = 0; ///< > 0: run snnc at this size and print fields.
+  int childThreads = 1;
 };
 
 const char *const usageText = R"(usage: snnc-bench [options]
@@ -76,6 +79,8 @@ JAX on the CPU), each size and engine in its own process.
   --repeat R        simulation runs per engine and size; the best counts
                     (default 3)
   --seed S          network seed (default 42)
+  --threads T,T,... thread counts for snnc and Brian2 (OpenMP), a row each
+                    (default 1; the hand-written loop and BrainPy: one)
   --brian2          also run Brian2 (Debian's python3-brian, /usr/bin/python3)
   --brainpy         also run BrainPy (the environment of
                     bench/brainpy/setup-venv.sh)
@@ -107,14 +112,16 @@ std::optional<double> parseTimeMs(const std::string &text) {
   return std::nullopt;
 }
 
-std::optional<std::vector<int64_t>> parseSizes(const std::string &text) {
+/// A comma-separated list of whole numbers in [low, high].
+std::optional<std::vector<int64_t>> parseCounts(const std::string &text,
+                                                int64_t low, int64_t high) {
   std::vector<int64_t> sizes;
   std::stringstream stream(text);
   std::string item;
   while (std::getline(stream, item, ',')) {
     char *end = nullptr;
     long long n = std::strtoll(item.c_str(), &end, 10);
-    if (end == item.c_str() || *end || n < 100 || n > 20000000)
+    if (end == item.c_str() || *end || n < low || n > high)
       return std::nullopt;
     sizes.push_back(n);
   }
@@ -139,10 +146,20 @@ std::string parseArgs(int argc, char **argv, Options &options) {
     } else if (arg == "--sizes") {
       const char *value = next();
       std::optional<std::vector<int64_t>> sizes =
-          value ? parseSizes(value) : std::nullopt;
+          value ? parseCounts(value, 100, 20000000) : std::nullopt;
       if (!sizes)
         return "--sizes needs neuron counts such as 4000,40000 (100 to 2e7)";
       options.sizes = *sizes;
+    } else if (arg == "--threads" || arg == "--child-threads") {
+      const char *value = next();
+      std::optional<std::vector<int64_t>> threads =
+          value ? parseCounts(value, 1, 256) : std::nullopt;
+      if (!threads)
+        return arg + " needs thread counts such as 1,2 (1 to 256)";
+      if (arg == "--threads")
+        options.threads = *threads;
+      else
+        options.childThreads = static_cast<int>(threads->front());
     } else if (arg == "--duration") {
       const char *value = next();
       std::optional<double> ms = value ? parseTimeMs(value) : std::nullopt;
@@ -278,6 +295,7 @@ int runSnncChild(const Options &options) {
     simOptions.seed = options.seed;
     simOptions.durationMs = options.durationMs;
     simOptions.showProgress = false;
+    simOptions.threads = options.childThreads;
     std::unique_ptr<Simulation> sim =
         Simulation::create(*model, simOptions, diags);
     if (!sim)
@@ -443,6 +461,14 @@ struct Row {
   double setup = NAN, compile = NAN, ready = NAN;
 };
 
+/// snnc rows are "snnc" (one thread) and "snnc-<T>t".
+bool isSnnc(const Row &row) { return row.engine.rfind("snnc", 0) == 0; }
+
+/// Engine names with their thread count: "snnc", "snnc-2t".
+std::string withThreads(const std::string &engine, int64_t threads) {
+  return threads == 1 ? engine : engine + "-" + std::to_string(threads) + "t";
+}
+
 std::string fmt(const char *format, double value) {
   if (std::isnan(value))
     return "-";
@@ -461,7 +487,7 @@ void printTable(const Options &options,
   for (const auto &[n, rows] : all) {
     const Row *snncRow = nullptr, *handRow = nullptr;
     for (const Row &row : rows) {
-      if (row.engine == "snnc" && row.result.ok)
+      if (isSnnc(row) && row.result.ok && !snncRow)
         snncRow = &row;
       if (row.engine == "handwritten" && row.result.ok)
         handRow = &row;
@@ -506,6 +532,27 @@ void printTable(const Options &options,
   }
 }
 
+/// Every other engine's simulation time over each snnc row's, per size: how
+/// many times faster snnc is (below 1: slower).
+void printRatios(const std::vector<std::pair<int64_t, std::vector<Row>>> &all) {
+  std::printf("\nRatios (the other engine's sim time / snnc's; > 1: snnc "
+              "faster):\n");
+  for (const auto &[n, rows] : all)
+    for (const Row &mine : rows) {
+      if (!isSnnc(mine) || !mine.result.ok)
+        continue;
+      std::printf("  N=%-8lld %-9s", static_cast<long long>(n),
+                  mine.engine.c_str());
+      for (const Row &other : rows)
+        if (&other != &mine && other.result.ok)
+          std::printf(
+              "  %s %s", other.engine.c_str(),
+              fmt("%.2f", other.result.get("sim_s") / mine.result.get("sim_s"))
+                  .c_str());
+      std::printf("\n");
+    }
+}
+
 /// Human-readable detail of each run (for the README and for debugging).
 void printDetails(
     const std::vector<std::pair<int64_t, std::vector<Row>>> &all) {
@@ -517,7 +564,7 @@ void printDetails(
       const ChildResult &r = row.result;
       std::printf("  N=%-8lld %-17s", static_cast<long long>(n),
                   row.engine.c_str());
-      if (row.engine == "snnc")
+      if (isSnnc(row))
         std::printf(" parse %.3f network %.3f codegen %.3f jit %.3f "
                     "setup %.3f (best ready %.3f)",
                     r.get("parse_s"), r.get("network_s"), r.get("codegen_s"),
@@ -628,19 +675,22 @@ int runBenchmark(const Options &options, int argc, char **argv) {
                      row.result.why.c_str());
     };
 
-    Row snncRow;
-    snncRow.engine = "snnc";
-    snncRow.result = runChild({self, "--child-snnc", size, "--duration",
-                               duration, "--repeat", repeat, "--seed", seed,
-                               "--model", options.model});
-    snncRow.setup =
-        snncRow.result.get("network_s") + snncRow.result.get("setup_s");
-    snncRow.compile = snncRow.result.get("parse_s") +
-                      snncRow.result.get("codegen_s") +
-                      snncRow.result.get("jit_s");
-    snncRow.ready = snncRow.result.get("ready_s");
-    report(snncRow);
-    rows.push_back(snncRow);
+    for (int64_t threads : options.threads) {
+      Row snncRow;
+      snncRow.engine = withThreads("snnc", threads);
+      snncRow.result =
+          runChild({self, "--child-snnc", size, "--child-threads",
+                    std::to_string(threads), "--duration", duration, "--repeat",
+                    repeat, "--seed", seed, "--model", options.model});
+      snncRow.setup =
+          snncRow.result.get("network_s") + snncRow.result.get("setup_s");
+      snncRow.compile = snncRow.result.get("parse_s") +
+                        snncRow.result.get("codegen_s") +
+                        snncRow.result.get("jit_s");
+      snncRow.ready = snncRow.result.get("ready_s");
+      report(snncRow);
+      rows.push_back(snncRow);
+    }
 
     Row handRow;
     handRow.engine = "handwritten";
@@ -663,12 +713,14 @@ int runBenchmark(const Options &options, int argc, char **argv) {
       rows.push_back(exactRow);
     }
 
-    if (brian2) {
+    for (int64_t threads : brian2 ? options.threads : std::vector<int64_t>{}) {
       Row brianRow;
-      brianRow.engine = "brian2-standalone";
-      brianRow.result = runChild({options.python, options.brian2Script, "--n",
-                                  size, "--duration-ms", duration, "--repeat",
-                                  repeat, "--seed", seed});
+      brianRow.engine = threads == 1 ? "brian2-standalone"
+                                     : withThreads("brian2-openmp", threads);
+      brianRow.result =
+          runChild({options.python, options.brian2Script, "--n", size,
+                    "--duration-ms", duration, "--repeat", repeat, "--seed",
+                    seed, "--threads", std::to_string(threads)});
       brianRow.setup = brianRow.result.get("python_setup_s");
       brianRow.compile = brianRow.result.get("build_s");
       brianRow.ready = brianRow.setup + brianRow.compile;
@@ -698,11 +750,12 @@ int runBenchmark(const Options &options, int argc, char **argv) {
               "%llu, best of %d\n",
               static_cast<long long>(kTargetsPerSource), options.durationMs,
               static_cast<unsigned long long>(options.seed), options.repeat);
-  std::printf("machine: %s, %ld CPUs online; every engine runs on one "
-              "thread\ncommand: %s\n",
+  std::printf("machine: %s, %ld CPUs online; engines run on one thread "
+              "unless their name says -<T>t\ncommand: %s\n",
               cpuModel().c_str(), sysconf(_SC_NPROCESSORS_ONLN),
               command.c_str());
   printTable(options, all);
+  printRatios(all);
   printDetails(all);
   std::printf(
       "\nsetup_s: connectivity and initial state; compile: snnc parse + "

@@ -6,7 +6,8 @@
 # equations, units, constants, connectivity rule (80 targets per source,
 # drawn with replacement; 80% excitatory) and dt; Brian2's own update order
 # and refractoriness (see bench/README.md for how they differ from the
-# seed's). One thread, Brian2's default compiler flags (-O3 -ffast-math
+# seed's). One thread (or --threads N: Brian2's OpenMP mode), Brian2's
+# default compiler flags (-O3 -ffast-math
 # -march=native), `make -j2`. Prints "key value" lines on stdout: the time
 # to build the Python model, to generate and compile the C++ project, the
 # simulated time's wall-clock time as Brian2 measures it (best of
@@ -30,6 +31,8 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of the compiled binary; the best counts")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads; above 1, Brian2's OpenMP mode")
     parser.add_argument("--float64", action="store_true",
                         help="Brian2's default precision instead of the "
                              "seed's float32")
@@ -58,7 +61,9 @@ def main():
     # Never more than two compile jobs on the shared machine (Brian2's
     # default is an unbounded `make -j`).
     b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
-    b2.prefs.devices.cpp_standalone.openmp_threads = 0
+    # 0 is Brian2's plain single-threaded code; 1 would be OpenMP's.
+    b2.prefs.devices.cpp_standalone.openmp_threads = (
+        args.threads if args.threads > 1 else 0)
     b2.defaultclock.dt = 0.1 * ms
     if not args.float64:
         b2.prefs.core.default_float_dtype = np.float32
