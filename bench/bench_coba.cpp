@@ -492,8 +492,18 @@ void printTable(const Options &options,
       if (row.engine == "handwritten" && row.result.ok)
         handRow = &row;
     }
-    double handSim = handRow ? handRow->result.get("sim_s") : NAN;
     for (const Row &row : rows) {
+      // snnc on T threads against the hand-written loop on T threads.
+      const Row *yardstick = handRow;
+      std::string suffix = row.engine.substr(
+          std::min(row.engine.size(), row.engine.find('-') == std::string::npos
+                                          ? row.engine.size()
+                                          : row.engine.rfind('-')));
+      if (isSnnc(row) && !suffix.empty())
+        for (const Row &other : rows)
+          if (other.engine == "handwritten" + suffix && other.result.ok)
+            yardstick = &other;
+      double handSim = yardstick ? yardstick->result.get("sim_s") : NAN;
       if (!row.result.ok) {
         std::printf("%8lld  %-17s failed: %s\n", static_cast<long long>(n),
                     row.engine.c_str(), row.result.why.c_str());
@@ -692,13 +702,16 @@ int runBenchmark(const Options &options, int argc, char **argv) {
       rows.push_back(snncRow);
     }
 
-    Row handRow;
-    handRow.engine = "handwritten";
-    handRow.result = runChild({handwritten, "--n", size, "--duration-ms",
-                               duration, "--repeat", repeat, "--seed", seed});
-    handRow.setup = handRow.ready = handRow.result.get("setup_s");
-    report(handRow);
-    rows.push_back(handRow);
+    for (int64_t threads : options.threads) {
+      Row handRow;
+      handRow.engine = withThreads("handwritten", threads);
+      handRow.result = runChild({handwritten, "--n", size, "--duration-ms",
+                                 duration, "--repeat", repeat, "--seed", seed,
+                                 "--threads", std::to_string(threads)});
+      handRow.setup = handRow.ready = handRow.result.get("setup_s");
+      report(handRow);
+      rows.push_back(handRow);
+    }
 
     if (options.verify) {
       Row exactRow;
@@ -765,7 +778,7 @@ int runBenchmark(const Options &options, int argc, char **argv) {
       "compile). sim_s/bio_s: best simulation time per biological second. "
       "events/s: spikes x %lld / sim time. peak_MB: the process's VmHWM "
       "(Brian2: its generated binary). x_hand: sim time / the hand-written "
-      "loop's.\n",
+      "loop's (for snnc-<T>t: on T threads too).\n",
       static_cast<long long>(kTargetsPerSource));
   bool allOk = true;
   for (const auto &entry : all)

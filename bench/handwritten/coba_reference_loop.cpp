@@ -32,6 +32,7 @@
 #include "snnc/runtime/Connectivity.h"
 #include "snnc/runtime/Initializers.h"
 #include "snnc/runtime/Random.h"
+#include "snnc/runtime/ThreadTeam.h"
 
 #include <sys/resource.h>
 #include <xmmintrin.h>
@@ -45,6 +46,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace snnc;
@@ -169,7 +171,29 @@ struct Network {
   int32_t n = 0, nE = 0;
   rt::Connectivity exc, inh;
   std::vector<float> initialV;
+  /// Multi-threaded runs: thread t owns neurons [bounds[t], bounds[t+1])
+  /// and delivers along [split[r*T + t], split[r*T + t + 1]) of row r,
+  /// the row sorted by target (as snnc splits them).
+  int threads = 1;
+  std::vector<int32_t> bounds, excSplit, inhSplit;
 };
+
+/// Sorts each row by target and returns its per-thread split points.
+std::vector<int32_t> splitRows(rt::Connectivity &c,
+                               const std::vector<int32_t> &bounds) {
+  int threads = static_cast<int>(bounds.size()) - 1;
+  std::vector<int32_t> split(size_t(c.numPre) * threads + 1);
+  for (int32_t r = 0; r < c.numPre; ++r) {
+    int32_t *begin = c.targets.data() + c.rowStart[r];
+    int32_t *end = c.targets.data() + c.rowStart[r + 1];
+    std::sort(begin, end); // one weight per projection: order is free
+    for (int t = 0; t < threads; ++t)
+      split[size_t(r) * threads + t] = static_cast<int32_t>(
+          std::lower_bound(begin, end, bounds[t]) - c.targets.data());
+  }
+  split.back() = c.rowStart[c.numPre];
+  return split;
+}
 
 struct State {
   Aligned<float> v, lastSpike, gE, gI;
@@ -370,6 +394,104 @@ template <Variant V> RunResult simulate(const Network &net, int64_t steps) {
   return result;
 }
 
+/// The same step on `net.threads` threads, as snnc runs it: each thread
+/// owns a range of neurons (its state, its spike flags and its part of the
+/// spike list) and delivers every spike of the previous step along the
+/// synapses onto its own neurons; the threads meet at a barrier after
+/// delivery and after listing the spikes. The results are one thread's.
+template <Variant V>
+RunResult simulateThreaded(const Network &net, int64_t steps) {
+  int threads = net.threads;
+  State state(net.n);
+  std::copy(net.initialV.begin(), net.initialV.end(), state.v.data);
+  std::fill(state.lastSpike.data, state.lastSpike.data + net.n, -1e7f);
+  for (int32_t i = 0; i < net.n; ++i)
+    state.flags.data[i] = state.v.data[i] >= kVTh;
+  constexpr int kStride = 16; // one cache line of counts per thread
+  std::vector<int32_t> counts(size_t(threads) * kStride);
+  for (int t = 0; t < threads; ++t) {
+    int32_t lo = net.bounds[t], hi = net.bounds[t + 1];
+    counts[t * kStride] =
+        compact(hi - lo, state.flags.data + lo, state.spikes.data + lo);
+    for (int32_t k = 0; k < counts[t * kStride]; ++k)
+      state.spikes.data[lo + k] += lo;
+  }
+  rt::StepBarrierState barrier;
+  rt::initStepBarrier(barrier.words, threads);
+  std::vector<Recording> recordings(threads);
+
+  RunResult result;
+  result.checksum = 0xcbf29ce484222325ull;
+  auto start = std::chrono::steady_clock::now();
+  auto work = [&](int t) {
+    unsigned savedCsr = _mm_getcsr();
+    _mm_setcsr(savedCsr | 0x8040);
+    int32_t lo = net.bounds[t], hi = net.bounds[t + 1];
+    float *gE = state.gE.data, *gI = state.gI.data;
+    const int32_t *spikes = state.spikes.data;
+    Recording &recording = recordings[t];
+    for (int64_t k = 0; k < steps; ++k) {
+      float time = static_cast<float>(static_cast<double>(k) * kDtDouble);
+      for (int u = 0; u < threads; ++u) {
+        const int32_t *list = spikes + net.bounds[u];
+        int32_t count = counts[u * kStride];
+        for (int32_t s = 0; s < count; ++s) {
+          int32_t src = list[s];
+          bool exc = src < net.nE;
+          const std::vector<int32_t> &split = exc ? net.excSplit : net.inhSplit;
+          const int32_t *targets =
+              exc ? net.exc.targets.data() : net.inh.targets.data();
+          size_t row = size_t(exc ? src : src - net.nE) * threads + t;
+          float *g = exc ? gE : gI;
+          float w = exc ? kWE : kWI;
+          for (int32_t m = split[row]; m < split[row + 1]; ++m)
+            g[targets[m]] += w;
+        }
+      }
+      rt::waitStepBarrier(barrier.words);
+      neuronPass<V>(hi - lo, time, state.v.data + lo, state.lastSpike.data + lo,
+                    gE + lo, gI + lo, state.flags.data + lo);
+      int32_t *out = state.spikes.data + lo;
+      int32_t count = compact(hi - lo, state.flags.data + lo, out);
+      for (int32_t s = 0; s < count; ++s)
+        out[s] += lo;
+      counts[t * kStride] = count;
+      recording.steps.insert(recording.steps.end(), count,
+                             static_cast<int32_t>(k));
+      recording.indices.insert(recording.indices.end(), out, out + count);
+      rt::waitStepBarrier(barrier.words);
+    }
+    _mm_setcsr(savedCsr);
+  };
+  std::vector<std::thread> workers;
+  for (int t = 1; t < threads; ++t)
+    workers.emplace_back(work, t);
+  work(0);
+  for (std::thread &worker : workers)
+    worker.join();
+  // One train, step by step and thread by thread: ascending, as on one
+  // thread.
+  std::vector<size_t> next(threads, 0);
+  Recording &merged = result.recording;
+  for (int64_t k = 0; k < steps; ++k)
+    for (int t = 0; t < threads; ++t) {
+      const Recording &r = recordings[t];
+      for (; next[t] < r.steps.size() && r.steps[next[t]] == k; ++next[t]) {
+        merged.steps.push_back(static_cast<int32_t>(k));
+        merged.indices.push_back(r.indices[next[t]]);
+      }
+    }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  result.spikes = static_cast<int64_t>(merged.steps.size());
+  for (size_t s = 0; s < merged.steps.size(); ++s)
+    result.checksum =
+        mix(mix(result.checksum, static_cast<uint32_t>(merged.steps[s])),
+            static_cast<uint32_t>(merged.indices[s]));
+  return result;
+}
+
 long peakRssKb() {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
@@ -379,7 +501,8 @@ long peakRssKb() {
 int usage(const char *argv0) {
   std::fprintf(stderr,
                "usage: %s [--n N] [--duration-ms MS] [--seed S] "
-               "[--repeat R] [--variant fast|exact] [--write-spikes FILE]\n",
+               "[--repeat R] [--variant fast|exact] [--threads T] "
+               "[--write-spikes FILE]\n",
                argv0);
   return 2;
 }
@@ -390,6 +513,7 @@ int main(int argc, char **argv) {
   int64_t n = 4000, repeat = 1;
   double durationMs = 1000;
   uint64_t seed = 42;
+  int64_t threads = 1;
   bool exact = false;
   std::string spikesPath;
   for (int a = 1; a < argc; ++a) {
@@ -406,6 +530,8 @@ int main(int argc, char **argv) {
       seed = std::strtoull(value, &end, 10);
     else if (arg == "--repeat")
       repeat = std::strtoll(value, &end, 10);
+    else if (arg == "--threads")
+      threads = std::strtoll(value, &end, 10);
     else if (arg == "--write-spikes") {
       spikesPath = value;
       continue;
@@ -417,7 +543,7 @@ int main(int argc, char **argv) {
     } else
       return usage(argv[0]);
     if (!end || *end || n < 5 || n > (int64_t(1) << 28) || repeat < 1 ||
-        !(durationMs >= 0))
+        threads < 1 || threads > 256 || !(durationMs >= 0))
       return usage(argv[0]);
   }
 
@@ -438,6 +564,14 @@ int main(int argc, char **argv) {
   }
   net.exc = exc.take();
   net.inh = inh.take();
+  net.threads = static_cast<int>(threads);
+  if (threads > 1) {
+    for (int t = 0; t < net.threads; ++t) // snnc's split: multiples of 16
+      net.bounds.push_back(static_cast<int32_t>(n * t / threads / 16 * 16));
+    net.bounds.push_back(static_cast<int32_t>(n));
+    net.excSplit = splitRows(net.exc, net.bounds);
+    net.inhSplit = splitRows(net.inh, net.bounds);
+  }
   net.initialV.resize(n);
   rt::Status status = rt::fillNormal(net.initialV.data(), n, -55.0, 2.0,
                                      rt::RandomStream(seed, kStateStreamV));
@@ -457,8 +591,11 @@ int main(int argc, char **argv) {
   std::string runs;
   bool deterministic = true;
   for (int64_t r = 0; r < repeat; ++r) {
-    RunResult result = exact ? simulate<Variant::Exact>(net, steps)
-                             : simulate<Variant::Fast>(net, steps);
+    RunResult result =
+        threads > 1 ? (exact ? simulateThreaded<Variant::Exact>(net, steps)
+                             : simulateThreaded<Variant::Fast>(net, steps))
+                    : (exact ? simulate<Variant::Exact>(net, steps)
+                             : simulate<Variant::Fast>(net, steps));
     if (r > 0 &&
         (result.spikes != best.spikes || result.checksum != best.checksum))
       deterministic = false;
@@ -486,6 +623,7 @@ int main(int argc, char **argv) {
   std::printf("neurons %lld\n", static_cast<long long>(n));
   std::printf("steps %lld\n", static_cast<long long>(steps));
   std::printf("variant %s\n", exact ? "exact" : "fast");
+  std::printf("threads %lld\n", static_cast<long long>(threads));
   std::printf("spikes %lld\n", static_cast<long long>(best.spikes));
   std::printf("rate_hz %.4f\n",
               simMs > 0 ? best.spikes / (double(n) * simMs) * 1e3 : 0.0);
