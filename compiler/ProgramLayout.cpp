@@ -29,7 +29,7 @@ bool sameGroup(const Model &model, const SynapseGroup &group,
 ProgramLayout snnc::planLayout(const Model &model,
                                const std::vector<int64_t> &synapseCounts,
                                const std::vector<bool> &perSynapseWeights,
-                               bool doublePrecision) {
+                               bool doublePrecision, bool runtimeParameters) {
   ProgramLayout layout;
   layout.doublePrecision = doublePrecision;
   layout.dtMs = model.run ? model.run->dtMs : 0.1;
@@ -124,5 +124,8 @@ ProgramLayout snnc::planLayout(const Model &model,
                            model.synapses[proj.synapse].weightUnit.str());
     layout.projections.push_back(bufs);
   }
+  // Sized by snn-outline-parameters, once it knows what the program reads.
+  if (runtimeParameters)
+    layout.params = layout.addBuffer("params", ElementType::Real, 1);
   return layout;
 }

@@ -10,10 +10,12 @@
 
 #include "snnc/compiler/Jit.h"
 #include "snnc/compiler/Network.h"
+#include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/compiler/Target.h"
+#include "snnc/compiler/Transforms/OutlineParameters.h"
 #include "snnc/runtime/Progress.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -71,8 +73,9 @@ std::string compilerIdentity() {
 }
 
 /// Names a cache entry: a digest of the generated program (which holds
-/// every constant and static shape), the target machine and features, and
-/// the compiler build and LLVM version.
+/// every constant and static shape, but not the values of run-time
+/// parameters: those are data), the target machine and features, and the
+/// compiler build and LLVM version.
 std::string cacheKey(mlir::ModuleOp module, const Target &target) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -139,6 +142,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   impl.model = input;
   impl.options = options;
   Model &model = impl.model;
+  if (!applyOverrides(model, options.parameterOverrides, diags))
+    return nullptr;
   std::optional<int64_t> steps =
       settleRun(model, options.seed, options.durationMs, options.dtMs, diags);
   if (!steps)
@@ -177,13 +182,15 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
 
   // Plan, generate, lower.
   auto codegenStart = std::chrono::steady_clock::now();
-  impl.layout = planLayout(model, synapseCounts, perSynapseWeights,
-                           options.doublePrecision);
+  impl.layout =
+      planLayout(model, synapseCounts, perSynapseWeights,
+                 options.doublePrecision, !options.specializeParameters);
   if (!options.compile)
     return sim;
   mlir::MLIRContext context;
+  RuntimeScalars scalars;
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      buildProgram(context, model, impl.layout, diags);
+      buildProgram(context, model, impl.layout, diags, &scalars);
   if (!module)
     return nullptr;
   std::unique_ptr<Target> target = createHostCpuTarget();
@@ -207,10 +214,31 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
       llvm::consumeError(cached.takeError());
     }
   }
-  if (!impl.program) {
-    if (mlir::failed(
-            runPipelineReporting(*module, Stage::LLVM, *target, diags)))
-      return nullptr;
+  // With cached machine code, only the stages that take the computations on
+  // run-time parameters out of the program run: the host does those.
+  ParameterProgram parameters;
+  if (mlir::failed(runPipelineReporting(
+          *module, impl.program ? Stage::Parameters : Stage::LLVM, *target,
+          diags, &parameters)))
+    return nullptr;
+  std::vector<double> paramValues;
+  if (impl.layout.params >= 0) {
+    impl.layout.buffers[impl.layout.params].size =
+        std::max<int64_t>(1, parameters.size());
+    paramValues = evaluateParameterProgram(
+        parameters, scalars.evaluate(listParameters(model)));
+    for (size_t k = 0; k < parameters.size(); ++k) {
+      int64_t direct = parameters.direct[k];
+      if (direct >= 0) {
+        impl.layout.paramSlots.push_back(
+            {scalars.names[direct], scalars.units[direct]});
+      } else {
+        std::string from;
+        for (const std::string &name : parameters.reads[k])
+          from += (from.empty() ? "" : ", ") + name;
+        impl.layout.paramSlots.push_back({"computed from " + from, ""});
+      }
+    }
   }
   sim->times.codegen = secondsSince(codegenStart);
 
@@ -262,6 +290,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     if (bufs.lastSpike >= 0) // long ago: no neuron starts refractory
       impl.fill(bufs.lastSpike, std::vector<double>(pop.size, -1e7));
   }
+  if (impl.layout.params >= 0)
+    impl.fill(impl.layout.params, paramValues);
   for (const SynapseGroup &group : impl.layout.groups) {
     const std::vector<double> &initial =
         impl.network.synapseInitial[group.projections.front()];
