@@ -89,6 +89,23 @@ std::string cacheKey(mlir::ModuleOp module, const Target &target) {
   return llvm::toHex(digest, /*LowerCase=*/true);
 }
 
+/// Room for a projection's synapses in the program's static shapes. The
+/// number `fixed_prob` draws depends on the seed; its room is the expected
+/// number plus eight standard deviations instead, so that a run with
+/// another seed reuses the compiled program. (A draw beyond that, with a
+/// chance below 1e-15, gets its exact size, and a compile.) Other rules
+/// draw a number that does not depend on the seed.
+int64_t synapseRoom(const Projection &proj, int64_t drawn) {
+  if (proj.connectivity.kind != Connectivity::Kind::FixedProb)
+    return drawn;
+  double pairs = static_cast<double>(proj.source.size()) *
+                 static_cast<double>(proj.target.size());
+  double p = proj.connectivity.probability;
+  double mean = pairs * p;
+  double room = std::min(pairs, std::ceil(mean + 8 * std::sqrt(mean) + 64));
+  return std::max(drawn, static_cast<int64_t>(room));
+}
+
 size_t elementBytes(ElementType type, bool doublePrecision) {
   switch (type) {
   case ElementType::Real:
@@ -174,7 +191,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   std::vector<bool> perSynapseWeights;
   for (unsigned p = 0; p < model.projections.size(); ++p) {
     synapseCounts.push_back(
-        impl.network.projections[p].connectivity.numSynapses());
+        synapseRoom(model.projections[p],
+                    impl.network.projections[p].connectivity.numSynapses()));
     perSynapseWeights.push_back(model.projections[p].weight.kind !=
                                 Initializer::Kind::Expression);
   }
