@@ -552,7 +552,10 @@ void snnc::printParameters(const Model &model, llvm::raw_ostream &os) {
   for (const ModelParameter &param : parameters) {
     std::string value, line;
     llvm::raw_string_ostream(value)
-        << llvm::format("%g", param.value) << " " << param.unit.str();
+        << llvm::format("%g", param.value)
+        << (param.unit.isDimensionless() && param.unit.scale().isOne()
+                ? ""
+                : " " + param.unit.str());
     llvm::raw_string_ostream os2(line);
     os2 << "  " << llvm::left_justify(param.name, width) << "  "
         << llvm::left_justify(value, 14);
