@@ -47,12 +47,12 @@ commands:
       -o DIR               output directory for spikes.npz (default: out)
       --seed N             random seed (overrides the model's)
       --duration T         simulated time, e.g. 10s or 500ms (overrides)
+      --dt T               time step, e.g. 0.05ms (overrides; compiled in)
       --set NAME=VALUE     a parameter, weight or drive with its unit, e.g.
                            --set N.V_th=-52mV (repeatable; names: snnc check);
                            no recompile: the compiled program is reused
       --specialize         compile parameter values, weights and drives in
                            as constants (every change of one compiles again)
-      --dt T               time step, e.g. 0.05ms (overrides; compiled in)
       --double             float64 state instead of float32
       --no-progress        no progress bar
       --no-cache           compile even if this program was compiled before
@@ -64,9 +64,9 @@ commands:
       mlir [--until=S]     MLIR after stage S: snn, fused, integrated,
                            parameters, loops, optimized, approximated, llvm
                            (default: loops)
-      --specialize         (mlir, llvm, asm) values as constants, as run
       llvm                 optimised LLVM IR for this CPU
       asm                  assembly for this CPU
+      --specialize         values compiled in, as run --specialize does
   help                     show this message
 
 Exit status: 0 on success, 1 on errors in the model, 2 on bad usage.
