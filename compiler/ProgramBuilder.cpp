@@ -4,16 +4,17 @@
 // are emitted with their inputs spelled out (drives plus output currents);
 // parameters shared by all neurons, scalar weights and drives are snn.param
 // ops (run-time scalars; constants when the program is specialised); each
-// ODE step is an snn.integrate that the snn-integrate pass expands.
+// ODE step is an snn.integrate that the snn-integrate pass expands. Each
+// model concept gets its own op (neuron update, synapse decay, propagation,
+// compaction); fusing and lowering them is the passes' job.
 //
 // Run-time scalars round exactly as constants did. Where the language folds
 // an expression of constants in double precision (makeNode, calls on
 // constants), an expression of parameters becomes one scalar of its own,
 // evaluated the same way on the host (RuntimeScalars); everything the
 // compiler folds later in the working precision is left to
-// snn-outline-parameters. Each model concept
-// gets its own op (neuron update, synapse decay, propagation, compaction);
-// fusing and lowering them is the passes' job.
+// snn-outline-parameters. Values that choose code (listParameters'
+// specialisedBecause: exact propagators, exponents) stay constants.
 //
 //===----------------------------------------------------------------------===//
 

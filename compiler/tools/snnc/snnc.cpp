@@ -67,6 +67,7 @@ commands:
       llvm                 optimised LLVM IR for this CPU
       asm                  assembly for this CPU
       --specialize         values compiled in, as run --specialize does
+      --set NAME=VALUE     other values, as for run (repeatable)
   help                     show this message
 
 Exit status: 0 on success, 1 on errors in the model, 2 on bad usage.
@@ -344,7 +345,7 @@ int runRun(const RunArgs &args) {
 }
 
 int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
-                    bool specialize) {
+                    bool specialize, const std::vector<std::string> &set) {
   Session session;
   std::optional<model::Model> model = loadModel(path, session.diags);
   if (!model)
@@ -354,6 +355,7 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
   options.showProgress = false;
   options.compile = false;
   options.specializeParameters = specialize;
+  options.parameterOverrides = set;
   // Connectivity sizes are static shapes of the program: plan as a run does.
   std::unique_ptr<Simulation> sizes =
       Simulation::create(*model, options, session.diags);
@@ -409,11 +411,16 @@ int main(int argc, char **argv) {
     const std::string &stage = args[1];
     Stage until = Stage::Loops;
     bool specialize = false;
+    std::vector<std::string> set;
     std::string file;
     for (size_t i = 2; i < args.size(); ++i) {
       llvm::StringRef arg = args[i];
       if (arg == "--specialize") {
         specialize = true;
+      } else if (arg == "--set") {
+        if (i + 1 >= args.size() || args[i + 1].find('=') == std::string::npos)
+          return badUsage("--set needs NAME=VALUE, such as --set N.V_th=-52mV");
+        set.push_back(args[++i]);
       } else if (arg.consume_front("--until=")) {
         std::optional<Stage> parsed = parseStage(arg);
         if (!parsed)
@@ -432,7 +439,7 @@ int main(int argc, char **argv) {
     if (stage == "ast")
       return runEmitAst(file);
     if (stage == "mlir" || stage == "llvm" || stage == "asm")
-      return runEmitCompiled(stage, file, until, specialize);
+      return runEmitCompiled(stage, file, until, specialize, set);
     return badUsage("unknown stage '" + stage +
                     "' (expected ast, mlir, llvm or asm)");
   }
