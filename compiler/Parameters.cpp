@@ -426,7 +426,8 @@ bool applyOne(Model &model, const std::vector<ModelParameter> &parameters,
   };
 
   size_t equals = text.find('=');
-  if (equals == llvm::StringRef::npos) {
+  if (equals == llvm::StringRef::npos ||
+      text.substr(0, equals).trim().empty()) {
     diags.error(range(0, text.size()),
                 "expected NAME=VALUE, such as 'N.V_th=-52 mV'");
     return false;

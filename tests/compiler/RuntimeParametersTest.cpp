@@ -497,6 +497,7 @@ TEST(RuntimeParametersTest, BadOverridesAreReportedWhereTheyAre) {
       {nullptr, "N.V_th=-52 mv", "unknown unit 'mv'; did you mean 'mV'?", 12,
        nullptr},
       {nullptr, "N.V_th", "expected NAME=VALUE", 1, nullptr},
+      {nullptr, " = 5 mV", "expected NAME=VALUE", 1, nullptr},
       {nullptr, "N.V_th=fast", "expected a number", 8, nullptr},
       {nullptr, "N.V_th=-52 mV mV", "unexpected 'm' after the value", 15,
        nullptr},
