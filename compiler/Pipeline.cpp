@@ -6,6 +6,7 @@
 
 #include "snnc/compiler/Pipeline.h"
 
+#include "snnc/compiler/Transforms/OutlineParameters.h"
 #include "snnc/compiler/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -16,9 +17,9 @@
 using namespace snnc;
 
 llvm::ArrayRef<llvm::StringRef> snnc::stageNames() {
-  static const llvm::StringRef names[] = {"snn",   "fused",     "integrated",
-                                          "loops", "optimized", "approximated",
-                                          "llvm"};
+  static const llvm::StringRef names[] = {"snn",          "fused", "integrated",
+                                          "parameters",   "loops", "optimized",
+                                          "approximated", "llvm"};
   return names;
 }
 
@@ -31,19 +32,27 @@ std::optional<Stage> snnc::parseStage(llvm::StringRef name) {
 }
 
 mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until,
-                                      const Target &target) {
+                                      const Target &target,
+                                      ParameterProgram *parameters,
+                                      Stage from) {
+  assert(from < Stage::Optimized && "the target's stages run together");
   mlir::PassManager pm(module->getContext());
-  if (until >= Stage::Fused)
+  auto runs = [&](Stage stage) { return from < stage && stage <= until; };
+  if (runs(Stage::Fused))
     pm.addPass(createFuseNeuronPassesPass());
-  if (until >= Stage::Integrated)
+  if (runs(Stage::Integrated))
     pm.addPass(createIntegrateOdesPass());
-  if (until >= Stage::Loops) {
+  ParameterProgram unused;
+  if (runs(Stage::Parameters)) {
     // Fold constant subexpressions first, so that snn.exprel of a constant
-    // (a synapse's decay factor) folds in double precision.
+    // (a synapse's decay factor) folds in double precision; then take what
+    // is left to fold, on run-time scalars, out of the program.
     pm.addPass(mlir::createCanonicalizerPass());
-    pm.addPass(createLowerToLoopsPass());
+    pm.addPass(createOutlineParametersPass(parameters ? parameters : &unused));
   }
-  if (until >= Stage::Optimized) {
+  if (runs(Stage::Loops))
+    pm.addPass(createLowerToLoopsPass());
+  if (runs(Stage::Optimized)) {
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(createDivisionByConstantPass());
     pm.addPass(mlir::createCSEPass());
@@ -54,10 +63,10 @@ mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until,
   return pm.run(module);
 }
 
-mlir::LogicalResult snnc::runPipelineReporting(mlir::ModuleOp module,
-                                               Stage until,
-                                               const Target &target,
-                                               DiagnosticEngine &diags) {
+mlir::LogicalResult
+snnc::runPipelineReporting(mlir::ModuleOp module, Stage until,
+                           const Target &target, DiagnosticEngine &diags,
+                           ParameterProgram *parameters, Stage from) {
   llvm::SourceMgr &sources = diags.getSourceMgr();
   // Maps an MLIR file:line:col back into the buffer it came from.
   auto toSource = [&](mlir::Location loc) -> llvm::SMRange {
@@ -80,7 +89,8 @@ mlir::LogicalResult snnc::runPipelineReporting(mlir::ModuleOp module,
           diags.error(toSource(diag.getLocation()), diag.str());
         return mlir::success();
       });
-  mlir::LogicalResult result = runPipeline(module, until, target);
+  mlir::LogicalResult result =
+      runPipeline(module, until, target, parameters, from);
   if (mlir::failed(result) && diags.errorCount() == errorsBefore)
     diags.error(llvm::SMRange(), "internal error: compiling the program "
                                  "failed without a diagnostic");

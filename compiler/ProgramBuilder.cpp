@@ -1,11 +1,20 @@
 //===- ProgramBuilder.cpp - The fused simulation loop in MLIR -------------===//
 //
 // MLIRGen: the typed model becomes ops of the snn dialect. Right-hand sides
-// are emitted with their inputs spelled out (drives plus output currents)
-// and parameters shared by all neurons folded to constants; each ODE step is
-// an snn.integrate that the snn-integrate pass expands. Each model concept
-// gets its own op (neuron update, synapse decay, propagation, compaction);
-// fusing and lowering them is the passes' job.
+// are emitted with their inputs spelled out (drives plus output currents);
+// parameters shared by all neurons, scalar weights and drives are snn.param
+// ops (run-time scalars; constants when the program is specialised); each
+// ODE step is an snn.integrate that the snn-integrate pass expands. Each
+// model concept gets its own op (neuron update, synapse decay, propagation,
+// compaction); fusing and lowering them is the passes' job.
+//
+// Run-time scalars round exactly as constants did. Where the language folds
+// an expression of constants in double precision (makeNode, calls on
+// constants), an expression of parameters becomes one scalar of its own,
+// evaluated the same way on the host (RuntimeScalars); everything the
+// compiler folds later in the working precision is left to
+// snn-outline-parameters. Values that choose code (listParameters'
+// specialisedBecause: exact propagators, exponents) stay constants.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +38,8 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <functional>
 #include <map>
 
 using namespace snnc;
@@ -58,17 +69,42 @@ struct NeuronPlan {
   std::vector<OdePlan> odes;
 };
 
+/// Param leaves with this `group` are run-time scalars: `index` is their
+/// RuntimeScalars slot.
+constexpr unsigned scalarGroup = ~0u - 1;
+
+bool isScalar(const Expr &e) {
+  return e.op == Op::Param && e.group == scalarGroup;
+}
+
+/// A string that identifies an expression's structure and constants.
+void appendKey(const Expr &e, std::string &key) {
+  char text[64];
+  std::snprintf(text, sizeof text, "(%d %d %u %a", static_cast<int>(e.op),
+                static_cast<int>(e.fn), e.index, e.value);
+  key += text;
+  for (const ExprP &arg : e.args)
+    appendKey(*arg, key);
+  key += ")";
+}
+
+/// Which named value (listParameters index) a model's parameter q is; -1
+/// when it has none.
+using NamedFn = std::function<int(unsigned)>;
+
 class ProgramBuilder {
 public:
   ProgramBuilder(mlir::MLIRContext &context, const Model &model,
                  const ProgramLayout &layout, DiagnosticEngine &diags)
       : builder(&context), loc(builder.getUnknownLoc()), model(model),
-        layout(layout), diags(diags) {
+        layout(layout), diags(diags), parameters(listParameters(model)),
+        named(parameters), runtime(layout.params >= 0) {
     real = layout.doublePrecision ? mlir::Type(builder.getF64Type())
                                   : mlir::Type(builder.getF32Type());
   }
 
   mlir::OwningOpRef<mlir::ModuleOp> build();
+  RuntimeScalars takeScalars() { return std::move(scalars); }
 
 private:
   using LeafFn = llvm::function_ref<Value(const Expr &)>;
@@ -91,6 +127,36 @@ private:
   bool planExact(std::vector<OdePlan> &odes);
   ExprP bindConstants(const ExprP &expr, const std::vector<double> &values,
                       const std::vector<int> *perNeuron = nullptr);
+  /// Binds the parameters of `expr`: per-neuron ones stay Param leaves;
+  /// the others become run-time scalars, or constants when the program is
+  /// specialised, when listParameters() says they are compiled in, or with
+  /// `constants`. Folds as bindConstants does: a node the language would
+  /// fold becomes one scalar.
+  ExprP bindParams(const ExprP &expr, const std::vector<double> &values,
+                   const NamedFn &namedOf,
+                   const std::vector<int> *perNeuron = nullptr,
+                   bool constants = false);
+  /// Whether named value `n` is read at run time.
+  bool readAtRunTime(int n) const {
+    return runtime && n >= 0 && parameters[n].specialisedBecause.empty();
+  }
+  /// The scalar leaf for `value`, an expression of named values.
+  ExprP scalarLeaf(ExprP value);
+  /// A named value in the code: an snn.param, or a constant.
+  Value namedValue(int n, double value);
+  NamedFn neuronNamed(unsigned pop) const {
+    return [this, pop](unsigned q) { return named.neuronParam(pop, q); };
+  }
+  NamedFn synapseNamed(unsigned projection) const {
+    return [this, projection](unsigned q) {
+      return named.synapseParam(projection, q);
+    };
+  }
+  NamedFn outputNamed(unsigned projection) const {
+    return [this, projection](unsigned q) {
+      return named.outputParam(projection, q);
+    };
+  }
 
   //===--- Emission -----------------------------------------------------===//
   Value emit(const ExprP &expr, LeafFn leaf);
@@ -166,6 +232,11 @@ private:
   /// Values already emitted in the current block, by expression. The map
   /// owns its keys: a freed temporary's address must never hit the cache.
   std::map<ExprP, Value> emitted;
+  std::vector<ModelParameter> parameters; ///< listParameters(model)
+  ParameterIndex named;
+  bool runtime; ///< Parameters are run-time scalars.
+  RuntimeScalars scalars;
+  std::map<std::string, unsigned> scalarSlots; ///< By appendKey.
 };
 
 //===----------------------------------------------------------------------===//
@@ -182,6 +253,83 @@ ExprP ProgramBuilder::bindConstants(const ExprP &expr,
       return leaf; // loaded per neuron
     return makeConstant(values[leaf->index], leaf->unit);
   });
+}
+
+ExprP ProgramBuilder::scalarLeaf(ExprP value) {
+  std::string key;
+  appendKey(*value, key);
+  auto [it, inserted] = scalarSlots.insert({key, scalars.values.size()});
+  if (inserted) {
+    std::string name;
+    llvm::raw_string_ostream os(name);
+    printExpr(*value, os, [&](const Expr &leaf) -> std::string {
+      return leaf.op == Op::Param ? parameters[leaf.index].name : "?";
+    });
+    scalars.values.push_back(value);
+    scalars.names.push_back(name);
+    scalars.units.push_back(value->unit.str());
+  }
+  auto leaf = std::make_shared<Expr>();
+  leaf->op = Op::Param;
+  leaf->group = scalarGroup;
+  leaf->index = it->second;
+  leaf->unit = value->unit;
+  return leaf;
+}
+
+Value ProgramBuilder::namedValue(int n, double value) {
+  if (!readAtRunTime(n))
+    return constant(value);
+  return emit(scalarLeaf(makeLeaf(Op::Param, n, parameters[n].unit)),
+              [](const Expr &) { return Value(); });
+}
+
+ExprP ProgramBuilder::bindParams(const ExprP &expr,
+                                 const std::vector<double> &values,
+                                 const NamedFn &namedOf,
+                                 const std::vector<int> *perNeuron,
+                                 bool constants) {
+  if (!runtime || constants)
+    return bindConstants(expr, values, perNeuron);
+  std::function<ExprP(const ExprP &)> lift = [&](const ExprP &e) -> ExprP {
+    if (e->op == Op::Constant)
+      return e;
+    if (e->args.empty()) {
+      if (e->op != Op::Param || isScalar(*e))
+        return e;
+      if (perNeuron && (*perNeuron)[e->index] >= 0)
+        return e; // loaded per neuron
+      int n = namedOf(e->index);
+      if (!readAtRunTime(n))
+        return makeConstant(values[e->index], e->unit);
+      return scalarLeaf(makeLeaf(Op::Param, n, e->unit));
+    }
+    std::vector<ExprP> args;
+    bool changed = false;
+    for (const ExprP &arg : e->args) {
+      args.push_back(lift(arg));
+      changed |= args.back() != arg;
+    }
+    if (!changed)
+      return e;
+    if (e->op == Op::Call) // calls fold when emitted (see emit)
+      return makeCall(e->fn, std::move(args), e->unit, e->range);
+    auto constantLike = [](const ExprP &a) {
+      return a->op == Op::Constant || isScalar(*a);
+    };
+    if (!e->isBoolean && llvm::all_of(args, constantLike) &&
+        llvm::any_of(args, [](const ExprP &a) { return isScalar(*a); })) {
+      // makeNode would fold this in double: one scalar, evaluated alike.
+      auto value = std::make_shared<Expr>(*e);
+      for (ExprP &arg : args)
+        if (isScalar(*arg))
+          arg = scalars.values[arg->index];
+      value->args = std::move(args);
+      return scalarLeaf(value);
+    }
+    return makeNode(e->op, std::move(args), e->unit, e->range);
+  };
+  return lift(expr);
 }
 
 const char *ProgramBuilder::methodFor(const Equation &eq) {
@@ -257,45 +405,52 @@ std::optional<NeuronPlan> ProgramBuilder::planNeuron(unsigned popIndex) {
   const PopulationBuffers &bufs = layout.populations[popIndex];
 
   // Each input is its drive (an Input leaf, emitted per neuron) plus the
-  // currents of the synapse groups that feed it.
-  std::vector<ExprP> inputs;
-  for (unsigned i = 0; i < neuron.inputs.size(); ++i) {
-    ExprP sum = makeLeaf(Op::Input, i, neuron.inputs[i].unit);
-    for (unsigned g = 0; g < layout.groups.size(); ++g) {
-      const SynapseGroup &group = layout.groups[g];
-      const Projection &first = model.projections[group.projections.front()];
-      if (group.target.population != popIndex || first.targetInput != i)
-        continue;
-      ExprP current = bindConstants(first.current, first.outputParams);
-      current = substitute(current, [&](const ExprP &leaf) -> ExprP {
-        if (leaf->op == Op::TargetState)
-          return makeLeaf(Op::State, leaf->index, leaf->unit);
-        if (leaf->op == Op::SynapseState) {
-          auto copy = std::make_shared<Expr>(*leaf);
-          copy->group = g;
-          return copy;
+  // currents of the synapse groups that feed it; `exact` equations need
+  // them with constants (their propagators are computed here).
+  std::vector<ExprP> inputs, constantInputs;
+  for (bool constants : {false, true})
+    for (unsigned i = 0; i < neuron.inputs.size(); ++i) {
+      ExprP sum = makeLeaf(Op::Input, i, neuron.inputs[i].unit);
+      for (unsigned g = 0; g < layout.groups.size(); ++g) {
+        const SynapseGroup &group = layout.groups[g];
+        const Projection &first = model.projections[group.projections.front()];
+        if (group.target.population != popIndex || first.targetInput != i)
+          continue;
+        ExprP current = bindParams(first.current, first.outputParams,
+                                   outputNamed(group.projections.front()),
+                                   nullptr, constants);
+        current = substitute(current, [&](const ExprP &leaf) -> ExprP {
+          if (leaf->op == Op::TargetState)
+            return makeLeaf(Op::State, leaf->index, leaf->unit);
+          if (leaf->op == Op::SynapseState) {
+            auto copy = std::make_shared<Expr>(*leaf);
+            copy->group = g;
+            return copy;
+          }
+          return leaf;
+        });
+        if (group.target.begin != 0 || group.target.end != pop.size) {
+          auto inside = std::make_shared<Expr>();
+          inside->op = Op::SynapseState;
+          inside->index = insideSliceIndex;
+          inside->group = g;
+          current = makeNode(Op::Mul, {inside, current}, current->unit);
         }
-        return leaf;
-      });
-      if (group.target.begin != 0 || group.target.end != pop.size) {
-        auto inside = std::make_shared<Expr>();
-        inside->op = Op::SynapseState;
-        inside->index = insideSliceIndex;
-        inside->group = g;
-        current = makeNode(Op::Mul, {inside, current}, current->unit);
+        sum = makeNode(Op::Add, {sum, current}, sum->unit);
       }
-      sum = makeNode(Op::Add, {sum, current}, sum->unit);
+      (constants ? constantInputs : inputs).push_back(sum);
     }
-    inputs.push_back(sum);
-  }
 
   NeuronPlan plan;
   plan.odes.resize(neuron.states.size());
   bool ok = true;
   for (const Equation &eq : neuron.equations) {
-    ExprP rhs = bindConstants(eq.rhs, pop.params, &bufs.perNeuronParams);
+    bool exact = eq.integrator == Integrator::Exact;
+    ExprP rhs = bindParams(eq.rhs, pop.params, neuronNamed(popIndex),
+                           &bufs.perNeuronParams, exact);
+    const std::vector<ExprP> &bound = exact ? constantInputs : inputs;
     rhs = substitute(rhs, [&](const ExprP &leaf) -> ExprP {
-      return leaf->op == Op::Input ? inputs[leaf->index] : leaf;
+      return leaf->op == Op::Input ? bound[leaf->index] : leaf;
     });
     plan.odes[eq.state] = OdePlan{rhs, methodFor(eq), nullptr, eq.range};
   }
@@ -311,8 +466,11 @@ ProgramBuilder::planSynapse(const SynapseGroup &group) {
   std::vector<OdePlan> odes(synapse.states.size());
   bool ok = true;
   for (const Equation &eq : synapse.equations)
-    odes[eq.state] = OdePlan{bindConstants(eq.rhs, group.synapseParams),
-                             methodFor(eq), nullptr, eq.range};
+    odes[eq.state] =
+        OdePlan{bindParams(eq.rhs, group.synapseParams,
+                           synapseNamed(group.projections.front()), nullptr,
+                           eq.integrator == Integrator::Exact),
+                methodFor(eq), nullptr, eq.range};
   ok &= planExact(odes);
   if (!ok)
     return std::nullopt;
@@ -392,6 +550,17 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
       result = constant(evaluate(*expr, [](const Expr &) { return 0.0; }));
       break;
     }
+    bool allScalar = llvm::all_of(expr->args, [](const ExprP &a) {
+      return a->op == Op::Constant || isScalar(*a);
+    });
+    if (allScalar) { // the same, on the host, once per run
+      auto value = std::make_shared<Expr>(*expr);
+      for (ExprP &a : value->args)
+        if (isScalar(*a))
+          a = scalars.values[a->index];
+      result = emit(scalarLeaf(value), leaf);
+      break;
+    }
     using namespace mlir::math;
     switch (expr->fn) {
     case Builtin::Exp:
@@ -431,6 +600,15 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
     }
     break;
   }
+  case Op::Param:
+    if (isScalar(*expr)) {
+      result = builder.create<snn::ParamOp>(loc, real,
+                                            static_cast<uint64_t>(expr->index),
+                                            scalars.names[expr->index]);
+      break;
+    }
+    result = leaf(*expr);
+    break;
   default:
     result = leaf(*expr);
     break;
@@ -553,10 +731,13 @@ void ProgramBuilder::emitPropagation(Value t) {
               case Op::State:
                 return load(group.stateBuffers[e.index], target);
               case Op::Param:
-                return constant(group.synapseParams[e.index]);
+                return namedValue(
+                    named.synapseParam(group.projections.front(), e.index),
+                    group.synapseParams[e.index]);
               case Op::Weight:
                 return bufs.weights >= 0 ? load(bufs.weights, m)
-                                         : constant(proj.weight.value->value);
+                                         : namedValue(named.weight(p),
+                                                      proj.weight.value->value);
               case Op::Time:
                 return t;
               case Op::Dt:
@@ -679,7 +860,8 @@ void ProgramBuilder::emitNeuronPass(
           }
         };
         auto bound = [&](const ExprP &expr) {
-          return bindConstants(expr, pop.params, &bufs.perNeuronParams);
+          return bindParams(expr, pop.params, neuronNamed(popIndex),
+                            &bufs.perNeuronParams);
         };
 
         // 1. Reset from the previous step's spike (brainpy: at the next
@@ -802,10 +984,11 @@ Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
   using namespace mlir::arith;
   const Population &pop = model.populations[popIndex];
   Value sum = constant(0.0);
-  for (const Drive &drive : model.drives) {
+  for (unsigned d = 0; d < model.drives.size(); ++d) {
+    const Drive &drive = model.drives[d];
     if (drive.target.population != popIndex || drive.input != input)
       continue;
-    Value value = constant(drive.value);
+    Value value = namedValue(named.drive(d), drive.value);
     if (drive.target.begin != 0 || drive.target.end != pop.size) {
       Value inside = insideRange(j, drive.target.begin, drive.target.end);
       value = builder.create<SelectOp>(loc, inside, value, constant(0.0));
@@ -871,7 +1054,8 @@ void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
           }
         };
         Value spiked =
-            emit(bindConstants(neuron.spike, pop.params, &bufs.perNeuronParams),
+            emit(bindParams(neuron.spike, pop.params, neuronNamed(popIndex),
+                            &bufs.perNeuronParams),
                  leaf);
         store(builder.create<mlir::arith::ExtUIOp>(loc, builder.getI8Type(),
                                                    spiked),
@@ -950,8 +1134,24 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
 
 mlir::OwningOpRef<mlir::ModuleOp>
 snnc::buildProgram(mlir::MLIRContext &context, const Model &model,
-                   const ProgramLayout &layout, DiagnosticEngine &diags) {
+                   const ProgramLayout &layout, DiagnosticEngine &diags,
+                   RuntimeScalars *scalars) {
   loadDialects(context);
   ProgramBuilder builder(context, model, layout, diags);
-  return builder.build();
+  mlir::OwningOpRef<mlir::ModuleOp> module = builder.build();
+  if (scalars)
+    *scalars = builder.takeScalars();
+  return module;
+}
+
+std::vector<double>
+RuntimeScalars::evaluate(const std::vector<ModelParameter> &parameters) const {
+  std::vector<double> out;
+  for (const ExprP &value : values)
+    out.push_back(model::evaluate(*value, [&](const Expr &leaf) {
+      return leaf.op == Op::Param && leaf.index < parameters.size()
+                 ? parameters[leaf.index].value
+                 : 0.0;
+    }));
+  return out;
 }

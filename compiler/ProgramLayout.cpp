@@ -32,7 +32,8 @@ bool sameGroup(const Model &model, const SynapseGroup &group,
 ProgramLayout snnc::planLayout(const Model &model,
                                const std::vector<int64_t> &synapseCounts,
                                const std::vector<bool> &perSynapseWeights,
-                               bool doublePrecision, int threads) {
+                               bool doublePrecision, bool runtimeParameters,
+                               int threads) {
   ProgramLayout layout;
   layout.doublePrecision = doublePrecision;
   layout.threads = std::max(1, threads);
@@ -138,5 +139,8 @@ ProgramLayout snnc::planLayout(const Model &model,
   if (layout.threads > 1)
     layout.barrier = layout.addBuffer("threads.barrier", ElementType::Int32,
                                       rt::StepBarrierState::kWords);
+  // Sized by snn-outline-parameters, once it knows what the program reads.
+  if (runtimeParameters)
+    layout.params = layout.addBuffer("params", ElementType::Real, 1);
   return layout;
 }

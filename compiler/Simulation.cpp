@@ -10,11 +10,13 @@
 
 #include "snnc/compiler/Jit.h"
 #include "snnc/compiler/Network.h"
+#include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/compiler/Target.h"
 #include "snnc/compiler/ThreadPartition.h"
+#include "snnc/compiler/Transforms/OutlineParameters.h"
 #include "snnc/runtime/Progress.h"
 #include "snnc/runtime/ThreadTeam.h"
 
@@ -94,8 +96,9 @@ std::string compilerIdentity() {
 }
 
 /// Names a cache entry: a digest of the generated program (which holds
-/// every constant and static shape), the target machine and features, and
-/// the compiler build and LLVM version.
+/// every constant and static shape, but not the values of run-time
+/// parameters: those are data), the target machine and features, and the
+/// compiler build and LLVM version.
 std::string cacheKey(mlir::ModuleOp module, const Target &target) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -107,6 +110,23 @@ std::string cacheKey(mlir::ModuleOp module, const Target &target) {
   std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
       reinterpret_cast<const uint8_t *>(text.data()), text.size()));
   return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
+/// Room for a projection's synapses in the program's static shapes. The
+/// number `fixed_prob` draws depends on the seed; its room is the expected
+/// number plus eight standard deviations instead, so that a run with
+/// another seed reuses the compiled program. (A draw beyond that, with a
+/// chance below 1e-15, gets its exact size, and a compile.) Other rules
+/// draw a number that does not depend on the seed.
+int64_t synapseRoom(const Projection &proj, int64_t drawn) {
+  if (proj.connectivity.kind != Connectivity::Kind::FixedProb)
+    return drawn;
+  double pairs = static_cast<double>(proj.source.size()) *
+                 static_cast<double>(proj.target.size());
+  double p = proj.connectivity.probability;
+  double mean = pairs * p;
+  double room = std::min(pairs, std::ceil(mean + 8 * std::sqrt(mean) + 64));
+  return std::max(drawn, static_cast<int64_t>(room));
 }
 
 size_t elementBytes(ElementType type, bool doublePrecision) {
@@ -173,6 +193,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   impl.model = input;
   impl.options = options;
   Model &model = impl.model;
+  if (!applyOverrides(model, options.parameterOverrides, diags))
+    return nullptr;
   std::optional<int64_t> steps =
       settleRun(model, options.seed, options.durationMs, options.dtMs, diags);
   if (!steps)
@@ -203,7 +225,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   std::vector<bool> perSynapseWeights;
   for (unsigned p = 0; p < model.projections.size(); ++p) {
     synapseCounts.push_back(
-        impl.network.projections[p].connectivity.numSynapses());
+        synapseRoom(model.projections[p],
+                    impl.network.projections[p].connectivity.numSynapses()));
     perSynapseWeights.push_back(model.projections[p].weight.kind !=
                                 Initializer::Kind::Expression);
   }
@@ -217,12 +240,14 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   int threads =
       options.threads > 0 ? options.threads : rt::defaultThreadCount(neurons);
   impl.layout = planLayout(model, synapseCounts, perSynapseWeights,
-                           options.doublePrecision, threads);
+                           options.doublePrecision,
+                           !options.specializeParameters, threads);
   if (!options.compile)
     return sim;
   mlir::MLIRContext context;
+  RuntimeScalars scalars;
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      buildProgram(context, model, impl.layout, diags);
+      buildProgram(context, model, impl.layout, diags, &scalars);
   if (!module)
     return nullptr;
   std::unique_ptr<Target> target = createHostCpuTarget();
@@ -246,10 +271,31 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
       llvm::consumeError(cached.takeError());
     }
   }
-  if (!impl.program) {
-    if (mlir::failed(
-            runPipelineReporting(*module, Stage::LLVM, *target, diags)))
-      return nullptr;
+  // With cached machine code, only the stages that take the computations on
+  // run-time parameters out of the program run: the host does those.
+  ParameterProgram parameters;
+  if (mlir::failed(runPipelineReporting(
+          *module, impl.program ? Stage::Parameters : Stage::LLVM, *target,
+          diags, &parameters)))
+    return nullptr;
+  std::vector<double> paramValues;
+  if (impl.layout.params >= 0) {
+    impl.layout.buffers[impl.layout.params].size =
+        std::max<int64_t>(1, parameters.size());
+    paramValues = evaluateParameterProgram(
+        parameters, scalars.evaluate(listParameters(model)));
+    for (size_t k = 0; k < parameters.size(); ++k) {
+      int64_t direct = parameters.direct[k];
+      if (direct >= 0) {
+        impl.layout.paramSlots.push_back(
+            {scalars.names[direct], scalars.units[direct]});
+      } else {
+        std::string from;
+        for (const std::string &name : parameters.reads[k])
+          from += (from.empty() ? "" : ", ") + name;
+        impl.layout.paramSlots.push_back({"computed from " + from, ""});
+      }
+    }
   }
   sim->times.codegen = secondsSince(codegenStart);
 
@@ -308,7 +354,9 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     }
     if (!data.connectivity.targets.empty()) { // else: the zeroed placeholder
       // The placeholder allocated above was never touched: no memory freed
-      // here was ever resident.
+      // here was ever resident. The array fills the room the program was
+      // compiled for (synapseRoom), the rest zero.
+      data.connectivity.targets.resize(impl.layout.buffers[bufs.targets].size);
       impl.buffers[bufs.targets] =
           std::make_unique<AlignedBuffer>(std::move(data.connectivity.targets));
       impl.pointers[bufs.targets] = impl.buffers[bufs.targets]->data;
@@ -328,6 +376,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     if (bufs.lastSpike >= 0) // long ago: no neuron starts refractory
       impl.fill(bufs.lastSpike, std::vector<double>(pop.size, -1e7));
   }
+  if (impl.layout.params >= 0)
+    impl.fill(impl.layout.params, paramValues);
   for (const SynapseGroup &group : impl.layout.groups) {
     const std::vector<double> &initial =
         impl.network.synapseInitial[group.projections.front()];

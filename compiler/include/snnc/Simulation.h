@@ -47,6 +47,17 @@ struct SimulationOptions {
   /// Where compiled programs are kept between runs; empty: no cache. The
   /// snnc tool uses defaultCacheDirectory().
   std::string cacheDirectory;
+  /// Values to use instead of the model's, each "NAME=VALUE" with a unit:
+  /// "N.V_th=-52 mV", "projection0.synapse.tau=6 ms",
+  /// "projection0.weight=0.5 mS", "drive0=25 mA" (names: Parameters.h;
+  /// `snnc check` lists a model's). Applied in order, before anything is
+  /// built; the same as editing the values in the .snn file, but the
+  /// compiled program (and the compile cache) is reused.
+  std::vector<std::string> parameterOverrides;
+  /// Compile parameter values, scalar weights and drives into the program
+  /// as constants instead of reading them at run time: the same results,
+  /// but every change of a value compiles again.
+  bool specializeParameters = false;
 };
 
 /// Where compile time went, in seconds.

@@ -11,6 +11,7 @@
 
 #include "snnc/Simulation.h"
 #include "snnc/compiler/Jit.h"
+#include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
@@ -40,12 +41,18 @@ namespace {
 constexpr const char *usage = R"(usage: snnc <command> [options] FILE
 
 commands:
-  check FILE               check a model and print a summary of it
+  check FILE               check a model and print a summary of it, with the
+                           values --set can change
   run FILE [options]       compile and run a model; print rates, write spikes
       -o DIR               output directory for spikes.npz (default: out)
       --seed N             random seed (overrides the model's)
       --duration T         simulated time, e.g. 10s or 500ms (overrides)
-      --dt T               time step, e.g. 0.05ms (overrides)
+      --dt T               time step, e.g. 0.05ms (overrides; compiled in)
+      --set NAME=VALUE     a parameter, weight or drive with its unit, e.g.
+                           --set N.V_th=-52mV (repeatable; names: snnc check);
+                           no recompile: the compiled program is reused
+      --specialize         compile parameter values, weights and drives in
+                           as constants (every change of one compiles again)
       --double             float64 state instead of float32
       --threads N          threads stepping the network together (default:
                            one per core for networks of 32 768 neurons or
@@ -57,11 +64,14 @@ commands:
                            interpreter (slow; no JIT), for cross-checking
   emit STAGE FILE          print one stage of the compiler:
       ast                  the syntax tree
-      mlir [--until=S]     MLIR after stage S: loops, optimized,
-                           approximated, llvm (default: loops)
+      mlir [--until=S]     MLIR after stage S: snn, fused, integrated,
+                           parameters, loops, optimized, approximated, llvm
+                           (default: loops)
       --threads N          the program for N threads (default as for run)
       llvm                 optimised LLVM IR for this CPU
       asm                  assembly for this CPU
+      --specialize         values compiled in, as run --specialize does
+      --set NAME=VALUE     other values, as for run (repeatable)
   help                     show this message
 
 Exit status: 0 on success, 1 on errors in the model, 2 on bad usage.
@@ -91,6 +101,7 @@ int runCheck(llvm::StringRef path) {
     return session.finish();
   llvm::outs() << path << ": ok\n";
   model::printSummary(*model, llvm::outs());
+  printParameters(*model, llvm::outs());
   return session.finish();
 }
 
@@ -165,6 +176,13 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
       if (!ms || *ms < 0 || (arg == "--dt" && *ms <= 0))
         return arg + " needs a time such as 100ms or 1s";
       (arg == "--dt" ? out.options.dtMs : out.options.durationMs) = *ms;
+    } else if (arg == "--set") {
+      std::optional<std::string> text = value();
+      if (!text || text->find('=') == std::string::npos)
+        return "--set needs NAME=VALUE, such as --set N.V_th=-52mV";
+      out.options.parameterOverrides.push_back(*text);
+    } else if (arg == "--specialize") {
+      out.options.specializeParameters = true;
     } else if (arg == "--double") {
       out.options.doublePrecision = true;
     } else if (arg == "--threads") {
@@ -279,6 +297,8 @@ int runReference(const RunArgs &args) {
     return session.finish();
   if (!checkHasRun(session, args, *model))
     return session.finish();
+  if (!applyOverrides(*model, args.options.parameterOverrides, session.diags))
+    return session.finish();
   reference::ReferenceOptions options;
   options.seed = args.options.seed;
   options.durationMs = args.options.durationMs;
@@ -346,7 +366,8 @@ int runRun(const RunArgs &args) {
 }
 
 int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
-                    int threads) {
+                    int threads, bool specialize,
+                    const std::vector<std::string> &set) {
   Session session;
   std::optional<model::Model> model = loadModel(path, session.diags);
   if (!model)
@@ -356,6 +377,8 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
   options.threads = threads;
   options.showProgress = false;
   options.compile = false;
+  options.specializeParameters = specialize;
+  options.parameterOverrides = set;
   // Connectivity sizes are static shapes of the program: plan as a run does.
   std::unique_ptr<Simulation> sizes =
       Simulation::create(*model, options, session.diags);
@@ -410,6 +433,8 @@ int main(int argc, char **argv) {
       return badUsage("'emit' takes a stage and one FILE");
     const std::string &stage = args[1];
     Stage until = Stage::Loops;
+    bool specialize = false;
+    std::vector<std::string> set;
     std::string file;
     int threads = 0;
     for (size_t i = 2; i < args.size(); ++i) {
@@ -421,12 +446,18 @@ int main(int argc, char **argv) {
           return badUsage("--threads needs a number of threads from 1 to " +
                           std::to_string(kMaxThreads));
         threads = *parsed;
+      } else if (arg == "--specialize") {
+        specialize = true;
+      } else if (arg == "--set") {
+        if (i + 1 >= args.size() || args[i + 1].find('=') == std::string::npos)
+          return badUsage("--set needs NAME=VALUE, such as --set N.V_th=-52mV");
+        set.push_back(args[++i]);
       } else if (arg.consume_front("--until=")) {
         std::optional<Stage> parsed = parseStage(arg);
         if (!parsed)
           return badUsage("unknown stage '" + arg +
-                          "' (expected loops, optimized, approximated or "
-                          "llvm)");
+                          "' (expected snn, fused, integrated, parameters, "
+                          "loops, optimized, approximated or llvm)");
         until = *parsed;
       } else if (file.empty()) {
         file = args[i];
@@ -439,7 +470,7 @@ int main(int argc, char **argv) {
     if (stage == "ast")
       return runEmitAst(file);
     if (stage == "mlir" || stage == "llvm" || stage == "asm")
-      return runEmitCompiled(stage, file, until, threads);
+      return runEmitCompiled(stage, file, until, threads, specialize, set);
     return badUsage("unknown stage '" + stage +
                     "' (expected ast, mlir, llvm or asm)");
   }

@@ -5,6 +5,8 @@
 //   snn          the program as generated: snn dialect ops
 //   fused        per-population passes fused (snn-fuse-neuron-passes)
 //   integrated   ODE steps expanded, exp_euler Jacobians derived
+//   parameters   constants folded; computations on run-time scalars
+//                (snn.param) moved out, read from the params buffer
 //   loops        snn ops lowered to scf/arith/math/memref
 //   optimized    canonicalised, common subexpressions and loop invariants out
 //   approximated math.exp & co. as polynomials, so vector loops stay vector
@@ -27,10 +29,13 @@
 
 namespace snnc {
 
+struct ParameterProgram;
+
 enum class Stage {
   Snn,
   Fused,
   Integrated,
+  Parameters,
   Loops,
   Optimized,
   Approximated,
@@ -41,16 +46,23 @@ enum class Stage {
 llvm::ArrayRef<llvm::StringRef> stageNames();
 std::optional<Stage> parseStage(llvm::StringRef name);
 
-/// Runs the passes that take a freshly built program to `until` (inclusive);
-/// stages after `optimized` come from `target`.
+/// Runs the passes that take a program from stage `from` (exclusive; a
+/// freshly built program is at `snn`) to `until` (inclusive); stages after
+/// `optimized` come from `target`, and `from` must come before them. What
+/// the `parameters` stage takes out of the program goes to `parameters`
+/// when it is given (OutlineParameters.h).
 mlir::LogicalResult runPipeline(mlir::ModuleOp module, Stage until,
-                                const Target &target);
+                                const Target &target,
+                                ParameterProgram *parameters = nullptr,
+                                Stage from = Stage::Snn);
 
 /// runPipeline, with errors of the passes reported through `diags` at the
 /// .snn source they came from (ops carry file:line:col locations).
 mlir::LogicalResult runPipelineReporting(mlir::ModuleOp module, Stage until,
                                          const Target &target,
-                                         DiagnosticEngine &diags);
+                                         DiagnosticEngine &diags,
+                                         ParameterProgram *parameters = nullptr,
+                                         Stage from = Stage::Snn);
 
 } // namespace snnc
 

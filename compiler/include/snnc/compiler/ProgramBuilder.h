@@ -16,6 +16,7 @@
 #ifndef SNNC_COMPILER_PROGRAMBUILDER_H
 #define SNNC_COMPILER_PROGRAMBUILDER_H
 
+#include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Diagnostics.h"
 
@@ -24,12 +25,30 @@
 
 namespace snnc {
 
+/// The scalars a program with run-time parameters reads: `snn.param k` is
+/// `values[k]`, an expression whose Param leaves index listParameters():
+/// one parameter, or a constant expression of parameters that the
+/// language folds in double precision (V_th - V_reset after a unit
+/// conversion, a call on parameters).
+struct RuntimeScalars {
+  std::vector<model::ExprP> values;
+  std::vector<std::string> names; ///< "N.V_th", "(N.V_th - N.V_reset)"
+  std::vector<std::string> units;
+  /// Their values for the given parameter values (listParameters order),
+  /// in double precision, as the language folds constants.
+  std::vector<double>
+  evaluate(const std::vector<ModelParameter> &parameters) const;
+};
+
 /// Builds the program; reports located errors (e.g. an integrator that
-/// cannot handle an equation) and returns null on failure.
-mlir::OwningOpRef<mlir::ModuleOp> buildProgram(mlir::MLIRContext &context,
-                                               const model::Model &model,
-                                               const ProgramLayout &layout,
-                                               DiagnosticEngine &diags);
+/// cannot handle an equation) and returns null on failure. When the layout
+/// has a `params` buffer, parameters are read as snn.param ops (listed in
+/// `scalars`), except those listParameters() says are compiled in;
+/// otherwise every value is a constant.
+mlir::OwningOpRef<mlir::ModuleOp>
+buildProgram(mlir::MLIRContext &context, const model::Model &model,
+             const ProgramLayout &layout, DiagnosticEngine &diags,
+             RuntimeScalars *scalars = nullptr);
 
 /// Loads every dialect the builder and the lowering use.
 void loadDialects(mlir::MLIRContext &context);

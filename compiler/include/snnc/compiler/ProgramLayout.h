@@ -55,12 +55,28 @@ struct ProjectionBuffers {
   int weights = -1; ///< Per-synapse weights; -1 for one shared weight.
 };
 
+/// One slot of the `params` buffer: a value the program reads at run time.
+struct ParamSlot {
+  /// The parameter it is ("N.V_th"), the language-folded expression of
+  /// parameters it is ("(N.V_th - N.V_reset)"), or, for a computation the
+  /// compiler folded, "computed from " and the parameters.
+  std::string name;
+  std::string unit; ///< Empty for computed slots.
+};
+
 /// Everything the code generator and the driver agree on.
 struct ProgramLayout {
   std::vector<BufferSpec> buffers;
   std::vector<PopulationBuffers> populations;
   std::vector<SynapseGroup> groups;
   std::vector<ProjectionBuffers> projections;
+  /// The read-only buffer of run-time scalars (parameters shared by a
+  /// population or projection, scalar weights, drives); -1 when they are
+  /// compiled in as constants (SimulationOptions::specializeParameters).
+  /// Its size and `paramSlots` are known once snn-outline-parameters has
+  /// run (Simulation does that).
+  int params = -1;
+  std::vector<ParamSlot> paramSlots;
   bool doublePrecision = false;
   double dtMs = 0.1;
   /// Steps per call of the compiled loop: sized so a chunk's spikes always
@@ -82,11 +98,14 @@ struct ProgramLayout {
 };
 
 /// Plans the buffers for `model`; `synapseCounts[p]` is the number of
-/// synapses projection p was built with.
+/// synapses projection p has room for. With `runtimeParameters`, scalar
+/// values are read from a `params` buffer (the last one) instead of being
+/// compiled in.
 ProgramLayout planLayout(const model::Model &model,
                          const std::vector<int64_t> &synapseCounts,
                          const std::vector<bool> &perSynapseWeights,
-                         bool doublePrecision, int threads = 1);
+                         bool doublePrecision, bool runtimeParameters = true,
+                         int threads = 1);
 
 } // namespace snnc
 

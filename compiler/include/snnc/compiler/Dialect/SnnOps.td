@@ -118,6 +118,25 @@ def Snn_ExprelOp : Snn_Op<"exprel", [Pure, SameOperandsAndResultType]> {
   let hasFolder = 1;
 }
 
+def Snn_ParamOp : Snn_Op<"param", [Pure]> {
+  let summary = "A scalar of the model that the program reads at run time";
+  let description = [{
+    A parameter value, a weight, a drive, or a constant expression of them
+    that the language folds in double precision: scalar `slot` of the run's
+    values, named for readability. `snn-outline-parameters` moves every
+    computation on these scalars out of the program (the host does it once
+    per run, folding as the compiler folds constants) and replaces its
+    results by loads from the `params` buffer.
+
+    ```mlir
+    %v = snn.param 3 "N.V_th" : f32
+    ```
+  }];
+  let arguments = (ins I64Attr:$slot, StrAttr:$name);
+  let results = (outs AnyFloat:$result);
+  let assemblyFormat = "$slot $name attr-dict `:` type($result)";
+}
+
 def Snn_PropagateOp : Snn_Op<"propagate",
     [SingleBlockImplicitTerminator<"YieldOp">]> {
   let summary = "Deliver the spikes of the previous step, event by event";

@@ -7,6 +7,9 @@
 //                           population (synapse decay into the neuron update)
 //   snn-integrate           snn.integrate -> the integrator's formula, with
 //                           exp_euler's Jacobian derived symbolically
+//   snn-outline-parameters  computations on run-time scalars (snn.param)
+//                           out of the program, into the params buffer
+//                           (OutlineParameters.h)
 //   snn-lower-to-loops      time loop, neuron passes, propagation and
 //                           compaction -> scf/arith/math/memref
 //   snn-divide-by-reciprocal  x / c -> x * (1/c) for constants c
