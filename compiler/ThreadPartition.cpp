@@ -3,7 +3,6 @@
 #include "snnc/compiler/ThreadPartition.h"
 
 #include <algorithm>
-#include <numeric>
 
 using namespace snnc;
 
@@ -23,24 +22,24 @@ snnc::splitRowsByThread(rt::Connectivity &connectivity,
   int threads = static_cast<int>(populationBounds.size()) - 1;
   int64_t rows = connectivity.numPre;
   std::vector<int32_t> table(rows * threads + 1);
-  std::vector<int32_t> order;
-  std::vector<int32_t> targets;
+  std::vector<uint64_t> keys;
   std::vector<double> rowWeights;
   for (int64_t r = 0; r < rows; ++r) {
     int32_t begin = connectivity.rowStart[r],
             end = connectivity.rowStart[r + 1];
     int32_t *row = connectivity.targets.data() + begin;
-    order.resize(end - begin);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int32_t a, int32_t b) { return row[a] < row[b]; });
-    targets.assign(row, row + (end - begin));
-    for (size_t k = 0; k < order.size(); ++k)
-      row[k] = targets[order[k]];
+    // Sorting (target, position) pairs orders repeated targets by their
+    // position: a stable sort by target.
+    keys.resize(end - begin);
+    for (size_t k = 0; k < keys.size(); ++k)
+      keys[k] = uint64_t(uint32_t(row[k])) << 32 | k;
+    std::sort(keys.begin(), keys.end());
+    for (size_t k = 0; k < keys.size(); ++k)
+      row[k] = int32_t(keys[k] >> 32);
     if (!weights.empty()) {
       rowWeights.assign(weights.begin() + begin, weights.begin() + end);
-      for (size_t k = 0; k < order.size(); ++k)
-        weights[begin + k] = rowWeights[order[k]];
+      for (size_t k = 0; k < keys.size(); ++k)
+        weights[begin + k] = rowWeights[keys[k] & 0xffffffffu];
     }
     // Thread t's part starts at its first target at or after its first
     // neuron, in the projection's target coordinates.

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Connectivity.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +18,24 @@
 namespace snnc::rt {
 
 namespace {
+
+/// Makes room for `count` targets, asking the kernel to back large arrays
+/// with huge pages before they are first written: delivering a spike reads
+/// one row at a random place in a (hundreds of MB) target array, and with
+/// 4 KiB pages nearly every row is a TLB miss.
+void reserveTargets(std::vector<int32_t> &targets, size_t count) {
+  targets.reserve(count);
+  constexpr size_t kHugePage = size_t(2) << 20;
+  size_t bytes = count * sizeof(int32_t);
+  if (bytes < 4 * kHugePage)
+    return;
+  // madvise needs page boundaries: advise the whole pages inside.
+  uintptr_t begin = reinterpret_cast<uintptr_t>(targets.data());
+  uintptr_t first = (begin + 4095) & ~uintptr_t(4095);
+  uintptr_t last = (begin + bytes) & ~uintptr_t(4095);
+  if (last > first) // advice only: without it the pages are merely small
+    madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);
+}
 
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 
@@ -149,6 +169,7 @@ Expected<Connectivity> fixedPerPre(int64_t numPre, int64_t numPost,
 
   Connectivity result = emptyRows(numPre, numPost);
   fillUniformRowStarts(result, count);
+  reserveTargets(result.targets, size_t(numPre * count));
   result.targets.resize(size_t(numPre * count));
   if (withReplacement)
     fillRowsWithReplacement(result, count, stream);
@@ -193,6 +214,7 @@ Expected<Connectivity> fixedPerPost(int64_t numPre, int64_t numPost,
   forEachDraw([&](int32_t pre, int32_t) { ++result.rowStart[pre + 1]; });
   for (int64_t i = 0; i < numPre; ++i)
     result.rowStart[i + 1] += result.rowStart[i];
+  reserveTargets(result.targets, size_t(numPost * count));
   result.targets.resize(size_t(numPost * count));
   std::vector<int32_t> cursor(result.rowStart.begin(),
                               result.rowStart.end() - 1);
@@ -224,8 +246,8 @@ Expected<Connectivity> fixedProb(int64_t numPre, int64_t numPost, double p,
 
   Connectivity result = emptyRows(numPre, numPost);
   double spread = 5.0 * std::sqrt(expected * (1.0 - p));
-  result.targets.reserve(
-      size_t(std::min(double(maxSynapses), expected + spread + 16.0)));
+  reserveTargets(result.targets, size_t(std::min(double(maxSynapses),
+                                                 expected + spread + 16.0)));
   // log(1 - p) without cancellation for small p; used to turn a uniform
   // into the geometric number of pairs skipped before the next synapse.
   double logMiss = std::log1p(-p);

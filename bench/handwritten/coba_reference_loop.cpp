@@ -432,20 +432,33 @@ RunResult simulateThreaded(const Network &net, int64_t steps) {
     Recording &recording = recordings[t];
     for (int64_t k = 0; k < steps; ++k) {
       float time = static_cast<float>(static_cast<double>(k) * kDtDouble);
+      // This thread's part of a source's row: [begin, end).
+      auto part = [&](int32_t src, const int32_t *&begin, const int32_t *&end) {
+        bool exc = src < net.nE;
+        const int32_t *split = exc ? net.excSplit.data() : net.inhSplit.data();
+        const int32_t *targets =
+            exc ? net.exc.targets.data() : net.inh.targets.data();
+        size_t row = size_t(exc ? src : src - net.nE) * threads + t;
+        begin = targets + split[row];
+        end = targets + split[row + 1];
+      };
+      constexpr int32_t kAhead = 4; // as the one-thread loop prefetches
       for (int u = 0; u < threads; ++u) {
         const int32_t *list = spikes + net.bounds[u];
         int32_t count = counts[u * kStride];
         for (int32_t s = 0; s < count; ++s) {
+          const int32_t *begin, *end;
+          if (s + kAhead < count) {
+            part(list[s + kAhead], begin, end);
+            for (const int32_t *line = begin; line < end; line += 16)
+              __builtin_prefetch(line);
+          }
           int32_t src = list[s];
-          bool exc = src < net.nE;
-          const std::vector<int32_t> &split = exc ? net.excSplit : net.inhSplit;
-          const int32_t *targets =
-              exc ? net.exc.targets.data() : net.inh.targets.data();
-          size_t row = size_t(exc ? src : src - net.nE) * threads + t;
-          float *g = exc ? gE : gI;
-          float w = exc ? kWE : kWI;
-          for (int32_t m = split[row]; m < split[row + 1]; ++m)
-            g[targets[m]] += w;
+          part(src, begin, end);
+          float *g = src < net.nE ? gE : gI;
+          float w = src < net.nE ? kWE : kWI;
+          for (const int32_t *p = begin; p < end; ++p)
+            g[*p] += w;
         }
       }
       rt::waitStepBarrier(barrier.words);

@@ -282,16 +282,17 @@ private:
         op.getPartition()[1]);
   }
 
-  /// Starts loading the synapse row of the spike `prefetchDistance` ahead
-  /// (in the same segment), so that its targets are in cache when delivery
-  /// reaches it. Indices are clamped into range; a prefetch never faults.
+  /// Starts loading the synapse row (every cache line of it) of the spike
+  /// `prefetchDistance` ahead (in the same segment), so that its targets
+  /// are in cache when delivery reaches it. Indices are clamped into range; a
+  /// prefetch never faults.
   void prefetchRowAhead(PropagateOp op, Value q, Value end) {
     constexpr int64_t prefetchDistance = 4;
     auto rows = cast<MemRefType>(op.getRowStart().getType());
-    Value last = rewriter.create<arith::SubIOp>(loc, end, index(1));
+    Value lastSpike = rewriter.create<arith::SubIOp>(loc, end, index(1));
     Value ahead = rewriter.create<arith::MinSIOp>(
         loc, rewriter.create<arith::AddIOp>(loc, q, index(prefetchDistance)),
-        last);
+        lastSpike);
     Value source = toIndex(load(op.getSpikes(), ahead));
     Value row = rowTableIndex(op, rewriter.create<arith::SubIOp>(
                                       loc, source, index(op.getSourceBegin())));
@@ -299,10 +300,16 @@ private:
     Value clamped = rewriter.create<arith::MinSIOp>(
         loc, clampedLow, index(rows.getNumElements() - 2));
     Value first = toIndex(load(op.getRowStart(), clamped));
-    rewriter.create<memref::PrefetchOp>(loc, op.getTargets(), ValueRange{first},
-                                        /*isWrite=*/false,
-                                        /*localityHint=*/3,
-                                        /*isDataCache=*/true);
+    Value last =
+        toIndex(load(op.getRowStart(),
+                     rewriter.create<arith::AddIOp>(loc, clamped, index(1))));
+    // Every 64-byte line of the row (16 int32 targets).
+    scf::ForOp lines = rewriter.create<scf::ForOp>(loc, first, last, index(16));
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(lines.getBody()->getTerminator());
+    rewriter.create<memref::PrefetchOp>(
+        loc, op.getTargets(), ValueRange{lines.getInductionVar()},
+        /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
   }
 
   void lowerCompact(CompactOp op) {
