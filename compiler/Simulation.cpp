@@ -342,9 +342,17 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     const ProjectionBuffers &bufs = impl.layout.projections[p];
     if (threads > 1) {
       const Projection &proj = model.projections[p];
-      std::vector<int32_t> table =
-          splitRowsByThread(data.connectivity, data.weights, proj.target.begin,
-                            impl.threadBounds[proj.target.population]);
+      // The run's threads sort the rows (hundreds of MB at scale).
+      auto parallelFor =
+          [&](int64_t count,
+              const std::function<void(int64_t, int64_t)> &body) {
+            impl.team->run([&](int thread) {
+              body(count * thread / threads, count * (thread + 1) / threads);
+            });
+          };
+      std::vector<int32_t> table = splitRowsByThread(
+          data.connectivity, data.weights, proj.target.begin,
+          impl.threadBounds[proj.target.population], parallelFor);
       std::memcpy(impl.pointers[bufs.rowStart], table.data(),
                   table.size() * sizeof(int32_t));
     } else {

@@ -20,6 +20,7 @@
 #include "snnc/runtime/Connectivity.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace snnc {
@@ -35,15 +36,22 @@ constexpr int64_t kPerThreadStride = 16;
 /// threads + 1 bounds: thread t owns neurons [bounds[t], bounds[t+1]).
 std::vector<int32_t> threadBounds(int64_t size, int threads);
 
+/// Runs body(begin, end) over pieces that together cover [0, count), in
+/// parallel; the pieces must not depend on each other.
+using ParallelFor = std::function<void(
+    int64_t count, const std::function<void(int64_t, int64_t)> &body)>;
+
 /// Sorts every row by target, stably, permuting `weights` (per synapse, or
 /// empty) alongside, and returns the row table described above, for a
 /// projection onto neurons [targetBegin, targetBegin + numPost) of a
 /// population split by `populationBounds` (targets are relative to
-/// targetBegin).
+/// targetBegin). Rows are independent: with `parallelFor`, pieces of them
+/// are split at once.
 std::vector<int32_t>
 splitRowsByThread(rt::Connectivity &connectivity, std::vector<double> &weights,
                   int64_t targetBegin,
-                  const std::vector<int32_t> &populationBounds);
+                  const std::vector<int32_t> &populationBounds,
+                  const ParallelFor &parallelFor = nullptr);
 
 } // namespace snnc
 
