@@ -72,14 +72,14 @@ void advance(int32_t *word, int32_t *sleepers) {
     futexWakeAll(word);
 }
 
-int availableCores() {
+} // namespace
+
+int snnc::rt::availableCores() {
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof(set), &set) == 0)
     return std::max(1, CPU_COUNT(&set));
   return std::max(1u, std::thread::hardware_concurrency());
 }
-
-} // namespace
 
 void snnc::rt::initStepBarrier(int32_t *state, int threads) {
   std::fill(state, state + StepBarrierState::kWords, 0);

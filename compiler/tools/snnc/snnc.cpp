@@ -19,10 +19,12 @@
 #include "snnc/dsl/Sema.h"
 #include "snnc/dsl/Units.h"
 #include "snnc/reference/ReferenceSimulator.h"
+#include "snnc/runtime/ThreadTeam.h"
 
 #include "mlir/IR/MLIRContext.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
 #include "llvm/Support/Format.h"
@@ -336,6 +338,15 @@ int runRun(const RunArgs &args) {
     options.cacheDirectory = defaultCacheDirectory();
   if (!checkHasRun(session, args, *model))
     return session.finish();
+  // Threads of one run wait for each other twice a step: more threads than
+  // cores means waiting for time slices.
+  if (options.threads > rt::availableCores())
+    session.diags.warning(
+        llvm::SMRange(),
+        llvm::formatv("{0} threads on {1} cores: every step waits for "
+                      "threads without a core of their own; expect a "
+                      "slower run than with --threads {1}",
+                      options.threads, rt::availableCores()));
   std::unique_ptr<Simulation> sim =
       Simulation::create(*model, options, session.diags);
   if (!sim)

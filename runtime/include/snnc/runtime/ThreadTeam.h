@@ -35,6 +35,9 @@ void initStepBarrier(int32_t *state, int threads);
 /// Blocks until all threads of `state` have arrived; reusable at once.
 void waitStepBarrier(int32_t *state);
 
+/// The cores this process may run on (its affinity mask).
+int availableCores();
+
 /// How many threads a run of `neurons` neurons should use by default: one
 /// per core while every thread gets enough neurons to outweigh crossing two
 /// barriers per step, else one.
