@@ -23,6 +23,8 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/Simulation.h"
 
+#include "CobaModel.h"
+
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Frontend.h"
 #include "llvm/Support/FileSystem.h"
@@ -437,31 +439,8 @@ TEST(SynapseTest, PassiveResponsePeakMatchesDifferenceOfExponentials) {
 //===----------------------------------------------------------------------===//
 
 // A 200-neuron version of the seed model, with pairwise connections.
-const char *kSmallNetwork = R"(
-neuron LIFRef {
-  param V_rest = -60 mV
-  param V_th = -50 mV
-  param V_reset = -60 mV
-  param tau = 20 ms
-  param tau_ref = 5 ms
-  param R = 1 ohm
-  state V : mV = V_rest
-  input I : mA
-  dV/dt = (-(V - V_rest) + R * I) / tau
-  spike V >= V_th
-  reset soft to V_reset
-  refractory tau_ref
-}
-synapse Expon {
-  param tau : ms
-  state g : mS = 0 mS
-  dg/dt = -g / tau
-  on_pre g += w
-}
-output COBA {
-  param E : mV
-  current g * (E - V)
-}
+const std::string kSmallNetwork =
+    std::string(snnc::testing::kCobaDefinitions) + R"(
 population N = LIFRef(200) {
   V ~ normal(-55 mV, 2 mV)
 }

@@ -17,6 +17,8 @@
 
 #include "snnc/Simulation.h"
 
+#include "CobaModel.h"
+
 #include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Frontend.h"
@@ -62,32 +64,8 @@ public:
 /// Two populations' worth of COBA network: every kind of value (neuron,
 /// synapse and output parameters, weights, drives onto a population and a
 /// slice), soft reset and refractoriness, random connectivity.
-const char *kNetwork = R"(
-neuron LIFRef {
-  param V_rest = -60 mV
-  param V_th = -50 mV
-  param V_reset = -60 mV
-  param tau = 20 ms
-  param tau_ref = 2 ms
-  param R = 1 ohm
-  state V : mV = V_rest
-  input I : mA
-  dV/dt = (-(V - V_rest) + R * I) / tau
-  spike V >= V_th
-  reset soft to V_reset
-  refractory tau_ref
-}
-synapse Expon {
-  param tau : ms
-  state g : mS = 0 mS
-  dg/dt = -g / tau
-  on_pre g += w
-}
-output COBA {
-  param E : mV
-  current g * (E - V)
-}
-population N = LIFRef(200) {
+const std::string kNetwork = std::string(snnc::testing::kCobaDefinitions) + R"(
+population N = LIFRef(200, tau_ref = 2 ms) {
   V ~ normal(-55 mV, 2 mV)
 }
 project N[0:160] -> N {
@@ -178,7 +156,8 @@ TEST(RuntimeParametersTest, OverridesGiveExactlyTheRunOfTheEditedText) {
     std::string edited = kNetwork;
     edited = edit(edited, "param V_th = -50 mV", "param V_th = -52 mV");
     edited = edit(edited, "param tau = 20 ms", "param tau : ms = 0.015 s");
-    edited = edit(edited, "param tau_ref = 2 ms", "param tau_ref = 3 ms");
+    edited = edit(edited, "LIFRef(200, tau_ref = 2 ms)",
+                  "LIFRef(200, tau_ref = 3 ms)");
     edited = edit(edited, "Expon(tau = 5 ms)", "Expon(tau = 6 ms)");
     edited = edit(edited, "COBA(E = -80 mV)", "COBA(E = -75 mV)");
     edited = edit(edited, "weight 0.6 mS", "weight 0.5 mS");
@@ -424,7 +403,7 @@ run 200 ms dt 0.1 ms seed 4 {
   record N.spike
 }
 )";
-  for (const char *source : {kNetwork, kExactModel, mixed.c_str()})
+  for (const char *source : {kNetwork.c_str(), kExactModel, mixed.c_str()})
     for (bool doublePrecision : {false, true}) {
       SCOPED_TRACE(std::string(source).substr(0, 40));
       SimulationOptions options;

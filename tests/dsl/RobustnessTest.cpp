@@ -13,6 +13,8 @@
 
 #include "snnc/dsl/Frontend.h"
 
+#include "CobaModel.h"
+
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -68,30 +70,8 @@ size_t longestLine(llvm::StringRef text) {
   return longest;
 }
 
-const char *const seedModel = R"(neuron LIFRef {
-  param V_rest  = -60 mV
-  param V_th    = -50 mV
-  param V_reset = -60 mV
-  param tau     = 20 ms
-  param tau_ref = 5 ms
-  param R       = 1 ohm
-  state V : mV = V_rest
-  input I : mA
-  dV/dt = (-(V - V_rest) + R * I) / tau
-  spike V >= V_th
-  reset soft to V_reset
-  refractory tau_ref
-}
-synapse Expon {
-  param tau : ms
-  state g : mS = 0 mS
-  dg/dt = -g / tau
-  on_pre g += w
-}
-output COBA {
-  param E : mV
-  current g * (E - V)
-}
+const std::string seedModel = std::string(snnc::testing::kCobaDefinitions) +
+                              R"(
 population N = LIFRef(4000) {
   V ~ normal(-55 mV, 2 mV)
 }
@@ -132,7 +112,7 @@ TEST(RobustnessTest, FileOfOnlyCommentsAndBlankLinesIsAValidEmptyModel) {
 
 TEST(RobustnessTest, SeedModelWithWindowsLineEndingsLoads) {
   std::string crlf;
-  for (char c : llvm::StringRef(seedModel)) {
+  for (char c : seedModel) {
     if (c == '\n')
       crlf += '\r';
     crlf += c;
