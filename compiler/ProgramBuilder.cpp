@@ -207,6 +207,12 @@ private:
   /// `group`: empty with one thread (the whole population).
   mlir::ValueRange populationRange(unsigned pop) const;
   mlir::ValueRange groupRange(unsigned group) const;
+  /// This thread's part of a population slice, indexed from the slice's
+  /// first neuron.
+  std::array<Value, 2> sliceRange(const Slice &slice);
+  /// Copies the recorded neuron states into their chunk buffers
+  /// (ProgramLayout::stateRecords), after the step's neuron passes.
+  void emitStateRecording(Value localStep);
   /// Multi-threaded: all threads meet (snn.barrier).
   void emitBarrier();
   void emitPropagation(Value t);
@@ -228,7 +234,7 @@ private:
   std::vector<Value> args; ///< Buffers of the function being built.
   /// Multi-threaded: this thread (index) and its ranges, [lo, hi) each.
   Value thread;
-  std::vector<std::array<Value, 2>> populationRanges, groupRanges;
+  std::vector<std::array<Value, 2>> populationRanges, groupRanges, recordRanges;
   /// Values already emitted in the current block, by expression. The map
   /// owns its keys: a freed temporary's address must never hit the cache.
   std::map<ExprP, Value> emitted;
@@ -671,26 +677,56 @@ void ProgramBuilder::emitThreadRanges(Value threadArgument) {
   for (const PopulationBuffers &bufs : layout.populations)
     populationRanges.push_back({toIndex(load(bufs.threadBounds, thread)),
                                 toIndex(load(bufs.threadBounds, next))});
-  // A group's state covers its target slice [b, e), indexed from b: the
-  // thread's share is its range shifted by b and clamped to the slice.
   groupRanges.clear();
-  for (const SynapseGroup &group : layout.groups) {
-    const std::array<Value, 2> &range =
-        populationRanges[group.target.population];
-    if (group.target.begin == 0 &&
-        group.target.end == model.populations[group.target.population].size) {
-      groupRanges.push_back(range); // the same values: passes stay fusable
-      continue;
-    }
-    std::array<Value, 2> shifted;
-    for (int k = 0; k < 2; ++k) {
-      Value local =
-          builder.create<SubIOp>(loc, range[k], index(group.target.begin));
-      shifted[k] = builder.create<MinSIOp>(
-          loc, builder.create<MaxSIOp>(loc, local, index(0)),
-          index(group.target.size()));
-    }
-    groupRanges.push_back(shifted);
+  for (const SynapseGroup &group : layout.groups)
+    groupRanges.push_back(sliceRange(group.target));
+  recordRanges.clear();
+  for (const StateRecordBuffer &record : layout.stateRecords)
+    recordRanges.push_back(sliceRange(record.target));
+}
+
+std::array<Value, 2> ProgramBuilder::sliceRange(const Slice &slice) {
+  using namespace mlir::arith;
+  const std::array<Value, 2> &range = populationRanges[slice.population];
+  if (slice.begin == 0 && slice.end == model.populations[slice.population].size)
+    return range; // the same values: passes stay fusable
+  // A slice [b, e) is indexed from b: the thread's share is its range
+  // shifted by b and clamped to the slice.
+  std::array<Value, 2> shifted;
+  for (int k = 0; k < 2; ++k) {
+    Value local = builder.create<SubIOp>(loc, range[k], index(slice.begin));
+    shifted[k] = builder.create<MinSIOp>(
+        loc, builder.create<MaxSIOp>(loc, local, index(0)),
+        index(slice.size()));
+  }
+  return shifted;
+}
+
+void ProgramBuilder::emitStateRecording(Value localStep) {
+  using namespace mlir::arith;
+  for (unsigned r = 0; r < layout.stateRecords.size(); ++r) {
+    const StateRecordBuffer &record = layout.stateRecords[r];
+    const Population &pop = model.populations[record.target.population];
+    int from =
+        layout.populations[record.target.population].states[record.state];
+    // Not elementwise: neuron j writes element (step, j) of the buffer.
+    withBody<snn::ForEachNeuronOp>(
+        [&](mlir::Block &block) {
+          Value j = block.getArgument(0);
+          Value neuron =
+              builder.create<AddIOp>(loc, j, index(record.target.begin));
+          Value at = builder.create<AddIOp>(
+              loc,
+              builder.create<MulIOp>(loc, localStep,
+                                     index(record.target.size())),
+              j);
+          store(load(from, neuron), record.buffer, at);
+        },
+        pop.name + "[" + std::to_string(record.target.begin) + ":" +
+            std::to_string(record.target.end) + "]",
+        record.target.size(), /*elementwise=*/false,
+        layout.threads == 1 ? mlir::ValueRange{}
+                            : mlir::ValueRange(recordRanges[r]));
   }
 }
 
@@ -1121,6 +1157,7 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
           for (unsigned p = 0; p < model.populations.size(); ++p)
             emitNeuronPass(p, neuronPlans[p], synapsePlans, t, tNext,
                            localStep);
+          emitStateRecording(localStep);
           // Every list is complete before any thread delivers it.
           emitBarrier();
         },

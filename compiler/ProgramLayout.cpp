@@ -52,8 +52,18 @@ ProgramLayout snnc::planLayout(const Model &model,
   for (size_t p = 0; p < model.populations.size(); ++p)
     if (recorded[p])
       largestRecorded = std::max(largestRecorded, model.populations[p].size);
+  // Recorded state values are buffered for a whole chunk too.
+  int64_t stateValuesPerStep = 0;
+  if (model.run)
+    for (const Record &record : model.run->records)
+      if (!record.spikes)
+        stateValuesPerStep += record.target.size();
   layout.chunkSteps =
       std::clamp<int64_t>(recordCapacity / largestRecorded, 1, maxChunkSteps);
+  if (stateValuesPerStep > 0)
+    layout.chunkSteps = std::clamp<int64_t>(
+        std::min(layout.chunkSteps, recordCapacity / stateValuesPerStep), 1,
+        maxChunkSteps);
 
   for (size_t p = 0; p < model.populations.size(); ++p) {
     const Population &pop = model.populations[p];
@@ -136,6 +146,21 @@ ProgramLayout snnc::planLayout(const Model &model,
                            model.synapses[proj.synapse].weightUnit.str());
     layout.projections.push_back(bufs);
   }
+  if (model.run)
+    for (const Record &record : model.run->records) {
+      if (record.spikes)
+        continue;
+      const Population &pop = model.populations[record.target.population];
+      const std::string &state =
+          model.neurons[pop.neuron].states[record.state].name;
+      StateRecordBuffer buffer{record.target, record.state, -1};
+      buffer.buffer = layout.addBuffer(
+          pop.name + ".record_" + state + "_" +
+              std::to_string(layout.stateRecords.size()),
+          ElementType::Real, record.target.size() * layout.chunkSteps,
+          model.neurons[pop.neuron].states[record.state].unit.str());
+      layout.stateRecords.push_back(buffer);
+    }
   if (layout.threads > 1)
     layout.barrier = layout.addBuffer("threads.barrier", ElementType::Int32,
                                       rt::StepBarrierState::kWords);

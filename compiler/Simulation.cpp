@@ -413,8 +413,7 @@ void Simulation::run(int64_t count) {
                            rt::ProgressOptions{});
   bool showProgress = impl->options.showProgress;
   int64_t first = done;
-  // State traces are read between steps, so they run one step per call.
-  int64_t chunk = traces.empty() ? impl->layout.chunkSteps : 1;
+  int64_t chunk = impl->layout.chunkSteps;
   const Model &model = impl->model;
   const ProgramLayout &layout = impl->layout;
   int threads = layout.threads;
@@ -461,21 +460,20 @@ void Simulation::run(int64_t count) {
         }
       }
     }
-    for (StateTrace &trace : traces) {
-      unsigned p = 0;
-      while (model.populations[p].name != trace.population)
-        ++p;
-      const NeuronModel &neuron = model.neurons[model.populations[p].neuron];
-      unsigned s = 0;
-      while (neuron.states[s].name != trace.state)
-        ++s;
-      int buffer = impl->layout.populations[p].states[s];
-      trace.steps.push_back(static_cast<int32_t>(chunkEnd - 1));
-      for (int64_t i = trace.begin; i < trace.end; ++i)
-        trace.values.push_back(
-            impl->layout.doublePrecision
-                ? static_cast<float>(impl->buffer<double>(buffer)[i])
-                : impl->buffer<float>(buffer)[i]);
+    // The program copied every recorded state after every step.
+    for (size_t r = 0; r < traces.size(); ++r) {
+      StateTrace &trace = traces[r];
+      const StateRecordBuffer &record = layout.stateRecords[r];
+      int64_t size = record.target.size();
+      for (int64_t local = 0; local < chunkEnd - done; ++local) {
+        trace.steps.push_back(static_cast<int32_t>(done + local));
+        for (int64_t i = 0; i < size; ++i)
+          trace.values.push_back(
+              layout.doublePrecision
+                  ? static_cast<float>(
+                        impl->buffer<double>(record.buffer)[local * size + i])
+                  : impl->buffer<float>(record.buffer)[local * size + i]);
+      }
     }
     done = chunkEnd;
     if (showProgress)

@@ -798,6 +798,29 @@ TEST(RecordTest, RecordingAStateGivesItsValueAfterEveryStep) {
   EXPECT_NE(trace.values[0], trace.values[3]);
 }
 
+// The program records states into a buffer per chunk of steps; the trace
+// must hold what reading the state after each single step gives.
+TEST(RecordTest, TraceRecordedInChunksEqualsTheStateAfterEachStep) {
+  Harness h;
+  std::string model = sliceModel("drive N.I = 20 mA\n", "record N[3:6].V");
+  std::unique_ptr<Simulation> chunked = h.compile(model);
+  std::unique_ptr<Simulation> stepped = h.compile(model);
+  ASSERT_TRUE(chunked && stepped) << h.messages();
+  chunked->run(chunked->totalSteps());
+  std::vector<float> perStep;
+  while (stepped->stepsDone() < stepped->totalSteps()) {
+    stepped->run(1);
+    llvm::ArrayRef<float> v = stepped->state("N", "V");
+    perStep.insert(perStep.end(), v.begin() + 3, v.begin() + 6);
+  }
+  const StateTrace &trace = chunked->stateTraces().front();
+  ASSERT_EQ(trace.steps.size(), static_cast<size_t>(chunked->totalSteps()));
+  for (size_t k = 0; k < trace.steps.size(); ++k)
+    ASSERT_EQ(trace.steps[k], static_cast<int32_t>(k));
+  EXPECT_EQ(trace.values, perStep);
+  EXPECT_EQ(stepped->stateTraces().front().values, perStep);
+}
+
 //===----------------------------------------------------------------------===//
 // Models the front end accepts but the compiler cannot build
 //===----------------------------------------------------------------------===//

@@ -64,12 +64,22 @@ struct ParamSlot {
   std::string unit; ///< Empty for computed slots.
 };
 
+/// A recorded neuron state: after every step the program copies the values
+/// of the slice into `buffer`, step-major (chunkSteps x slice size), in
+/// the order of the model's state records.
+struct StateRecordBuffer {
+  model::Slice target;
+  unsigned state;
+  int buffer;
+};
+
 /// Everything the code generator and the driver agree on.
 struct ProgramLayout {
   std::vector<BufferSpec> buffers;
   std::vector<PopulationBuffers> populations;
   std::vector<SynapseGroup> groups;
   std::vector<ProjectionBuffers> projections;
+  std::vector<StateRecordBuffer> stateRecords;
   /// The read-only buffer of run-time scalars (parameters shared by a
   /// population or projection, scalar weights, drives); -1 when they are
   /// compiled in as constants (SimulationOptions::specializeParameters).
