@@ -77,8 +77,9 @@ struct SeedRun {
 };
 
 /// The seed model for 200 ms, recording all spikes and three neurons' V
-/// after every step (which runs the program one step per call).
-std::optional<SeedRun> runSeed(int threads, std::string &log) {
+/// after every step; run at once, or `piece` steps per call.
+std::optional<SeedRun> runSeed(int threads, std::string &log,
+                               int64_t piece = 0) {
   llvm::SourceMgr sources;
   llvm::raw_string_ostream stream(log);
   DiagnosticEngine diags(sources, &stream);
@@ -102,7 +103,11 @@ std::optional<SeedRun> runSeed(int threads, std::string &log) {
   std::unique_ptr<Simulation> sim = Simulation::create(*model, options, diags);
   if (!sim || sim->threads() != threads)
     return std::nullopt;
-  sim->run(sim->totalSteps());
+  if (piece > 0) // in pieces that end mid-chunk
+    while (sim->stepsDone() < sim->totalSteps())
+      sim->run(piece);
+  else
+    sim->run(sim->totalSteps());
   return SeedRun{sim->spikes(), sim->stateTraces(), sim->stateValues("N", "V")};
 }
 
@@ -127,6 +132,17 @@ TEST(ThreadingTest, SeedModelOnTwoAndFiveThreadsIsBitwiseOneThread) {
               0)
         << threads;
   }
+}
+
+TEST(ThreadingTest, ThreadedRunInPiecesIsTheWholeRun) {
+  std::string log;
+  std::optional<SeedRun> whole = runSeed(2, log);
+  std::optional<SeedRun> pieces = runSeed(2, log, /*piece=*/333);
+  ASSERT_TRUE(whole && pieces) << log;
+  EXPECT_EQ(pieces->spikes[0].steps, whole->spikes[0].steps);
+  EXPECT_EQ(pieces->spikes[0].indices, whole->spikes[0].indices);
+  EXPECT_EQ(pieces->traces[0].values, whole->traces[0].values);
+  EXPECT_EQ(pieces->v, whole->v);
 }
 
 } // namespace
