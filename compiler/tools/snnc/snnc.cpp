@@ -57,8 +57,8 @@ commands:
                            as constants (every change of one compiles again)
       --double             float64 state instead of float32
       --threads N          threads stepping the network together (default:
-                           one per core for networks of 32 768 neurons or
-                           more, else 1); results are the same bit for bit
+                           one per 16 384 neurons, at most one per core, at
+                           least 1); results are the same bit for bit
       --no-progress        no progress bar
       --no-cache           compile even if this program was compiled before
                            (cache: $SNNC_CACHE_DIR or ~/.cache/snnc)
