@@ -13,6 +13,8 @@
 #include "snnc/compiler/ThreadPartition.h"
 #include "snnc/dsl/Frontend.h"
 
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -78,8 +80,9 @@ struct SeedRun {
 
 /// The seed model for 200 ms, recording all spikes and three neurons' V
 /// after every step; run at once, or `piece` steps per call.
-std::optional<SeedRun> runSeed(int threads, std::string &log,
-                               int64_t piece = 0) {
+std::optional<SeedRun> runSeed(int threads, std::string &log, int64_t piece = 0,
+                               const std::string &cacheDirectory = "",
+                               bool *cacheHit = nullptr) {
   llvm::SourceMgr sources;
   llvm::raw_string_ostream stream(log);
   DiagnosticEngine diags(sources, &stream);
@@ -100,9 +103,12 @@ std::optional<SeedRun> runSeed(int threads, std::string &log,
   options.showProgress = false;
   options.threads = threads;
   options.durationMs = 200;
+  options.cacheDirectory = cacheDirectory;
   std::unique_ptr<Simulation> sim = Simulation::create(*model, options, diags);
   if (!sim || sim->threads() != threads)
     return std::nullopt;
+  if (cacheHit)
+    *cacheHit = sim->compileTimes().cacheHit;
   if (piece > 0) // in pieces that end mid-chunk
     while (sim->stepsDone() < sim->totalSteps())
       sim->run(piece);
@@ -143,6 +149,24 @@ TEST(ThreadingTest, ThreadedRunInPiecesIsTheWholeRun) {
   EXPECT_EQ(pieces->spikes[0].indices, whole->spikes[0].indices);
   EXPECT_EQ(pieces->traces[0].values, whole->traces[0].values);
   EXPECT_EQ(pieces->v, whole->v);
+}
+
+// A threaded program from the compile cache calls the runtime's barrier
+// like a freshly compiled one (the JIT resolves it in both cases).
+TEST(ThreadingTest, ThreadedProgramFromTheCompileCacheRunsTheSame) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("snnc-cache", dir));
+  std::string log;
+  bool hit = true;
+  std::optional<SeedRun> compiled = runSeed(2, log, 0, std::string(dir), &hit);
+  ASSERT_TRUE(compiled) << log;
+  EXPECT_FALSE(hit);
+  std::optional<SeedRun> cached = runSeed(2, log, 0, std::string(dir), &hit);
+  ASSERT_TRUE(cached) << log;
+  EXPECT_TRUE(hit);
+  EXPECT_EQ(cached->spikes[0].indices, compiled->spikes[0].indices);
+  EXPECT_EQ(cached->v, compiled->v);
+  llvm::sys::fs::remove_directories(dir);
 }
 
 } // namespace
