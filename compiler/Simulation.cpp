@@ -154,6 +154,11 @@ struct Simulation::Impl {
   /// Multi-threaded runs: the threads, and each population's split.
   std::unique_ptr<rt::ThreadTeam> team;
   std::vector<std::vector<int32_t>> threadBounds;
+  /// What turns parameter values into the params buffer, kept for
+  /// setParameters (the outlined program lives in `context`).
+  std::unique_ptr<mlir::MLIRContext> context;
+  RuntimeScalars scalars;
+  ParameterProgram parameterProgram;
 
   template <typename T> T *buffer(int index) const {
     return static_cast<T *>(pointers[index]);
@@ -244,10 +249,10 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
                            !options.specializeParameters, threads);
   if (!options.compile)
     return sim;
-  mlir::MLIRContext context;
-  RuntimeScalars scalars;
+  impl.context = std::make_unique<mlir::MLIRContext>();
+  RuntimeScalars &scalars = impl.scalars;
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      buildProgram(context, model, impl.layout, diags, &scalars);
+      buildProgram(*impl.context, model, impl.layout, diags, &scalars);
   if (!module)
     return nullptr;
   std::unique_ptr<Target> target = createHostCpuTarget();
@@ -273,7 +278,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   }
   // With cached machine code, only the stages that take the computations on
   // run-time parameters out of the program run: the host does those.
-  ParameterProgram parameters;
+  ParameterProgram &parameters = impl.parameterProgram;
   if (mlir::failed(runPipelineReporting(
           *module, impl.program ? Stage::Parameters : Stage::LLVM, *target,
           diags, &parameters)))
@@ -404,6 +409,40 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   });
   sim->times.setup = secondsSince(setupStart);
   return sim;
+}
+
+bool Simulation::setParameters(llvm::ArrayRef<std::string> overrides,
+                               DiagnosticEngine &diags) {
+  Impl &sim = *impl;
+  if (sim.layout.params < 0) {
+    diags.error(llvm::SMRange(),
+                "this simulation has its values compiled in "
+                "(specializeParameters): create it again to change them");
+    return false;
+  }
+  Model changed = sim.model;
+  if (!applyOverrides(changed, overrides, diags))
+    return false;
+  // A value the compiled code has built in cannot change under it.
+  std::vector<ModelParameter> before = listParameters(sim.model);
+  std::vector<ModelParameter> after = listParameters(changed);
+  bool ok = true;
+  for (size_t k = 0; k < after.size(); ++k)
+    if (after[k].value != before[k].value &&
+        !after[k].specialisedBecause.empty()) {
+      diags.error(llvm::SMRange(),
+                  "'" + after[k].name + "' is compiled into this simulation (" +
+                      after[k].specialisedBecause +
+                      "): create the simulation again to change it");
+      ok = false;
+    }
+  if (!ok)
+    return false;
+  std::vector<double> values = evaluateParameterProgram(
+      sim.parameterProgram, sim.scalars.evaluate(after));
+  sim.fill(sim.layout.params, values);
+  sim.model = std::move(changed);
+  return true;
 }
 
 void Simulation::run(int64_t count) {

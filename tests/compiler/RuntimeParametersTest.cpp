@@ -567,4 +567,109 @@ TEST(RuntimeParametersTest, ChecksListTheValuesWithTheirNames) {
   EXPECT_NE(printed.find("into N[0:50].I"), std::string::npos) << printed;
 }
 
+//===----------------------------------------------------------------------===//
+// Changing values between runs of one simulation
+//===----------------------------------------------------------------------===//
+
+/// Runs kNetwork: `before` steps, then setParameters(`change`) (which must
+/// succeed), then the rest.
+std::optional<Outcome> runWithChange(int64_t before,
+                                     const std::vector<std::string> &change,
+                                     SimulationOptions options = {}) {
+  Harness h;
+  std::unique_ptr<Simulation> sim = h.compile(kNetwork, options);
+  EXPECT_TRUE(sim) << h.messages();
+  if (!sim)
+    return std::nullopt;
+  sim->run(before);
+  bool changed = sim->setParameters(change, h.diags);
+  EXPECT_TRUE(changed) << h.messages();
+  if (!changed)
+    return std::nullopt;
+  sim->run(sim->totalSteps());
+  Outcome out;
+  out.steps = sim->spikes().at(0).steps;
+  out.indices = sim->spikes().at(0).indices;
+  out.finalV = sim->stateValues("N", "V");
+  return out;
+}
+
+// Before the first step, a change is the override at creation: bit for bit
+// (values the initial spikes do not read, which were computed at creation).
+TEST(SetParametersTest, BeforeTheFirstStepIsTheOverrideAtCreation) {
+  std::vector<std::string> values = {"drive0=18 mA",
+                                     "projection0.weight=0.5 mS", "N.tau=15 ms",
+                                     "projection1.output.E=-75 mV"};
+  SimulationOptions atCreation;
+  atCreation.parameterOverrides = values;
+  std::optional<Outcome> created = runModel(kNetwork, atCreation);
+  std::optional<Outcome> changed = runWithChange(0, values);
+  std::optional<Outcome> plain = runModel(kNetwork, SimulationOptions{});
+  ASSERT_TRUE(created && changed && plain);
+  EXPECT_TRUE(*changed == *created);
+  EXPECT_FALSE(*changed == *plain) << "the values should change the run";
+}
+
+// Mid-run, a change acts from the next step on: the spikes before it are
+// the unchanged run's, those after differ; changing a value and changing
+// it back changes nothing.
+TEST(SetParametersTest, AMidRunChangeActsFromTheNextStep) {
+  std::optional<Outcome> plain = runModel(kNetwork, SimulationOptions{});
+  std::optional<Outcome> changed = runWithChange(1000, {"drive0=25 mA"});
+  std::optional<Outcome> restored =
+      runWithChange(1000, {"N.V_th=-52 mV", "N.V_th=-50 mV"});
+  ASSERT_TRUE(plain && changed && restored);
+  EXPECT_TRUE(*restored == *plain);
+  size_t early = 0;
+  while (early < plain->steps.size() && plain->steps[early] < 1000)
+    ++early;
+  ASSERT_GT(early, 0u);
+  ASSERT_GE(changed->steps.size(), early);
+  EXPECT_EQ(
+      std::vector<int32_t>(changed->steps.begin(),
+                           changed->steps.begin() + early),
+      std::vector<int32_t>(plain->steps.begin(), plain->steps.begin() + early));
+  EXPECT_EQ(std::vector<int32_t>(changed->indices.begin(),
+                                 changed->indices.begin() + early),
+            std::vector<int32_t>(plain->indices.begin(),
+                                 plain->indices.begin() + early));
+  // A stronger drive: more spikes after the change.
+  EXPECT_GT(changed->steps.size(), plain->steps.size());
+}
+
+TEST(SetParametersTest, CompiledInValuesAndBadNamesAreRefusedChangingNothing) {
+  {
+    Harness h;
+    std::unique_ptr<Simulation> sim = h.compile(kExactModel);
+    ASSERT_TRUE(sim) << h.messages();
+    EXPECT_FALSE(sim->setParameters({"N.tau=25 ms"}, h.diags));
+    EXPECT_NE(h.messages().find("'N.tau' is compiled into this simulation"),
+              std::string::npos)
+        << h.messages();
+  }
+  {
+    Harness h;
+    std::unique_ptr<Simulation> sim = h.compile(kNetwork);
+    ASSERT_TRUE(sim) << h.messages();
+    // One bad override: none of them applies.
+    EXPECT_FALSE(sim->setParameters({"drive0=25 mA", "N.V_t=-52 mV"}, h.diags));
+    EXPECT_NE(h.messages().find("did you mean 'N.V_th'"), std::string::npos)
+        << h.messages();
+    sim->run(sim->totalSteps());
+    std::optional<Outcome> plain = runModel(kNetwork, SimulationOptions{});
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(sim->spikes().at(0).indices, plain->indices);
+  }
+  {
+    Harness h;
+    SimulationOptions specialized;
+    specialized.specializeParameters = true;
+    std::unique_ptr<Simulation> sim = h.compile(kNetwork, specialized);
+    ASSERT_TRUE(sim) << h.messages();
+    EXPECT_FALSE(sim->setParameters({"drive0=25 mA"}, h.diags));
+    EXPECT_NE(h.messages().find("compiled in"), std::string::npos)
+        << h.messages();
+  }
+}
+
 } // namespace

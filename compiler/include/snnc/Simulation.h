@@ -94,6 +94,17 @@ public:
   /// Advances `count` steps (clamped to the run's end).
   void run(int64_t count);
 
+  /// Changes parameter values, scalar weights or drives between calls of
+  /// run(), without recompiling: overrides as SimulationOptions::
+  /// parameterOverrides spells them ("N.V_th=-52 mV", "drive0=25 mA").
+  /// They act from the next step on; states keep their values (an initial
+  /// value that reads a parameter is not drawn again). Values the program
+  /// has compiled in (snnc check marks them; all of them with
+  /// specializeParameters) cannot change: that, unknown names and wrong
+  /// units are reported through `diags` and give false, changing nothing.
+  bool setParameters(llvm::ArrayRef<std::string> overrides,
+                     DiagnosticEngine &diags);
+
   const std::vector<SpikeTrain> &spikes() const { return trains; }
   const std::vector<StateTrace> &stateTraces() const { return traces; }
   /// The current values of a neuron state, without copying; empty when the
