@@ -2,6 +2,7 @@
 //
 //   snnc check FILE                  check a model; print a summary of it
 //   snnc run FILE [options]          compile, run, write spikes
+//   snnc repl [FILE]                 declare, run, inspect, change, rerun
 //   snnc emit ast|mlir|llvm|asm FILE show one stage of the compiler
 //
 // A thin client of the library: every stage reports through one
@@ -9,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Repl.h"
 #include "Reporting.h"
 
 #include "snnc/Simulation.h"
@@ -35,6 +37,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -67,6 +70,8 @@ commands:
                            (cache: $SNNC_CACHE_DIR or ~/.cache/snnc)
       --engine E           compiled (default) or reference: the reference
                            interpreter (slow; no JIT), for cross-checking
+  repl [FILE]              an interactive session: declare, :run, :set,
+                           :state, :save (:help lists the commands)
   emit STAGE FILE          print one stage of the compiler:
       ast                  the syntax tree
       mlir [--until=S]     MLIR after stage S: snn, fused, integrated,
@@ -358,6 +363,12 @@ int main(int argc, char **argv) {
     if (args.size() != 2)
       return badUsage("'check' takes one FILE");
     return runCheck(args[1]);
+  }
+  if (command == "repl") {
+    if (args.size() > 2)
+      return badUsage("'repl' takes at most one FILE");
+    return runRepl(args.size() == 2 ? args[1] : "", std::cin,
+                   llvm::sys::Process::StandardInIsUserInput());
   }
   if (command == "run") {
     RunArgs runArgs;
