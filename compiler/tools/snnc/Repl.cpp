@@ -113,6 +113,14 @@ public:
 
   const char *prompt() const { return pending.empty() ? "snnc> " : "  ... "; }
 
+  /// At the end of the input: a block left open is reported, not dropped
+  /// silently.
+  void finish() {
+    if (!pending.empty())
+      llvm::errs() << "snnc: the input ended inside a declaration (a '}' "
+                      "is missing); it was not added\n";
+  }
+
 private:
   DiagnosticEngine freshDiagnostics() {
     DiagnosticEngine diags(sources);
@@ -366,6 +374,7 @@ int snnc::tool::runRepl(llvm::StringRef file, std::istream &in,
       break;
     llvm::outs().flush();
   }
+  repl.finish();
   if (interactive)
     llvm::outs() << "\n";
   return 0;
