@@ -163,6 +163,12 @@ struct Simulation::Impl {
   template <typename T> T *buffer(int index) const {
     return static_cast<T *>(pointers[index]);
   }
+  /// The params buffer's values for `values` (parameter values, weights
+  /// and drives as in `values`): the outlined program folded on the host.
+  std::vector<double> parameterBuffer(const Model &values) const {
+    return evaluateParameterProgram(parameterProgram,
+                                    scalars.evaluate(listParameters(values)));
+  }
   /// Calls job(t) on every thread t of the run, at once.
   void forEachThread(const std::function<void(int)> &job) {
     if (team)
@@ -287,8 +293,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   if (impl.layout.params >= 0) {
     impl.layout.buffers[impl.layout.params].size =
         std::max<int64_t>(1, parameters.size());
-    paramValues = evaluateParameterProgram(
-        parameters, scalars.evaluate(listParameters(model)));
+    paramValues = impl.parameterBuffer(model);
     for (size_t k = 0; k < parameters.size(); ++k) {
       int64_t direct = parameters.direct[k];
       if (direct >= 0) {
@@ -438,15 +443,12 @@ bool Simulation::setParameters(llvm::ArrayRef<std::string> overrides,
     }
   if (!ok)
     return false;
-  std::vector<double> values = evaluateParameterProgram(
-      sim.parameterProgram, sim.scalars.evaluate(after));
-  sim.fill(sim.layout.params, values);
+  sim.fill(sim.layout.params, sim.parameterBuffer(changed));
   sim.model = std::move(changed);
   return true;
 }
 
 void Simulation::run(int64_t count) {
-  FlushDenormals flush;
   int64_t end = std::min(steps, done + std::max<int64_t>(0, count));
   rt::ProgressBar progress(end - done, impl->layout.dtMs,
                            rt::ProgressOptions{});
@@ -470,7 +472,7 @@ void Simulation::run(int64_t count) {
               static_cast<int32_t>(recordStart(p, t));
     int64_t chunkBegin = done;
     impl->forEachThread([&](int thread) {
-      FlushDenormals flushOnThisThread;
+      FlushDenormals flush;
       impl->program->run(impl->pointers.data(), chunkBegin, chunkEnd, thread);
     });
     for (SpikeTrain &out : trains) {

@@ -2,6 +2,8 @@
 
 #include "snnc/compiler/ThreadPartition.h"
 
+#include "snnc/runtime/Connectivity.h"
+
 #include <algorithm>
 
 using namespace snnc;

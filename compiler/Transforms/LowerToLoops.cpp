@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "snnc/compiler/Dialect/Snn.h"
+#include "snnc/compiler/ThreadPartition.h"
 #include "snnc/compiler/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -231,8 +232,9 @@ private:
       scf::ForOp segments = loop(index(0), index(threads));
       Value u = segments.getInductionVar();
       first = toIndex(load(op.getPartition()[0], u));
-      count = toIndex(load(op.getCount(), rewriter.create<arith::MulIOp>(
-                                              loc, u, index(kCountStride))));
+      count = toIndex(
+          load(op.getCount(), rewriter.create<arith::MulIOp>(
+                                  loc, u, index(snnc::kPerThreadStride))));
     } else {
       count = toIndex(load(op.getCount(), index(0)));
     }
@@ -266,10 +268,6 @@ private:
                {target, synapse});
     rewriter.eraseOp(op);
   }
-
-  /// Spike counts of the threads' segments sit this far apart
-  /// (kPerThreadStride in ThreadPartition.h).
-  static constexpr int64_t kCountStride = 16;
 
   /// Where source row `row`'s synapses start in the row table: with T
   /// threads, this thread's part of the row at row * T + thread.

@@ -17,13 +17,15 @@
 #ifndef SNNC_COMPILER_THREADPARTITION_H
 #define SNNC_COMPILER_THREADPARTITION_H
 
-#include "snnc/runtime/Connectivity.h"
-
 #include <cstdint>
 #include <functional>
 #include <vector>
 
 namespace snnc {
+
+namespace rt {
+struct Connectivity;
+}
 
 /// Neurons each thread starts at, rounded down to multiples of this: whole
 /// cache lines of float state and whole words of spike flags per thread.
