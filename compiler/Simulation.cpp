@@ -525,41 +525,27 @@ void Simulation::run(int64_t count) {
 
 llvm::ArrayRef<float> Simulation::state(llvm::StringRef population,
                                         llvm::StringRef stateName) const {
-  if (impl->layout.doublePrecision)
+  std::optional<StateRef> found =
+      findNeuronState(impl->model, population, stateName);
+  if (!found || impl->layout.doublePrecision)
     return {};
-  for (unsigned p = 0; p < impl->model.populations.size(); ++p) {
-    const Population &pop = impl->model.populations[p];
-    if (pop.name != population)
-      continue;
-    const NeuronModel &neuron = impl->model.neurons[pop.neuron];
-    for (unsigned s = 0; s < neuron.states.size(); ++s)
-      if (neuron.states[s].name == stateName)
-        return {impl->buffer<float>(impl->layout.populations[p].states[s]),
-                static_cast<size_t>(pop.size)};
-  }
-  return {};
+  return {impl->buffer<float>(
+              impl->layout.populations[found->population].states[found->state]),
+          static_cast<size_t>(impl->model.populations[found->population].size)};
 }
 
 std::vector<double> Simulation::stateValues(llvm::StringRef population,
                                             llvm::StringRef stateName) const {
-  for (unsigned p = 0; p < impl->model.populations.size(); ++p) {
-    const Population &pop = impl->model.populations[p];
-    if (pop.name != population)
-      continue;
-    const NeuronModel &neuron = impl->model.neurons[pop.neuron];
-    for (unsigned s = 0; s < neuron.states.size(); ++s) {
-      if (neuron.states[s].name != stateName)
-        continue;
-      int buffer = impl->layout.populations[p].states[s];
-      std::vector<double> values(pop.size);
-      for (int64_t i = 0; i < pop.size; ++i)
-        values[i] = impl->layout.doublePrecision
-                        ? impl->buffer<double>(buffer)[i]
-                        : impl->buffer<float>(buffer)[i];
-      return values;
-    }
-  }
-  return {};
+  std::optional<StateRef> found =
+      findNeuronState(impl->model, population, stateName);
+  if (!found)
+    return {};
+  int buffer = impl->layout.populations[found->population].states[found->state];
+  std::vector<double> values(impl->model.populations[found->population].size);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = impl->layout.doublePrecision ? impl->buffer<double>(buffer)[i]
+                                             : impl->buffer<float>(buffer)[i];
+  return values;
 }
 
 llvm::Error Simulation::writeStates(const std::string &path) const {

@@ -460,3 +460,18 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
        << (run.records.size() == 1 ? "" : "s") << "\n";
   }
 }
+
+std::optional<model::StateRef>
+model::findNeuronState(const Model &model, llvm::StringRef population,
+                       llvm::StringRef state) {
+  for (unsigned p = 0; p < model.populations.size(); ++p) {
+    const Population &pop = model.populations[p];
+    if (pop.name != population)
+      continue;
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    for (unsigned s = 0; s < neuron.states.size(); ++s)
+      if (neuron.states[s].name == state)
+        return StateRef{p, s};
+  }
+  return std::nullopt;
+}

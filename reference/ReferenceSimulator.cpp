@@ -460,16 +460,11 @@ void ReferenceSimulator::run(int64_t count) {
 std::vector<double>
 ReferenceSimulator::stateValues(llvm::StringRef population,
                                 llvm::StringRef stateName) const {
-  for (unsigned p = 0; p < impl->model.populations.size(); ++p) {
-    const Population &pop = impl->model.populations[p];
-    if (pop.name != population)
-      continue;
-    const NeuronModel &neuron = impl->model.neurons[pop.neuron];
-    for (unsigned s = 0; s < neuron.states.size(); ++s)
-      if (neuron.states[s].name == stateName)
-        return impl->pops[p].states[s];
-  }
-  return {};
+  std::optional<model::StateRef> found =
+      model::findNeuronState(impl->model, population, stateName);
+  if (!found)
+    return {};
+  return impl->pops[found->population].states[found->state];
 }
 
 std::vector<float> ReferenceSimulator::state(llvm::StringRef population,

@@ -292,6 +292,14 @@ struct Model {
 /// with units, and the integrator of every equation with the reason.
 void printSummary(const Model &model, llvm::raw_ostream &os);
 
+/// A neuron state by name: (population index, state index), or nullopt.
+struct StateRef {
+  unsigned population, state;
+};
+std::optional<StateRef> findNeuronState(const Model &model,
+                                        llvm::StringRef population,
+                                        llvm::StringRef state);
+
 /// Prints a typed expression; `leafName` names Param, State, Input,
 /// SynapseState and TargetState leaves.
 void printExpr(const Expr &expr, llvm::raw_ostream &os,
