@@ -15,6 +15,8 @@
 
 #include "mlir/IR/PatternMatch.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+
 using namespace mlir;
 using namespace snnc::snn;
 
@@ -39,8 +41,11 @@ struct FuseNeuronPassesPass
     IRRewriter rewriter(&getContext());
     SmallVector<ForEachNeuronOp> passes;
     getOperation().walk([&](ForEachNeuronOp op) { passes.push_back(op); });
+    // A pass absorbed into an earlier one is erased: remember it rather
+    // than touch the freed op when the loop reaches it.
+    llvm::SmallPtrSet<Operation *, 16> absorbed;
     for (ForEachNeuronOp op : passes) {
-      if (!op->getBlock())
+      if (absorbed.contains(op))
         continue;
       // Absorb every fusable pass that directly follows.
       while (auto next = dyn_cast_or_null<ForEachNeuronOp>(op->getNextNode())) {
@@ -51,6 +56,7 @@ struct FuseNeuronPassesPass
         rewriter.eraseOp(from.getTerminator());
         rewriter.inlineBlockBefore(&from, into.getTerminator(),
                                    into.getArguments());
+        absorbed.insert(next);
         rewriter.eraseOp(next);
       }
     }
