@@ -2,6 +2,7 @@
 //
 //   snnc check FILE                  check a model; print a summary of it
 //   snnc run FILE [options]          compile, run, write spikes
+//   snnc plot DIR                    pictures of a run
 //   snnc repl [FILE]                 declare, run, inspect, change, rerun
 //   snnc emit ast|mlir|llvm|asm FILE show one stage of the compiler
 //
@@ -10,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Plot.h"
 #include "Repl.h"
 #include "Reporting.h"
 
@@ -70,6 +72,11 @@ commands:
                            (cache: $SNNC_CACHE_DIR or ~/.cache/snnc)
       --engine E           compiled (default) or reference: the reference
                            interpreter (slow; no JIT), for cross-checking
+  plot DIR [options]       pictures of the files a run wrote to DIR: raster,
+                           rate, states, isi (one PNG each)
+      -o OUTDIR            where the PNGs go (default: DIR)
+      --kind K[,K...]      only these kinds
+      --bin MS             bin of the rate plot in ms (default 1)
   repl [FILE]              an interactive session: declare, :run, :set,
                            :state, :save (:help lists the commands)
   emit STAGE FILE          print one stage of the compiler:
@@ -363,6 +370,12 @@ int main(int argc, char **argv) {
     if (args.size() != 2)
       return badUsage("'check' takes one FILE");
     return runCheck(args[1]);
+  }
+  if (command == "plot") {
+    if (args.size() < 2 || llvm::StringRef(args[1]).starts_with("-"))
+      return badUsage("'plot' needs the directory a run wrote (snnc run -o DIR)");
+    return runPlotScript(args[1], llvm::ArrayRef(args).drop_front(2),
+                         llvm::errs());
   }
   if (command == "repl") {
     if (args.size() > 2)
