@@ -18,6 +18,7 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/SHA256.h"
 
@@ -290,9 +291,9 @@ CompileCache::open(llvm::StringRef directory, DiagnosticEngine &diags,
                             status.st_uid)
                   .str();
   else if (status.st_mode & (S_IWGRP | S_IWOTH))
-    problem = llvm::formatv("it is writable by group or others (mode {0:o4}); "
+    problem = llvm::formatv("it is writable by group or others (mode {0}); "
                             "'chmod go-w' it or set SNNC_CACHE_DIR",
-                            status.st_mode & 07777)
+                            llvm::format("%04o", status.st_mode & 07777))
                   .str();
   if (!problem.empty()) {
     ::close(fd);
@@ -459,6 +460,8 @@ void CompileCache::evict() {
     ::close(listFd);
     return;
   }
+  // The copy shares the descriptor's position: start from the top.
+  ::rewinddir(listing);
   struct Entry {
     std::string name;
     struct timespec used;
