@@ -287,9 +287,9 @@ CompileCache::open(llvm::StringRef directory, DiagnosticEngine &diags,
   else if (!S_ISDIR(status.st_mode))
     problem = "it is not a directory";
   else if (status.st_uid != user)
-    problem = llvm::formatv("it is owned by another user (uid {0})",
-                            status.st_uid)
-                  .str();
+    problem =
+        llvm::formatv("it is owned by another user (uid {0})", status.st_uid)
+            .str();
   else if (status.st_mode & (S_IWGRP | S_IWOTH))
     problem = llvm::formatv("it is writable by group or others (mode {0}); "
                             "'chmod go-w' it or set SNNC_CACHE_DIR",
@@ -337,9 +337,8 @@ CacheLookup CompileCache::lookup(llvm::StringRef key, llvm::StringRef layout) {
   }
   // Not a file of ours: leave it alone (a new entry is renamed over it).
   if (!S_ISREG(status.st_mode) || status.st_uid != ::geteuid()) {
-    result.rejected = S_ISREG(status.st_mode)
-                          ? "it is owned by another user"
-                          : "it is not a regular file";
+    result.rejected = S_ISREG(status.st_mode) ? "it is owned by another user"
+                                              : "it is not a regular file";
     ::close(fd);
     return result;
   }
@@ -376,8 +375,8 @@ CacheLookup CompileCache::lookup(llvm::StringRef key, llvm::StringRef layout) {
     return reject("its size does not match its header (truncated?)");
   auto digestAt = [&](size_t at) { return entry.substr(at, 32); };
   auto same = [](llvm::StringRef stored, const Digest &digest) {
-    return stored == llvm::StringRef(
-                         reinterpret_cast<const char *>(digest.data()), 32);
+    return stored ==
+           llvm::StringRef(reinterpret_cast<const char *>(digest.data()), 32);
   };
   if (!same(digestAt(kKeyDigestAt), sha256(key)))
     return reject("it belongs to another program");
@@ -390,7 +389,8 @@ CacheLookup CompileCache::lookup(llvm::StringRef key, llvm::StringRef layout) {
   // The time of last use, for eviction.
   ::futimens(fd, nullptr);
   ::close(fd);
-  result.object = llvm::MemoryBuffer::getMemBufferCopy(object, path + "/" + name);
+  result.object =
+      llvm::MemoryBuffer::getMemBufferCopy(object, path + "/" + name);
   return result;
 }
 

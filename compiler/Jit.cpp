@@ -160,8 +160,8 @@ llvm::Error addPackedEntryPoint(llvm::Module &module, llvm::StringRef name) {
                                        " entry point");
   llvm::LLVMContext &context = module.getContext();
   llvm::IRBuilder<> builder(context);
-  auto *type = llvm::FunctionType::get(builder.getVoidTy(),
-                                       builder.getPtrTy(), /*isVarArg=*/false);
+  auto *type = llvm::FunctionType::get(builder.getVoidTy(), builder.getPtrTy(),
+                                       /*isVarArg=*/false);
   llvm::FunctionCallee callee =
       module.getOrInsertFunction(packedName(name), type);
   auto *packed = llvm::cast<llvm::Function>(callee.getCallee());
@@ -169,10 +169,10 @@ llvm::Error addPackedEntryPoint(llvm::Module &module, llvm::StringRef name) {
   llvm::Value *list = packed->arg_begin();
   llvm::SmallVector<llvm::Value *, 16> arguments;
   for (auto [index, argument] : llvm::enumerate(function->args())) {
-    llvm::Value *slot = builder.CreateGEP(
-        builder.getPtrTy(), list,
-        llvm::Constant::getIntegerValue(builder.getInt64Ty(),
-                                        llvm::APInt(64, index)));
+    llvm::Value *slot =
+        builder.CreateGEP(builder.getPtrTy(), list,
+                          llvm::Constant::getIntegerValue(
+                              builder.getInt64Ty(), llvm::APInt(64, index)));
     llvm::Value *pointer = builder.CreateLoad(builder.getPtrTy(), slot);
     arguments.push_back(builder.CreateLoad(argument.getType(), pointer));
   }
@@ -180,8 +180,8 @@ llvm::Error addPackedEntryPoint(llvm::Module &module, llvm::StringRef name) {
   if (!result->getType()->isVoidTy()) {
     llvm::Value *slot = builder.CreateGEP(
         builder.getPtrTy(), list,
-        llvm::Constant::getIntegerValue(
-            builder.getInt64Ty(), llvm::APInt(64, function->arg_size())));
+        llvm::Constant::getIntegerValue(builder.getInt64Ty(),
+                                        llvm::APInt(64, function->arg_size())));
     builder.CreateStore(result, builder.CreateLoad(builder.getPtrTy(), slot));
   }
   builder.CreateRetVoid();

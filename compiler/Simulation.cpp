@@ -316,12 +316,11 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     if (cached) {
       impl.program = std::move(*cached);
     } else {
-      diags.warning(llvm::SMRange(),
-                    "cannot link the compile cache entry '" +
-                        cache->directory() + "/" +
-                        CompileCache::entryName(cacheKey) +
-                        "': " + llvm::toString(cached.takeError()) +
-                        "; compiling again");
+      diags.warning(
+          llvm::SMRange(),
+          "cannot link the compile cache entry '" + cache->directory() + "/" +
+              CompileCache::entryName(cacheKey) +
+              "': " + llvm::toString(cached.takeError()) + "; compiling again");
       sim->times.cacheHit = false;
     }
   }

@@ -125,7 +125,8 @@ TEST(CompileCacheTest, AStoredEntryIsFoundAgainAndIsPrivate) {
   std::unique_ptr<CompileCache> cache =
       CompileCache::open(directory, diags.engine, 1 << 20);
   ASSERT_TRUE(cache) << diags.log;
-  std::string object = "object bytes \x7f\x00 with a zero" + std::string(500, 'x');
+  std::string object =
+      std::string("bytes \x7f\0 with a zero", 20) + std::string(500, 'x');
   ASSERT_TRUE(cache->store(keyOf('1'), "layout A", object, diags.engine))
       << diags.log;
   EXPECT_TRUE(lookupHits(*cache, keyOf('1'), "layout A", object));
@@ -134,10 +135,10 @@ TEST(CompileCacheTest, AStoredEntryIsFoundAgainAndIsPrivate) {
   struct stat status;
   ASSERT_EQ(::stat(directory.c_str(), &status), 0);
   EXPECT_EQ(status.st_mode & 077, 0u) << std::oct << status.st_mode;
-  ASSERT_EQ(::stat((directory + "/" + CompileCache::entryName(keyOf('1')))
-                       .c_str(),
-                   &status),
-            0);
+  ASSERT_EQ(
+      ::stat((directory + "/" + CompileCache::entryName(keyOf('1'))).c_str(),
+             &status),
+      0);
   EXPECT_EQ(status.st_mode & 0777, 0600u) << std::oct << status.st_mode;
   // Nothing but the entry: the temporary file was renamed.
   EXPECT_EQ(listing(directory),
@@ -181,9 +182,10 @@ TEST(CompileCacheTest, AnEntryOfAnotherLayoutIsNotHandedOut) {
   std::unique_ptr<CompileCache> cache =
       CompileCache::open(scratch.path, diags.engine, 1 << 20);
   ASSERT_TRUE(cache);
-  ASSERT_TRUE(cache->store(keyOf('3'), "buffers 3 f32x10 f32x10 i32x4",
-                           "code", diags.engine));
-  CacheLookup found = cache->lookup(keyOf('3'), "buffers 3 f32x10 f32x12 i32x4");
+  ASSERT_TRUE(cache->store(keyOf('3'), "buffers 3 f32x10 f32x10 i32x4", "code",
+                           diags.engine));
+  CacheLookup found =
+      cache->lookup(keyOf('3'), "buffers 3 f32x10 f32x12 i32x4");
   EXPECT_FALSE(found.object);
   EXPECT_NE(found.rejected.find("layout"), std::string::npos) << found.rejected;
 }
@@ -203,7 +205,9 @@ TEST(CompileCacheTest, AnEntryCopiedFromAnotherKeyIsNotHandedOut) {
       << found.rejected;
   // A bare object (the format before entries had a header) is no entry.
   writeFile(scratch / CompileCache::entryName(keyOf('c')),
-            "\x7f" "ELF" + std::string(400, '\0'));
+            "\x7f"
+            "ELF" +
+                std::string(400, '\0'));
   EXPECT_FALSE(cache->lookup(keyOf('c'), "layout").object);
 }
 
@@ -322,8 +326,8 @@ TEST(CompileCacheTest, AWriteThatFailsIsAWarningAndLeavesNothing) {
   small.rlim_cur = 4096;
   auto previous = std::signal(SIGXFSZ, SIG_IGN);
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  bool stored = cache->store(keyOf('5'), "layout", std::string(20000, 'x'),
-                             diags.engine);
+  bool stored =
+      cache->store(keyOf('5'), "layout", std::string(20000, 'x'), diags.engine);
   ::setrlimit(RLIMIT_FSIZE, &saved);
   std::signal(SIGXFSZ, previous);
   EXPECT_FALSE(stored);
@@ -499,7 +503,8 @@ TEST(CompileCacheTest, AnObjectOfAnotherProgramPlantedAtTheKeyDoesNotRun) {
   std::string lowEntry = newEntry(cache, {});
   RunResult high = run(model("15 mV"), cache);
   ASSERT_TRUE(high.ok) << high.log;
-  std::string highEntry = newEntry(cache, {llvm::sys::path::filename(lowEntry).str()});
+  std::string highEntry =
+      newEntry(cache, {llvm::sys::path::filename(lowEntry).str()});
   ASSERT_FALSE(lowEntry.empty());
   ASSERT_FALSE(highEntry.empty());
   ASSERT_NE(low.steps, high.steps) << "the two programs must differ";
@@ -515,7 +520,7 @@ TEST(CompileCacheTest, AnObjectOfAnotherProgramPlantedAtTheKeyDoesNotRun) {
             std::string::npos)
       << planted.log;
   // Replaced by the right one.
-  EXPECT_NE(readFile(highEntry), readFile(lowEntry));
+  EXPECT_TRUE(readFile(highEntry) != readFile(lowEntry));
   RunResult again = run(model("15 mV"), cache);
   EXPECT_TRUE(again.cacheHit);
   EXPECT_EQ(again.steps, high.steps);
@@ -561,8 +566,8 @@ TEST(CompileCacheTest, LinksPlantedWhereTheCacheWritesAreNotFollowed) {
   RunResult second = run(model("10 mV"), cache);
   ASSERT_TRUE(second.ok) << second.log;
   EXPECT_EQ(second.steps, first.steps);
-  EXPECT_EQ(readFile(victim), "precious");
-  EXPECT_EQ(readFile(other), "also precious");
+  EXPECT_TRUE(readFile(victim) == "precious") << "the link was followed";
+  EXPECT_TRUE(readFile(other) == "also precious") << "the link was followed";
   struct stat status;
   ASSERT_EQ(::lstat(entry.c_str(), &status), 0);
   EXPECT_TRUE(S_ISREG(status.st_mode));
