@@ -243,7 +243,8 @@ llvm::Expected<std::unique_ptr<JitProgram>>
 JitProgram::load(std::unique_ptr<llvm::MemoryBuffer> object,
                  size_t numBuffers) {
   initializeNativeTarget();
-  // No JIT event listeners (GDB, perf): they would write ~/.debug/jit.
+  // No JIT event listeners: the perf listener would write a dump under
+  // ~/.debug/jit for every program, and GDB needs none to run it.
   llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> jit =
       llvm::orc::LLJITBuilder().create();
   if (!jit)
