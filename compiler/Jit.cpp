@@ -6,6 +6,12 @@
 // target machine that is passed in, and on AVX-512 hosts functions ask for
 // 512-bit vectors (LLVM's default is 256).
 //
+// The object is made in memory (ORC's SimpleCompiler on the optimised
+// module) and linked by an LLJIT without event listeners, so nothing is
+// written anywhere (MLIR's ExecutionEngine, used before, registered a perf
+// listener that left a dump under ~/.debug/jit on every compile). The
+// compile cache stores exactly these bytes.
+//
 //===----------------------------------------------------------------------===//
 
 #include "snnc/compiler/Jit.h"
@@ -13,23 +19,22 @@
 #include "snnc/runtime/ThreadTeam.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
@@ -138,99 +143,114 @@ optimizedModule(mlir::ModuleOp module, llvm::LLVMContext &context,
   return llvmModule;
 }
 
+/// The name of the packed form of `name`, as MLIR's ExecutionEngine
+/// names it.
+std::string packedName(llvm::StringRef name) { return "_mlir_" + name.str(); }
+
+/// Adds `void _mlir_NAME(void **arguments)`, which loads each argument
+/// through its pointer and calls NAME: the packed calling convention of
+/// MLIR's ExecutionEngine, one pointer per argument, so the callers need
+/// not know the signature. Added after optimisation, as the engine does:
+/// the entry point's own code stays what `emit llvm` prints.
+llvm::Error addPackedEntryPoint(llvm::Module &module, llvm::StringRef name) {
+  llvm::Function *function = module.getFunction(name);
+  if (!function || function->isDeclaration())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the program has no " + name +
+                                       " entry point");
+  llvm::LLVMContext &context = module.getContext();
+  llvm::IRBuilder<> builder(context);
+  auto *type = llvm::FunctionType::get(builder.getVoidTy(), builder.getPtrTy(),
+                                       /*isVarArg=*/false);
+  llvm::FunctionCallee callee =
+      module.getOrInsertFunction(packedName(name), type);
+  auto *packed = llvm::cast<llvm::Function>(callee.getCallee());
+  builder.SetInsertPoint(llvm::BasicBlock::Create(context, "", packed));
+  llvm::Value *list = packed->arg_begin();
+  llvm::SmallVector<llvm::Value *, 16> arguments;
+  for (auto [index, argument] : llvm::enumerate(function->args())) {
+    llvm::Value *slot =
+        builder.CreateGEP(builder.getPtrTy(), list,
+                          llvm::Constant::getIntegerValue(
+                              builder.getInt64Ty(), llvm::APInt(64, index)));
+    llvm::Value *pointer = builder.CreateLoad(builder.getPtrTy(), slot);
+    arguments.push_back(builder.CreateLoad(argument.getType(), pointer));
+  }
+  llvm::Value *result = builder.CreateCall(function, arguments);
+  if (!result->getType()->isVoidTy()) {
+    llvm::Value *slot = builder.CreateGEP(
+        builder.getPtrTy(), list,
+        llvm::Constant::getIntegerValue(builder.getInt64Ty(),
+                                        llvm::APInt(64, function->arg_size())));
+    builder.CreateStore(result, builder.CreateLoad(builder.getPtrTy(), slot));
+  }
+  builder.CreateRetVoid();
+  return llvm::Error::success();
+}
+
 } // namespace
 
 std::string snnc::hostCpuDescription() {
   return llvm::sys::getHostCPUName().str() + " " + hostFeatures();
 }
 
+JitProgram::JitProgram() = default;
 JitProgram::~JitProgram() = default;
 
-llvm::Expected<std::unique_ptr<JitProgram>>
-JitProgram::compile(mlir::ModuleOp module, const std::string &objectPath) {
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      hostTargetMachine();
-  if (!machine)
-    return machine.takeError();
-  registerTranslations(module);
-  tagFunctions(module);
-
-  // Count the buffers from snn_run's signature: all but the step range
-  // and the thread.
-  size_t numArguments = 0;
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+JitProgram::compileObject(mlir::ModuleOp module, size_t numBuffers) {
+  // snn_run takes the buffers, the step range and the thread; snn_init the
+  // buffers and the thread.
+  size_t runArguments = 0, initArguments = 0;
   module.walk([&](mlir::LLVM::LLVMFuncOp function) {
     if (function.getName() == "snn_run")
-      numArguments = function.getNumArguments();
+      runArguments = function.getNumArguments();
+    if (function.getName() == "snn_init")
+      initArguments = function.getNumArguments();
   });
-  if (numArguments < 3)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the program has no snn_run entry point");
+  if (runArguments != numBuffers + 3 || initArguments != numBuffers + 1)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::Twine("the program's entry points do not take the ") +
+            llvm::Twine(numBuffers) + " buffers of its layout");
 
-  // The JIT compiles exactly the module `emit llvm` prints: translated and
-  // optimised here with the host TargetMachine.
-  llvm::TargetMachine &target = **machine;
-  llvm::Error buildError = llvm::Error::success();
-  auto buildModule =
-      [&](mlir::Operation *op,
-          llvm::LLVMContext &context) -> std::unique_ptr<llvm::Module> {
-    llvm::Expected<std::unique_ptr<llvm::Module>> built =
-        optimizedModule(mlir::cast<mlir::ModuleOp>(op), context, target);
-    if (!built) {
-      llvm::consumeError(std::move(buildError));
-      buildError = built.takeError();
-      return nullptr;
-    }
-    return std::move(*built);
-  };
-  mlir::ExecutionEngineOptions options;
-  options.llvmModuleBuilder = buildModule;
-  options.enableObjectDump = !objectPath.empty();
-  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>> engine =
-      mlir::ExecutionEngine::create(module, options, std::move(*machine));
-  if (buildError)
-    return buildError;
-  if (!engine)
-    return engine.takeError();
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> optimizer =
+      hostTargetMachine();
+  if (!optimizer)
+    return optimizer.takeError();
+  // The JIT compiles exactly the module `emit llvm` prints, plus the
+  // packed entry points.
+  llvm::LLVMContext context;
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      optimizedModule(module, context, **optimizer);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  for (llvm::StringRef name : {"snn_init", "snn_run"})
+    if (llvm::Error error = addPackedEntryPoint(**llvmModule, name))
+      return error;
 
-  std::unique_ptr<JitProgram> program(new JitProgram());
-  program->numBuffers = numArguments - 3;
-  program->engine = std::move(*engine);
-  program->engine->registerSymbols(runtimeSymbols);
-  llvm::Expected<void (*)(void **)> init =
-      program->engine->lookupPacked("snn_init");
-  if (!init)
-    return init.takeError();
-  llvm::Expected<void (*)(void **)> run =
-      program->engine->lookupPacked("snn_run");
-  if (!run)
-    return run.takeError();
-  program->initEntry = *init;
-  program->runEntry = *run;
-  if (!objectPath.empty()) {
-    // Written aside and renamed: a reader never sees half an object. A
-    // cache that cannot be written is not an error; the next run compiles.
-    std::string temporary = objectPath + ".tmp." +
-                            std::to_string(llvm::sys::Process::getProcessId());
-    program->engine->dumpToObjectFile(temporary);
-    if (llvm::sys::fs::rename(temporary, objectPath))
-      llvm::sys::fs::remove(temporary);
-  }
-  return program;
+  // Machine code from a target machine of its own, as ORC's IR layer
+  // would make it: ORC's SimpleCompiler, in memory.
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> codegen =
+      hostTargetMachine();
+  if (!codegen)
+    return codegen.takeError();
+  llvm::orc::SimpleCompiler compiler(**codegen);
+  return compiler(**llvmModule);
 }
 
 llvm::Expected<std::unique_ptr<JitProgram>>
-JitProgram::load(const std::string &objectPath, size_t numBuffers) {
+JitProgram::load(std::unique_ptr<llvm::MemoryBuffer> object,
+                 size_t numBuffers) {
   initializeNativeTarget();
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> object =
-      llvm::MemoryBuffer::getFile(objectPath);
-  if (!object)
-    return llvm::errorCodeToError(object.getError());
+  // No JIT event listeners: the perf listener would write a dump under
+  // ~/.debug/jit for every program, and GDB needs none to run it.
   llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> jit =
       llvm::orc::LLJITBuilder().create();
   if (!jit)
     return jit.takeError();
-  // The code may call libm (powf, ...): resolve against this process.
+  // The code may call libm (powf, ...) and memcpy: resolve against this
+  // process.
   const llvm::DataLayout &layout = (*jit)->getDataLayout();
   llvm::Expected<std::unique_ptr<llvm::orc::DynamicLibrarySearchGenerator>>
       process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -243,7 +263,7 @@ JitProgram::load(const std::string &objectPath, size_t numBuffers) {
               runtimeSymbols(llvm::orc::MangleAndInterner(
                   (*jit)->getExecutionSession(), layout)))))
     return error;
-  if (llvm::Error error = (*jit)->addObjectFile(std::move(*object)))
+  if (llvm::Error error = (*jit)->addObjectFile(std::move(object)))
     return error;
   auto entry = [&](llvm::StringRef name) -> llvm::Expected<void (*)(void **)> {
     llvm::Expected<llvm::orc::ExecutorAddr> address = (*jit)->lookup(name);
@@ -251,14 +271,14 @@ JitProgram::load(const std::string &objectPath, size_t numBuffers) {
       return address.takeError();
     return address->toPtr<void (*)(void **)>();
   };
-  llvm::Expected<void (*)(void **)> init = entry("_mlir_snn_init");
+  llvm::Expected<void (*)(void **)> init = entry(packedName("snn_init"));
   if (!init)
     return init.takeError();
-  llvm::Expected<void (*)(void **)> run = entry("_mlir_snn_run");
+  llvm::Expected<void (*)(void **)> run = entry(packedName("snn_run"));
   if (!run)
     return run.takeError();
   std::unique_ptr<JitProgram> program(new JitProgram());
-  program->loaded = std::move(*jit);
+  program->jit = std::move(*jit);
   program->numBuffers = numBuffers;
   program->initEntry = *init;
   program->runEntry = *run;

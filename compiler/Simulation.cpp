@@ -8,6 +8,7 @@
 
 #include "snnc/Simulation.h"
 
+#include "snnc/compiler/CompileCache.h"
 #include "snnc/compiler/Jit.h"
 #include "snnc/compiler/Network.h"
 #include "snnc/compiler/Parameters.h"
@@ -23,12 +24,9 @@
 #include "mlir/IR/MLIRContext.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/SHA256.h"
 
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -81,36 +79,6 @@ struct AlignedBuffer {
   AlignedBuffer(const AlignedBuffer &) = delete;
   AlignedBuffer &operator=(const AlignedBuffer &) = delete;
 };
-
-/// Which build of the compiler runs: the executable's size and time of
-/// last change. The key is the program as generated, before the passes, so
-/// a rebuilt compiler (whose passes may lower the same program otherwise)
-/// must not reuse entries of an older one.
-std::string compilerIdentity() {
-  llvm::sys::fs::file_status status;
-  if (llvm::sys::fs::status("/proc/self/exe", status))
-    return "unknown";
-  return std::to_string(status.getSize()) + "@" +
-         std::to_string(
-             status.getLastModificationTime().time_since_epoch().count());
-}
-
-/// Names a cache entry: a digest of the generated program (which holds
-/// every constant and static shape, but not the values of run-time
-/// parameters: those are data), the target machine and features, and the
-/// compiler build and LLVM version.
-std::string cacheKey(mlir::ModuleOp module, const Target &target) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  module->print(os);
-  os << "\n"
-     << target.name() << " " << target.description() << "\nsnnc "
-     << SNNC_VERSION << " build " << compilerIdentity() << " llvm "
-     << LLVM_VERSION_STRING << " cache 2";
-  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
-      reinterpret_cast<const uint8_t *>(text.data()), text.size()));
-  return llvm::toHex(digest, /*LowerCase=*/true);
-}
 
 /// Room for a projection's synapses in the program's static shapes. The
 /// number `fixed_prob` draws depends on the seed; its room is the expected
@@ -263,31 +231,26 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     return nullptr;
   std::unique_ptr<Target> target = createHostCpuTarget();
 
-  // The persistent cache: machine code keyed by the program as generated,
-  // the target and the compiler's version. A hit skips the pipeline and
-  // LLVM entirely; a damaged entry is compiled again.
-  std::string objectPath;
-  if (!options.cacheDirectory.empty()) {
-    std::string key = cacheKey(*module, *target);
-    if (!llvm::sys::fs::create_directories(options.cacheDirectory))
-      objectPath = options.cacheDirectory + "/" + key + ".o";
+  // The persistent cache (CompileCache.h): machine code keyed by the
+  // program as generated, the target and the compiler build, verified
+  // before it is linked. A hit skips the rest of the pipeline and LLVM.
+  std::unique_ptr<CompileCache> cache;
+  std::string cacheKey;
+  if (!options.cacheDirectory.empty())
+    cache = CompileCache::open(options.cacheDirectory, diags);
+  if (cache) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    (*module)->print(os);
+    cacheKey = compileCacheKey(text, target->name().str() + " " +
+                                         target->description());
   }
-  if (!objectPath.empty() && llvm::sys::fs::exists(objectPath)) {
-    llvm::Expected<std::unique_ptr<JitProgram>> cached =
-        JitProgram::load(objectPath, impl.layout.buffers.size());
-    if (cached) {
-      impl.program = std::move(*cached);
-      sim->times.cacheHit = true;
-    } else {
-      llvm::consumeError(cached.takeError());
-    }
-  }
-  // With cached machine code, only the stages that take the computations on
-  // run-time parameters out of the program run: the host does those.
+  // The stages that take the computations on run-time parameters out of
+  // the program run in any case: the host does those, and they size the
+  // params buffer, part of the layout a cache entry is checked against.
   ParameterProgram &parameters = impl.parameterProgram;
-  if (mlir::failed(runPipelineReporting(
-          *module, impl.program ? Stage::Parameters : Stage::LLVM, *target,
-          diags, &parameters)))
+  if (mlir::failed(runPipelineReporting(*module, Stage::Parameters, *target,
+                                        diags, &parameters)))
     return nullptr;
   std::vector<double> paramValues;
   if (impl.layout.params >= 0) {
@@ -307,14 +270,68 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
       }
     }
   }
+  std::string signature = layoutSignature(impl.layout);
+  std::unique_ptr<llvm::MemoryBuffer> object;
+  if (cache) {
+    CacheLookup found = cache->lookup(cacheKey, signature);
+    if (found.object) {
+      object = std::move(found.object);
+      sim->times.cacheHit = true;
+    } else if (!found.rejected.empty()) {
+      diags.warning(llvm::SMRange(),
+                    "discarding compile cache entry '" + cache->directory() +
+                        "/" + CompileCache::entryName(cacheKey) +
+                        "': " + found.rejected + "; compiling again");
+    }
+  }
+  // Without a verified entry: the rest of the pipeline, and LLVM.
+  size_t numBuffers = impl.layout.buffers.size();
+  auto compile = [&]() -> std::unique_ptr<llvm::MemoryBuffer> {
+    if (mlir::failed(runPipelineReporting(*module, Stage::LLVM, *target, diags,
+                                          nullptr, Stage::Parameters)))
+      return nullptr;
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compiled =
+        JitProgram::compileObject(*module, numBuffers);
+    if (!compiled) {
+      diags.error(llvm::SMRange(), "cannot compile to native code: " +
+                                       llvm::toString(compiled.takeError()));
+      return nullptr;
+    }
+    // A cache that cannot be written is a warning: the run goes on.
+    if (cache)
+      cache->store(cacheKey, signature, (*compiled)->getBuffer(), diags);
+    return std::move(*compiled);
+  };
   sim->times.codegen = secondsSince(codegenStart);
 
   auto jitStart = std::chrono::steady_clock::now();
+  // The same object, fresh or from the cache, linked the same way.
+  auto link = [&](std::unique_ptr<llvm::MemoryBuffer> code)
+      -> llvm::Expected<std::unique_ptr<JitProgram>> {
+    return JitProgram::load(std::move(code), numBuffers);
+  };
+  if (object) {
+    llvm::Expected<std::unique_ptr<JitProgram>> cached =
+        link(std::move(object));
+    if (cached) {
+      impl.program = std::move(*cached);
+    } else {
+      diags.warning(
+          llvm::SMRange(),
+          "cannot link the compile cache entry '" + cache->directory() + "/" +
+              CompileCache::entryName(cacheKey) +
+              "': " + llvm::toString(cached.takeError()) + "; compiling again");
+      sim->times.cacheHit = false;
+    }
+  }
   if (!impl.program) {
+    std::unique_ptr<llvm::MemoryBuffer> compiled = compile();
+    if (!compiled)
+      return nullptr;
     llvm::Expected<std::unique_ptr<JitProgram>> program =
-        JitProgram::compile(*module, objectPath);
+        link(std::move(compiled));
     if (!program) {
-      diags.error(llvm::SMRange(), "cannot compile to native code: " +
+      diags.error(llvm::SMRange(), "cannot load the compiled program: " +
                                        llvm::toString(program.takeError()));
       return nullptr;
     }
@@ -554,14 +571,4 @@ llvm::Error Simulation::writeStates(const std::string &path) const {
 
 llvm::Error Simulation::writeSpikes(const std::string &path) const {
   return snnc::writeSpikes(path, trains, dtMs(), steps);
-}
-
-std::string snnc::defaultCacheDirectory() {
-  if (const char *dir = std::getenv("SNNC_CACHE_DIR"))
-    return dir;
-  if (const char *xdg = std::getenv("XDG_CACHE_HOME"))
-    return std::string(xdg) + "/snnc";
-  if (const char *home = std::getenv("HOME"))
-    return std::string(home) + "/.cache/snnc";
-  return "";
 }

@@ -516,6 +516,8 @@ TEST(NetworkTest, NetworkTooLargeForMemoryIsRefusedUpFront) {
 TEST(NetworkTest, CompiledCodeIsCachedAndADamagedEntryIsRebuilt) {
   llvm::SmallString<128> dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("snnc-cache", dir));
+  // The cache uses only a directory no one else can write (any umask).
+  llvm::sys::fs::setPermissions(dir, llvm::sys::fs::owner_all);
   SimulationOptions options;
   options.showProgress = false;
   options.cacheDirectory = std::string(dir);

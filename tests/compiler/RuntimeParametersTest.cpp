@@ -134,6 +134,8 @@ class CacheDirectory {
 public:
   CacheDirectory() {
     EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("snnc-params", path));
+    // The cache uses only a directory no one else can write (any umask).
+    llvm::sys::fs::setPermissions(path, llvm::sys::fs::owner_all);
   }
   ~CacheDirectory() { llvm::sys::fs::remove_directories(path); }
   std::string str() const { return std::string(path); }

@@ -156,6 +156,8 @@ TEST(ThreadingTest, ThreadedRunInPiecesIsTheWholeRun) {
 TEST(ThreadingTest, ThreadedProgramFromTheCompileCacheRunsTheSame) {
   llvm::SmallString<128> dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("snnc-cache", dir));
+  // The cache uses only a directory no one else can write (any umask).
+  llvm::sys::fs::setPermissions(dir, llvm::sys::fs::owner_all);
   std::string log;
   bool hit = true;
   std::optional<SeedRun> compiled = runSeed(2, log, 0, std::string(dir), &hit);

@@ -69,7 +69,10 @@ commands:
                            least 1); results are the same bit for bit
       --no-progress        no progress bar
       --no-cache           compile even if this program was compiled before
-                           (cache: $SNNC_CACHE_DIR or ~/.cache/snnc)
+                           (cache: $SNNC_CACHE_DIR, else $XDG_CACHE_HOME/snnc
+                           or ~/.cache/snnc, used only if no one else can
+                           write it; at most $SNNC_CACHE_MAX_SIZE, default
+                           512M, 0 turns it off; docs/compile-cache.md)
       --engine E           compiled (default) or reference: the reference
                            interpreter (slow; no JIT), for cross-checking
   plot DIR [options]       pictures of the files a run wrote to DIR: raster,

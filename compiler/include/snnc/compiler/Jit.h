@@ -1,9 +1,10 @@
 //===- Jit.h - Native code for the host CPU ---------------------*- C++ -*-===//
 //
-// Turns the LLVM-dialect program into machine code for this CPU through
-// MLIR's ExecutionEngine (ORC), at O3 with the host's features, and hands
-// out the two entry points. Also prints the LLVM IR and assembly that the
-// JIT would run (`snnc emit llvm|asm`).
+// Turns the LLVM-dialect program into machine code for this CPU, at O3
+// with the host's features, as an object in memory (which the compile
+// cache can keep), and links such an object with ORC's LLJIT to hand out
+// the two entry points. Also prints the LLVM IR and assembly that the JIT
+// would run (`snnc emit llvm|asm`).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_COMPILER_JIT_H
@@ -18,8 +19,8 @@
 #include <memory>
 #include <string>
 
-namespace mlir {
-class ExecutionEngine;
+namespace llvm {
+class MemoryBuffer;
 }
 namespace llvm::orc {
 class LLJIT;
@@ -33,15 +34,18 @@ std::string hostCpuDescription();
 /// A compiled program: entry points over the layout's buffers.
 class JitProgram {
 public:
-  /// Compiles a module already lowered to the LLVM dialect. With a
-  /// non-empty `objectPath`, also stores the machine code there (written
-  /// aside, then renamed) for `load`.
+  /// Compiles a module already lowered to the LLVM dialect into a
+  /// relocatable object for this CPU, in memory: the optimised module
+  /// `emit llvm` prints, plus the packed entry points `_mlir_snn_init` and
+  /// `_mlir_snn_run` (`void(void **)`, a pointer to each argument). An
+  /// error when the entry points do not take `numBuffers` buffers.
+  static llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+  compileObject(mlir::ModuleOp module, size_t numBuffers);
+  /// Links an object made by `compileObject` (just now, or in an earlier
+  /// run and kept by the compile cache) and finds its entry points: a
+  /// fresh compile and a cache hit run the same code, loaded the same way.
   static llvm::Expected<std::unique_ptr<JitProgram>>
-  compile(mlir::ModuleOp module, const std::string &objectPath = "");
-  /// Loads machine code stored by `compile` (no LLVM optimisation or code
-  /// generation): the persistent compile cache.
-  static llvm::Expected<std::unique_ptr<JitProgram>>
-  load(const std::string &objectPath, size_t numBuffers);
+  load(std::unique_ptr<llvm::MemoryBuffer> object, size_t numBuffers);
   ~JitProgram();
 
   /// Computes the spikes of the initial state (of `thread`'s neurons).
@@ -52,9 +56,8 @@ public:
            int64_t thread = 0) const;
 
 private:
-  JitProgram() = default;
-  std::unique_ptr<mlir::ExecutionEngine> engine; ///< compiled here
-  std::unique_ptr<llvm::orc::LLJIT> loaded;      ///< or loaded from cache
+  JitProgram();
+  std::unique_ptr<llvm::orc::LLJIT> jit; ///< owns the linked code
   void (*initEntry)(void **) = nullptr;
   void (*runEntry)(void **) = nullptr;
   size_t numBuffers = 0;
