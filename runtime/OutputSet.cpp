@@ -295,7 +295,7 @@ std::string OutputSet::finalNames(std::string message) const {
   return message;
 }
 
-Status OutputSet::commit() {
+Status OutputSet::commit(const std::atomic<bool> *stop) {
   if (temporary.empty())
     return Status::error("output set not begun");
   for (const std::string &name : names)
@@ -321,6 +321,14 @@ Status OutputSet::commit() {
   if (!status.ok()) {
     discard();
     return status;
+  }
+
+  // The last moment to stop with the output directory untouched.
+  if (stop && stop->load()) {
+    discard();
+    return Status::error("interrupted before the files were moved into "
+                         "place; " +
+                         quoted(directory) + " is unchanged");
   }
 
   // One commit at a time in a directory; without flock (some network

@@ -315,6 +315,7 @@ private:
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count(),
         sim->compileTimes().cacheHit ? " (from the compile cache)" : "");
+    llvm::outs().flush(); // before a long :run, also into a pipe
     return true;
   }
 

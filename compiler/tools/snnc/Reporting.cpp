@@ -203,8 +203,10 @@ bool writeOutputs(DiagnosticEngine &diags, const std::string &outDir,
         return writeStates(path, traces, dtMs);
       }))
     return false;
-  status = set.commit();
+  status = set.commit(&stopRequested());
   if (!status.ok()) {
+    if (stopRequested().load())
+      return stopped();
     diags.error(at, status.message());
     return false;
   }

@@ -34,6 +34,7 @@
 
 #include "snnc/runtime/Status.h"
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -74,8 +75,10 @@ public:
 
   /// Makes the set visible as described above. On failure the temporary
   /// directory is removed and the message says what the output directory
-  /// holds.
-  Status commit();
+  /// holds. `stop` (a flag a signal handler sets) is read once more when
+  /// everything is written, before the output directory changes: if set,
+  /// the set is discarded and the error says "interrupted".
+  Status commit(const std::atomic<bool> *stop = nullptr);
 
   /// Removes the temporary directory and everything in it; the output
   /// directory keeps what it held. Safe to call more than once.
