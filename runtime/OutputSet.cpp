@@ -247,8 +247,7 @@ Status OutputSet::begin() {
   std::vector<std::string> missing;
   struct stat info;
   for (std::string path = directory;
-       !path.empty() && ::stat(path.c_str(), &info) != 0;
-       path = parentOf(path))
+       !path.empty() && ::stat(path.c_str(), &info) != 0; path = parentOf(path))
     missing.push_back(path);
   for (auto it = missing.rbegin(); it != missing.rend(); ++it)
     if (::mkdir(it->c_str(), 0777) != 0 && errno != EEXIST)
@@ -349,12 +348,10 @@ Status OutputSet::commit(const std::atomic<bool> *stop) {
 
   // 2. From here on, no manifest until the new one is in place.
   if (::unlink(finalManifest.c_str()) != 0 && errno != ENOENT)
-    return fail("cannot replace " + quoted(finalManifest) + ": " +
-                errnoText() + "; " + quoted(directory) +
-                " keeps the previous files");
-  std::string incomplete =
-      "; " + quoted(directory) + " holds an incomplete set (no " +
-      manifestName + ")";
+    return fail("cannot replace " + quoted(finalManifest) + ": " + errnoText() +
+                "; " + quoted(directory) + " keeps the previous files");
+  std::string incomplete = "; " + quoted(directory) +
+                           " holds an incomplete set (no " + manifestName + ")";
 
   // 3. Stale files of the previous set, then the new files.
   for (const std::string &name : previous) {
@@ -369,8 +366,8 @@ Status OutputSet::commit(const std::atomic<bool> *stop) {
   for (const std::string &name : names) {
     std::string from = temporary + "/" + name, to = join(directory, name);
     if (::rename(from.c_str(), to.c_str()) != 0)
-      return fail("cannot rename " + quoted(from) + " to " + quoted(to) +
-                  ": " + errnoText() + incomplete);
+      return fail("cannot rename " + quoted(from) + " to " + quoted(to) + ": " +
+                  errnoText() + incomplete);
   }
 
   // 4. The manifest last: its presence says the set is complete.

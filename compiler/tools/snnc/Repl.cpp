@@ -63,11 +63,12 @@ ends with its closing brace. Commands:
   :help             this text
   :quit             leave (so does the end of the input)
 Errors in typed lines are reported as <repl>:LINE:COL, LINE counting the
-lines typed in this session. Ctrl-C during :run stops the run (the session
-and what it recorded stay); at the prompt it discards the line. With input
-from a pipe or a file, the exit status is 1 when the last declaration or
-command failed (or the input ended inside a block), else 0; a session at a
-terminal ends with 0.
+lines typed in this session. At a terminal, Ctrl-C during :run stops the
+run (the session and what it recorded stay) and at the prompt discards the
+line; the session ends with status 0. With input from a pipe or a file,
+signals end the session as usual (a :save is never left half-written), and
+the exit status is 1 when the last declaration or command failed (or the
+input ended inside a block), else 0.
 )";
 
 /// What typed input is called in diagnostics.
@@ -189,7 +190,9 @@ private:
   }
 
   /// An engine that reports the model's lines where they came from.
-  DiagnosticEngine freshDiagnostics() { return freshDiagnostics(sourceOrigins); }
+  DiagnosticEngine freshDiagnostics() {
+    return freshDiagnostics(sourceOrigins);
+  }
   DiagnosticEngine freshDiagnostics(std::vector<LineOrigin> origins) {
     DiagnosticEngine diags(sources);
     diags.setUseColor(llvm::sys::Process::StandardErrHasColors());
@@ -342,10 +345,10 @@ private:
     bool interrupted = sim->stepsDone() < first + steps && stopSignal();
     clearStop();
     double stretchMs = (sim->stepsDone() - first) * sim->dtMs();
-    llvm::outs() << llvm::format(
-        "t = %g ms (%lld steps in %.3f s)%s\n", sim->stepsDone() * sim->dtMs(),
-        (long long)(sim->stepsDone() - first), seconds,
-        interrupted ? ", interrupted" : "");
+    llvm::outs() << llvm::format("t = %g ms (%lld steps in %.3f s)%s\n",
+                                 sim->stepsDone() * sim->dtMs(),
+                                 (long long)(sim->stepsDone() - first), seconds,
+                                 interrupted ? ", interrupted" : "");
     for (size_t k = 0; k < sim->spikes().size(); ++k) {
       const SpikeTrain &train = sim->spikes()[k];
       size_t count = train.steps.size() - before[k];
@@ -364,9 +367,9 @@ private:
                   ":set needs NAME=VALUE, such as :set N.V_th=-52 mV");
     DiagnosticEngine diags = freshDiagnostics();
     // Errors in the value point into the typed line.
-    diags.setLineOrigins("override",
-                         {{kTypedName, lineNumber,
-                           static_cast<unsigned>(column(assignment))}});
+    diags.setLineOrigins(
+        "override",
+        {{kTypedName, lineNumber, static_cast<unsigned>(column(assignment))}});
     std::vector<std::string> change = {assignment.str()};
     if (sim) {
       if (!sim->setParameters(change, diags))
@@ -447,9 +450,8 @@ private:
     llvm::SMRange at = locate(diags, dir);
     if (!checkOutputDirectory(diags, dir.str(), at))
       return false;
-    bool written = writeOutputs(diags, dir.str(), sim->stepsDone(),
-                                sim->dtMs(), sim->spikes(),
-                                sim->stateTraces(), at);
+    bool written = writeOutputs(diags, dir.str(), sim->stepsDone(), sim->dtMs(),
+                                sim->spikes(), sim->stateTraces(), at);
     // A signal while writing: the files were discarded; at a terminal
     // Ctrl-C keeps the session, anything else ends it as it would have.
     if (int signal = stopSignal()) {
@@ -463,14 +465,14 @@ private:
   llvm::SourceMgr sources;
   std::string name; ///< The model text's buffer: the loaded file, or <repl>.
   bool interactive;
-  std::string source; ///< The accepted declarations.
+  std::string source;                    ///< The accepted declarations.
   std::vector<LineOrigin> sourceOrigins; ///< Where each of its lines is from.
   std::string pending;                   ///< A block still open.
   std::vector<LineOrigin> pendingOrigins;
-  unsigned pendingLine = 0; ///< The session line the block starts on.
-  int depth = 0;            ///< Its open braces.
-  std::string typed;        ///< The line being handled.
-  unsigned lineNumber = 0;  ///< Its number in the session.
+  unsigned pendingLine = 0;    ///< The session line the block starts on.
+  int depth = 0;               ///< Its open braces.
+  std::string typed;           ///< The line being handled.
+  unsigned lineNumber = 0;     ///< Its number in the session.
   llvm::StringRef commandWord; ///< ":word" of a command, in `typed`.
   bool lastFailed = false;
   std::vector<std::string> overrides;

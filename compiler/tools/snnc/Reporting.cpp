@@ -89,7 +89,9 @@ void clearStop() {
 }
 
 const char *signalName(int signal) {
-  return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal";
+  return signal == SIGINT    ? "SIGINT"
+         : signal == SIGTERM ? "SIGTERM"
+                             : "a signal";
 }
 
 void exitBySignal(int signal) {
@@ -191,8 +193,7 @@ bool writeOutputs(DiagnosticEngine &diags, const std::string &outDir,
   auto write = [&](const char *name, auto writer) {
     if (llvm::Error error = writer(set.pathFor(name)))
       return fail(std::string("cannot write ") + name + " to '" + outDir +
-                  "': " +
-                  set.finalNames(llvm::toString(std::move(error))));
+                  "': " + set.finalNames(llvm::toString(std::move(error))));
     return stopRequested().load() ? stopped() : true;
   };
   if (!trains.empty() && !write("spikes.npz", [&](const std::string &path) {

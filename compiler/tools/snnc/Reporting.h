@@ -47,8 +47,7 @@ bool checkOutputDirectory(DiagnosticEngine &diags, const std::string &outDir,
 bool writeOutputs(DiagnosticEngine &diags, const std::string &outDir,
                   int64_t steps, double dtMs,
                   const std::vector<SpikeTrain> &trains,
-                  const std::vector<StateTrace> &traces,
-                  llvm::SMRange at = {});
+                  const std::vector<StateTrace> &traces, llvm::SMRange at = {});
 
 /// While one lives, SIGINT and SIGTERM only set stopRequested(), which the
 /// run loops read between chunks (SimulationOptions::stop) and the output

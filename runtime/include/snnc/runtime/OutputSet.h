@@ -1,4 +1,4 @@
-//===- OutputSet.h - The files of one run, made visible together -*- C++ -*-===//
+//===- OutputSet.h - The files of a run, made visible together -*- C++ -*-===//
 //
 // The files a run writes (spikes.npz, states.npz) belong together: a reader
 // must never find the spikes of one run beside the states of another, nor
