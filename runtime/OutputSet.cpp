@@ -206,7 +206,7 @@ Status OutputSet::checkDirectory(const std::string &directory) {
     return Status::error("cannot use output directory " + quoted(directory) +
                          ": " + errnoText());
   // Missing: it can be created if its nearest existing ancestor is a
-  // directory we may write to.
+  // directory we can create directories in.
   for (std::string path = parentOf(directory); !path.empty();
        path = parentOf(path)) {
     if (::stat(path.c_str(), &info) != 0) {
@@ -220,10 +220,14 @@ Status OutputSet::checkDirectory(const std::string &directory) {
       return Status::error("cannot create output directory " +
                            quoted(directory) + ": " + quoted(path) +
                            " is not a directory");
-    if (::access(path.c_str(), W_OK | X_OK) != 0)
+    // A directory created and removed at once: what begin() will do
+    // there, so that read-only filesystems and root count too.
+    std::string probe = temporaryStem(path) + "XXXXXX";
+    if (!::mkdtemp(probe.data()))
       return Status::error("cannot create output directory " +
                            quoted(directory) + " in " + quoted(path) + ": " +
                            errnoText());
+    ::rmdir(probe.c_str());
     return Status::success();
   }
   return Status::error("cannot create output directory " + quoted(directory));
