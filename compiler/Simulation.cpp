@@ -479,7 +479,10 @@ void Simulation::run(int64_t count) {
   auto recordStart = [&](unsigned p, int t) -> int64_t {
     return threads == 1 ? 0 : impl->threadBounds[p][t] * layout.chunkSteps;
   };
+  const std::atomic<bool> *stop = impl->options.stop;
   while (done < end) {
+    if (stop && stop->load(std::memory_order_relaxed))
+      break;
     int64_t chunkEnd = std::min(end, done + chunk);
     for (unsigned p = 0; p < layout.populations.size(); ++p)
       if (layout.populations[p].recordFill >= 0)

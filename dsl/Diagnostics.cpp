@@ -51,6 +51,16 @@ void DiagnosticEngine::note(llvm::SMRange range, const llvm::Twine &message) {
   report(Severity::Note, range, message);
 }
 
+void DiagnosticEngine::setLineOrigins(llvm::StringRef bufferName,
+                                      std::vector<LineOrigin> origins) {
+  for (auto &entry : lineOrigins)
+    if (entry.first == bufferName) {
+      entry.second = std::move(origins);
+      return;
+    }
+  lineOrigins.emplace_back(bufferName.str(), std::move(origins));
+}
+
 void DiagnosticEngine::report(Severity severity, llvm::SMRange range,
                               const llvm::Twine &message) {
   if (severity != Severity::Note)
@@ -59,10 +69,28 @@ void DiagnosticEngine::report(Severity severity, llvm::SMRange range,
   if (range.Start.isValid()) {
     unsigned bufferId = sourceMgr.FindBufferContainingLoc(range.Start);
     if (bufferId != 0) {
-      diag.file =
-          sourceMgr.getMemoryBuffer(bufferId)->getBufferIdentifier().str();
+      const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(bufferId);
+      diag.file = buffer->getBufferIdentifier().str();
+      const std::vector<LineOrigin> *origins = nullptr;
+      for (const auto &entry : lineOrigins)
+        if (entry.first == diag.file)
+          origins = &entry.second;
+      // The end of a text made of whole lines is past its last line: show
+      // the end of that line instead of a line that was never typed.
+      llvm::StringRef text = buffer->getBuffer();
+      if (origins && !text.empty() && text.back() == '\n' &&
+          range.Start.getPointer() == text.end()) {
+        llvm::SMLoc last = llvm::SMLoc::getFromPointer(text.end() - 1);
+        diag.range = range = llvm::SMRange(last, last);
+      }
       std::tie(diag.line, diag.column) =
           sourceMgr.getLineAndColumn(range.Start, bufferId);
+      if (origins && diag.line >= 1 && diag.line <= origins->size()) {
+        const LineOrigin &origin = (*origins)[diag.line - 1];
+        diag.file = origin.file;
+        diag.line = origin.line;
+        diag.column += origin.columnOffset;
+      }
     }
   }
   reported.push_back(diag);

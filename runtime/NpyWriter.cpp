@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <limits>
 #include <set>
@@ -111,15 +112,31 @@ public:
                              "': " + error.message());
     }
     tempPath = path + ".tmp." + std::to_string(::getpid());
-    file = std::fopen(tempPath.c_str(), "wb");
-    if (!file)
+    // A new file, never one planted at the temporary name (a symlink
+    // there would redirect the write).
+    int fd = ::open(tempPath.c_str(),
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EEXIST) {
+      // Left by an earlier process with this pid: not a file in use.
+      std::remove(tempPath.c_str());
+      fd = ::open(tempPath.c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    }
+    if (fd < 0)
       return Status::error("cannot write '" + tempPath + "': " + errnoText());
+    file = ::fdopen(fd, "wb");
+    if (!file) {
+      std::string why = errnoText();
+      ::close(fd);
+      std::remove(tempPath.c_str());
+      return Status::error("cannot write '" + tempPath + "': " + why);
+    }
     return Status::success();
   }
 
   Status write(const void *data, size_t size) {
     if (size != 0 && std::fwrite(data, 1, size, file) != size)
-      return Status::error("cannot write '" + tempPath + "': " + errnoText());
+      return Status::error("cannot write '" + finalPath + "': " + errnoText());
     return Status::success();
   }
 
@@ -132,7 +149,7 @@ public:
     file = nullptr;
     if (!flushed || !closed) {
       std::remove(tempPath.c_str());
-      return Status::error("cannot write '" + tempPath +
+      return Status::error("cannot write '" + finalPath +
                            "': " + (why.empty() ? errnoText() : why));
     }
     if (std::rename(tempPath.c_str(), finalPath.c_str()) != 0) {

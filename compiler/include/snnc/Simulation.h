@@ -22,6 +22,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -58,6 +59,10 @@ struct SimulationOptions {
   /// as constants instead of reading them at run time: the same results,
   /// but every change of a value compiles again.
   bool specializeParameters = false;
+  /// Read between chunks of run(): once it holds true, run() returns at
+  /// that chunk boundary (stepsDone() says where), so that a SIGINT
+  /// handler that only sets it can stop a long run. Null: never stops.
+  const std::atomic<bool> *stop = nullptr;
 };
 
 /// Where compile time went, in seconds.
@@ -91,7 +96,8 @@ public:
   int threads() const;
   double dtMs() const;
 
-  /// Advances `count` steps (clamped to the run's end).
+  /// Advances `count` steps (clamped to the run's end), or fewer when
+  /// SimulationOptions::stop is set during the run.
   void run(int64_t count);
 
   /// Changes parameter values, scalar weights or drives between calls of

@@ -1,16 +1,110 @@
-//===- Reporting.cpp - What snnc prints and writes after a run
-//-------------===//
+//===- Reporting.cpp - What snnc prints and writes after a run ------------===//
+//
+// Output files go through rt::OutputSet, so that a run's files appear
+// together or not at all. Signals only set a flag here (an async-signal-
+// safe store to a lock-free atomic): the code that owns the files and the
+// run loop decide, at safe points, what an interrupt means.
+//
+//===----------------------------------------------------------------------===//
 
 #include "Reporting.h"
 
 #include "snnc/dsl/Units.h"
+#include "snnc/runtime/OutputSet.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <csignal>
+#include <unistd.h>
+
 namespace snnc::tool {
+
+namespace {
+
+std::atomic<bool> stopFlag{false};
+volatile std::sig_atomic_t stopSignalNumber = 0;
+/// InterruptScope::Options::secondEnds of the innermost scope.
+volatile std::sig_atomic_t secondEnds = 0;
+/// Files are being written: a second signal must not cut them off.
+volatile std::sig_atomic_t writingFiles = 0;
+
+static_assert(std::atomic<bool>::is_always_lock_free,
+              "the signal handler needs a lock-free flag");
+
+extern "C" void onStopSignal(int signal) {
+  if (stopFlag.load() && secondEnds && !writingFiles) {
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+    return;
+  }
+  stopSignalNumber = signal;
+  stopFlag.store(true);
+}
+
+/// Marks the extent of a write for the signal handler.
+struct WritingFiles {
+  std::sig_atomic_t before = writingFiles;
+  WritingFiles() { writingFiles = 1; }
+  ~WritingFiles() { writingFiles = before; }
+};
+
+} // namespace
+
+struct InterruptScope::Saved {
+  struct sigaction interrupt, terminate;
+  bool terminateToo;
+  std::sig_atomic_t secondEnds;
+};
+
+InterruptScope::InterruptScope(Options options)
+    : saved(new Saved{{}, {}, options.terminate, secondEnds}) {
+  struct sigaction action = {};
+  action.sa_handler = onStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = options.interruptReads ? 0 : SA_RESTART;
+  secondEnds = options.secondEnds;
+  sigaction(SIGINT, &action, &saved->interrupt);
+  if (options.terminate)
+    sigaction(SIGTERM, &action, &saved->terminate);
+}
+
+InterruptScope::~InterruptScope() {
+  sigaction(SIGINT, &saved->interrupt, nullptr);
+  if (saved->terminateToo)
+    sigaction(SIGTERM, &saved->terminate, nullptr);
+  secondEnds = saved->secondEnds;
+  delete saved;
+}
+
+const std::atomic<bool> &stopRequested() { return stopFlag; }
+
+int stopSignal() { return stopFlag.load() ? int(stopSignalNumber) : 0; }
+
+void clearStop() {
+  stopFlag.store(false);
+  stopSignalNumber = 0;
+}
+
+const char *signalName(int signal) {
+  return signal == SIGINT    ? "SIGINT"
+         : signal == SIGTERM ? "SIGTERM"
+                             : "a signal";
+}
+
+void exitBySignal(int signal) {
+  llvm::outs().flush();
+  llvm::errs().flush();
+  std::signal(signal, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, signal);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  std::raise(signal);
+  _exit(128 + signal);
+}
 
 /// Parses a time such as "10s", "500 ms" or "0.1" (milliseconds).
 std::optional<double> parseTimeMs(llvm::StringRef text) {
@@ -62,30 +156,66 @@ void printRates(const model::Model &model, llvm::StringRef engine,
   }
 }
 
-/// Writes spikes.npz and states.npz (when there is something to write) to
-/// the output directory; false after reporting an error.
+bool checkOutputDirectory(DiagnosticEngine &diags, const std::string &outDir,
+                          llvm::SMRange at) {
+  rt::Status status = rt::OutputSet::checkDirectory(outDir);
+  if (!status.ok())
+    diags.error(at, status.message());
+  return status.ok();
+}
+
 bool writeOutputs(DiagnosticEngine &diags, const std::string &outDir,
                   int64_t steps, double dtMs,
                   const std::vector<SpikeTrain> &trains,
-                  const std::vector<StateTrace> &traces) {
-  auto write = [&](const char *file, auto writer) {
-    llvm::SmallString<256> path(outDir);
-    llvm::sys::path::append(path, file);
-    if (llvm::Error error = writer(std::string(path))) {
-      diags.error(llvm::SMRange(), "cannot write " + path + ": " +
-                                       llvm::toString(std::move(error)));
-      return false;
-    }
-    llvm::outs() << "wrote " << path << "\n";
+                  const std::vector<StateTrace> &traces, llvm::SMRange at) {
+  if (trains.empty() && traces.empty())
     return true;
+  // A signal now waits for the files to be written or discarded.
+  InterruptScope deferred({/*terminate=*/true, /*interruptReads=*/false,
+                           /*secondEnds=*/false});
+  WritingFiles writing;
+  std::string kept = "; '" + outDir + "' is unchanged";
+  rt::OutputSet set(outDir, {"spikes.npz", "states.npz"});
+  auto fail = [&](const std::string &message) {
+    set.discard();
+    diags.error(at, message + kept);
+    return false;
+  };
+  auto stopped = [&] {
+    return fail(std::string("interrupted by ") + signalName(stopSignal()) +
+                " while writing the outputs: nothing written");
+  };
+  if (stopRequested().load())
+    return stopped();
+  rt::Status status = set.begin();
+  if (!status.ok())
+    return fail(status.message());
+  auto write = [&](const char *name, auto writer) {
+    if (llvm::Error error = writer(set.pathFor(name)))
+      return fail(std::string("cannot write ") + name + " to '" + outDir +
+                  "': " + set.finalNames(llvm::toString(std::move(error))));
+    return stopRequested().load() ? stopped() : true;
   };
   if (!trains.empty() && !write("spikes.npz", [&](const std::string &path) {
         return writeSpikes(path, trains, dtMs, steps);
       }))
     return false;
-  return traces.empty() || write("states.npz", [&](const std::string &path) {
-           return writeStates(path, traces, dtMs);
-         });
+  if (!traces.empty() && !write("states.npz", [&](const std::string &path) {
+        return writeStates(path, traces, dtMs);
+      }))
+    return false;
+  status = set.commit(&stopRequested());
+  if (!status.ok()) {
+    if (stopRequested().load())
+      return stopped();
+    diags.error(at, status.message());
+    return false;
+  }
+  std::vector<std::string> paths = set.finalPaths();
+  paths.pop_back(); // the manifest
+  for (const std::string &path : paths)
+    llvm::outs() << "wrote " << path << "\n";
+  return true;
 }
 
 } // namespace snnc::tool

@@ -54,7 +54,9 @@ commands:
   check FILE               check a model and print a summary of it, with the
                            values --set can change
   run FILE [options]       compile and run a model; print rates, write spikes
-      -o DIR               output directory for spikes.npz (default: out)
+      -o DIR               output directory (default: out): spikes.npz,
+                           states.npz and snnc-manifest.txt, replaced
+                           together; checked before the run
       --seed N             random seed (overrides the model's)
       --duration T         simulated time, e.g. 10s or 500ms (overrides)
       --dt T               time step, e.g. 0.05ms (overrides; compiled in)
@@ -94,7 +96,12 @@ commands:
       --set NAME=VALUE     other values, as for run (repeatable)
   help                     show this message
 
-Exit status: 0 on success, 1 on errors in the model, 2 on bad usage.
+Ctrl-C (SIGINT) or SIGTERM during `run` stops the simulation at the next
+chunk boundary and writes nothing: the output directory keeps the files of
+the previous run. A second Ctrl-C before that ends snnc at once.
+
+Exit status: 0 on success, 1 on errors in the model, 2 on bad usage; after
+SIGINT or SIGTERM snnc ends by that signal (130 or 143 in a shell).
 )";
 
 int badUsage(const llvm::Twine &message) {
@@ -231,6 +238,30 @@ bool checkHasRun(Session &session, const RunArgs &args,
   return false;
 }
 
+/// A run stopped by SIGINT or SIGTERM: says so, writes nothing, and ends
+/// by the signal.
+int interrupted(Session &session, const RunArgs &args, double atMs,
+                double totalMs) {
+  int signal = stopSignal();
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  os << "interrupted by " << signalName(signal)
+     << llvm::format(" at t = %g ms of %g ms", atMs, totalMs)
+     << ": nothing written; '" << args.outDir << "' is unchanged";
+  session.diags.error(llvm::SMRange(), os.str());
+  session.finish();
+  exitBySignal(signal);
+}
+
+/// The end of a run: a signal that came while the outputs were written
+/// (they were discarded then) ends snnc by that signal.
+int finishRun(Session &session) {
+  int status = session.finish();
+  if (int signal = stopSignal())
+    exitBySignal(signal);
+  return status;
+}
+
 /// `snnc run --engine reference`: the same run through the reference
 /// interpreter, with the same report and output files.
 int runReference(const RunArgs &args) {
@@ -242,6 +273,8 @@ int runReference(const RunArgs &args) {
   if (!checkHasRun(session, args, *model))
     return session.finish();
   if (!applyOverrides(*model, args.options.parameterOverrides, session.diags))
+    return session.finish();
+  if (!checkOutputDirectory(session.diags, args.outDir))
     return session.finish();
   reference::ReferenceOptions options;
   options.seed = args.options.seed;
@@ -255,8 +288,15 @@ int runReference(const RunArgs &args) {
   double setupSeconds = secondsSince(start);
 
   auto simStart = std::chrono::steady_clock::now();
-  sim->run(sim->totalSteps());
+  // In stretches, so that an interrupt is noticed: the reference steps one
+  // at a time anyway, and a stretch continues exactly where one stopped.
+  constexpr int64_t kStretch = 100;
+  while (sim->stepsDone() < sim->totalSteps() && !stopRequested().load())
+    sim->run(kStretch);
   double simSeconds = secondsSince(simStart);
+  if (stopRequested().load())
+    return interrupted(session, args, sim->stepsDone() * sim->dtMs(),
+                       sim->totalSteps() * sim->dtMs());
 
   printRates(sim->model(), "reference engine: ", sim->totalSteps(), sim->dtMs(),
              sim->spikes());
@@ -264,10 +304,14 @@ int runReference(const RunArgs &args) {
                                setupSeconds, simSeconds);
   writeOutputs(session.diags, args.outDir, sim->totalSteps(), sim->dtMs(),
                sim->spikes(), sim->stateTraces());
-  return session.finish();
+  return finishRun(session);
 }
 
 int runRun(const RunArgs &args) {
+  // For the whole run, SIGINT and SIGTERM only ask to stop: the run loop
+  // and the output writer decide when, and nothing is left half-written.
+  InterruptScope interrupts({/*terminate=*/true, /*interruptReads=*/false,
+                             /*secondEnds=*/true});
   if (args.engine == "reference")
     return runReference(args);
   Session session;
@@ -280,6 +324,9 @@ int runRun(const RunArgs &args) {
     options.cacheDirectory = defaultCacheDirectory();
   if (!checkHasRun(session, args, *model))
     return session.finish();
+  if (!checkOutputDirectory(session.diags, args.outDir))
+    return session.finish();
+  options.stop = &stopRequested();
   // Threads of one run wait for each other twice a step: more threads than
   // cores means waiting for time slices.
   if (options.threads > rt::availableCores())
@@ -298,6 +345,9 @@ int runRun(const RunArgs &args) {
   auto simStart = std::chrono::steady_clock::now();
   sim->run(sim->totalSteps());
   double simSeconds = secondsSince(simStart);
+  if (sim->stepsDone() < sim->totalSteps() && stopRequested().load())
+    return interrupted(session, args, sim->stepsDone() * sim->dtMs(),
+                       sim->totalSteps() * sim->dtMs());
 
   printRates(sim->model(), "", sim->totalSteps(), sim->dtMs(), sim->spikes());
   const MemoryEstimate &memory = sim->memoryEstimate();
@@ -315,7 +365,7 @@ int runRun(const RunArgs &args) {
       simSeconds, sim->threads(), sim->threads() == 1 ? "" : "s");
   writeOutputs(session.diags, args.outDir, sim->totalSteps(), sim->dtMs(),
                sim->spikes(), sim->stateTraces());
-  return session.finish();
+  return finishRun(session);
 }
 
 int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,

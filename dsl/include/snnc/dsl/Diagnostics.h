@@ -24,6 +24,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace snnc {
@@ -37,6 +38,13 @@ struct Diagnostic {
   std::string message;
   std::string file; ///< Resolved at report time ("" when range is invalid).
   unsigned line = 0, column = 0;
+};
+
+/// Where a line of a buffer comes from, when that is not the buffer itself.
+struct LineOrigin {
+  std::string file;          ///< The name to report.
+  unsigned line = 0;         ///< The line number to report.
+  unsigned columnOffset = 0; ///< Added to the column.
 };
 
 /// Collects and prints diagnostics against the buffers of a SourceMgr.
@@ -64,6 +72,15 @@ public:
   /// Prints "N errors generated." when more than were printed; call at exit.
   void printSummary() const;
 
+  /// Reports locations in the buffer named `bufferName` under the names and
+  /// lines the user knows them by: line N of the buffer as `origins[N-1]`.
+  /// The REPL checks the declarations accepted so far and a typed one as
+  /// one text; each typed line is reported as `<repl>:LINE:COL`, counting
+  /// the lines of the session. A location at the very end of such a
+  /// buffer ("found end of file") is reported at the end of its last line.
+  void setLineOrigins(llvm::StringRef bufferName,
+                      std::vector<LineOrigin> origins);
+
   /// Colors on terminals; off by default so test output is plain.
   void setUseColor(bool enable) { useColor = enable; }
   void setOutput(llvm::raw_ostream *stream) { out = stream; }
@@ -80,6 +97,7 @@ private:
 
   llvm::SourceMgr &sourceMgr;
   llvm::raw_ostream *out;
+  std::vector<std::pair<std::string, std::vector<LineOrigin>>> lineOrigins;
   std::vector<Diagnostic> reported;
   unsigned numErrors = 0;
   bool suppressNotes = false;
