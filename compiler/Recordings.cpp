@@ -33,7 +33,9 @@ void snnc::prepareRecordings(const Model &model,
     } else {
       StateTrace trace;
       trace.population = pop.name;
-      trace.state = model.neurons[pop.neuron].states[record.state].name;
+      const State &state = model.neurons[pop.neuron].states[record.state];
+      trace.state = state.name;
+      trace.unit = state.unit.str();
       trace.begin = record.target.begin;
       trace.end = record.target.end;
       traces.push_back(std::move(trace));
@@ -47,8 +49,10 @@ llvm::Error snnc::writeStates(const std::string &path,
   std::vector<rt::NpzEntry> entries;
   std::vector<std::vector<int32_t>> neurons;
   std::vector<std::vector<float>> times;
+  std::vector<std::vector<int32_t>> units;
   neurons.reserve(traces.size());
   times.reserve(traces.size());
+  units.reserve(traces.size());
   for (const StateTrace &trace : traces) {
     std::string key = trace.population + "_" + trace.state;
     neurons.emplace_back();
@@ -65,6 +69,13 @@ llvm::Error snnc::writeStates(const std::string &path,
     entries.push_back(
         {key + "_times_ms",
          rt::NpyArray::of(times.back().data(), times.back().size())});
+    // The unit as UTF-8 character codes, as population_names are.
+    units.emplace_back(trace.unit.begin(), trace.unit.end());
+    for (int32_t &code : units.back())
+      code = static_cast<unsigned char>(code);
+    entries.push_back(
+        {key + "_unit",
+         rt::NpyArray::of(units.back().data(), units.back().size())});
   }
   return toError(rt::writeNpz(path, entries));
 }

@@ -47,6 +47,25 @@ class Plot(unittest.TestCase):
             self.assertGreater(width, 400)
             self.assertGreater(os.path.getsize(path), 5000, kind)
 
+    def test_states_carry_their_unit(self):
+        import zipfile as z
+        with z.ZipFile(os.path.join(self.runs["two"], "states.npz")) as npz:
+            self.assertIn("P_V_unit.npy", npz.namelist())
+            raw = npz.read("P_V_unit.npy")
+        # int32 character codes after the .npy header: "mV".
+        self.assertTrue(raw.endswith(b"m\0\0\0V\0\0\0"), raw[-16:])
+
+    def test_repl_plot_writes_the_pictures_of_the_run_so_far(self):
+        work = cli.scratch("plot-repl")
+        model = cli.write(work, "m.snn", cli.model_text())
+        out = os.path.join(work, "pics")
+        status, stdout, err = cli.snnc(
+            "repl", model, stdin=f":run 10 ms\n:plot rate {out}\n:plot bogus x\n")
+        self.assertIn(os.path.join(out, "rate.png"), stdout)
+        png_size(os.path.join(out, "rate.png"))
+        self.assertIn("<repl>:3:7: error: unknown plot kind 'bogus'", err)
+        self.assertEqual(status, 1)
+
     def test_one_panel_per_population(self):
         out1 = os.path.join(self.work, "one-pop")
         out2 = os.path.join(self.work, "two-pop")

@@ -17,6 +17,7 @@
 
 #include "Repl.h"
 
+#include "Plot.h"
 #include "Reporting.h"
 
 #include "snnc/Simulation.h"
@@ -59,6 +60,9 @@ ends with its closing brace. Commands:
   :check            a summary of the model
   :list             the model text so far, with line numbers
   :save DIR         write spikes.npz (and states.npz) of the run so far
+  :plot [KIND] [DIR]  save the run so far to DIR (default: out) and draw
+                    its pictures there (KIND: raster, rate, states, isi;
+                    default: all), printing their paths
   :reset            the next :run starts again from t = 0
   :help             this text
   :quit             leave (so does the end of the input)
@@ -257,6 +261,8 @@ private:
     }
     if (word == "save")
       return save(rest);
+    if (word == "plot")
+      return plot(rest);
     if (word == "reset") {
       sim.reset();
       llvm::outs() << "the next :run starts at t = 0\n";
@@ -460,6 +466,32 @@ private:
       clearStop();
     }
     return written;
+  }
+
+  /// `:plot [KIND] [DIR]`: the run so far saved, then drawn by the plot
+  /// script (Plot.h), which prints the paths it wrote.
+  bool plot(llvm::StringRef args) {
+    auto [first, second] = args.split(' ');
+    second = second.trim();
+    llvm::StringRef kind, dir = "out";
+    static constexpr llvm::StringLiteral kinds[] = {"raster", "rate",
+                                                    "states", "isi"};
+    if (llvm::is_contained(kinds, first)) {
+      kind = first;
+      if (!second.empty())
+        dir = second;
+    } else if (!first.empty()) {
+      if (!second.empty())
+        return fail(first, llvm::Twine("unknown plot kind '") + first +
+                               "' (expected " + kPlotKinds + ")");
+      dir = first;
+    }
+    if (!save(dir))
+      return false;
+    std::vector<std::string> options;
+    if (!kind.empty())
+      options = {"--kind", kind.str()};
+    return runPlotScript(dir.str(), options, llvm::errs()) == 0;
   }
 
   llvm::SourceMgr sources;

@@ -33,6 +33,7 @@ struct SpikeTrain {
 /// row-major [step][neuron].
 struct StateTrace {
   std::string population, state;
+  std::string unit; ///< The state's unit as the model spells it ("mV").
   int64_t begin = 0, end = 0;
   std::vector<int32_t> steps;
   std::vector<float> values;
@@ -52,7 +53,8 @@ llvm::Error writeSpikes(const std::string &path,
                         int64_t steps);
 
 /// Recorded states as NumPy: for each trace `P_X` ([step, neuron]
-/// float32), `P_X_neurons` and `P_X_times_ms`.
+/// float32), `P_X_neurons`, `P_X_times_ms` and `P_X_unit` (the unit as
+/// character codes).
 llvm::Error writeStates(const std::string &path,
                         const std::vector<StateTrace> &traces, double dtMs);
 
