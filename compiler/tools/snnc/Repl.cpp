@@ -349,14 +349,14 @@ int snnc::tool::runRepl(llvm::StringRef file, std::istream &in,
                         bool interactive) {
   Repl repl(file.empty() ? "repl" : file.str(), interactive);
   if (!file.empty()) {
-    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> contents =
-        llvm::MemoryBuffer::getFile(file);
-    if (!contents) {
-      llvm::errs() << "snnc: cannot read " << file << ": "
-                   << contents.getError().message() << "\n";
+    // Read as the front end reads files: bounded, regular files only.
+    llvm::SourceMgr readSources;
+    DiagnosticEngine readDiags(readSources);
+    std::unique_ptr<llvm::MemoryBuffer> contents =
+        readSourceFile(file, llvm::SMRange(), readDiags);
+    if (!contents)
       return 1;
-    }
-    if (!repl.addDeclarations((*contents)->getBuffer().str()))
+    if (!repl.addDeclarations(contents->getBuffer().str()))
       return 1;
     llvm::outs() << "loaded " << file << "\n";
   }

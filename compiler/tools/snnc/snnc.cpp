@@ -199,7 +199,7 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
       out.options.showProgress = false;
     } else if (arg == "--no-cache") {
       out.useCache = false;
-    } else if (!arg.empty() && arg[0] == '-') {
+    } else if (arg.size() > 1 && arg[0] == '-') { // "-": standard input
       return "unknown option '" + arg + "'";
     } else if (out.file.empty()) {
       out.file = arg;
