@@ -210,10 +210,12 @@ std::optional<int64_t> snnc::settleRun(Model &model,
     run.durationMs = *durationMs;
   if (dtMs)
     run.dtMs = *dtMs;
-  if (!(run.dtMs > 0) || !(run.durationMs >= 0) ||
-      !std::isfinite(run.durationMs)) {
-    diags.error(run.range, "the run needs a positive dt and a duration >= 0");
+  StepCount steps =
+      countSteps(run.durationMs, run.dtMs, !run.records.empty());
+  if (!steps.ok()) {
+    // A value given by the caller, not the model file, has no place there.
+    diags.error(durationMs || dtMs ? llvm::SMRange() : run.range, steps.why);
     return std::nullopt;
   }
-  return static_cast<int64_t>(std::ceil(run.durationMs / run.dtMs - 1e-9));
+  return steps.steps;
 }

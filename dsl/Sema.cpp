@@ -1481,16 +1481,14 @@ void Sema::checkRun(const ast::RunDecl &decl) {
                 : std::optional<double>(0);
   if (!duration || !dt || !seed)
     return;
-  if (*duration < 0) {
-    diags.error(decl.duration->range, "the run duration must not be negative");
-    return;
-  }
-  if (*dt <= 0) {
-    diags.error(decl.dt->range, "the time step must be positive");
-    return;
-  }
-  if (*duration / *dt > 1e12) {
-    diags.error(decl.range, "the run has more than 10^12 steps");
+  StepCount steps = countSteps(*duration, *dt, !decl.records.empty());
+  if (!steps.ok()) {
+    SMRange where = decl.range;
+    if (steps.problem == StepCount::Problem::Duration)
+      where = decl.duration->range;
+    else if (steps.problem == StepCount::Problem::TimeStep && decl.dt)
+      where = decl.dt->range;
+    diags.error(where, steps.why);
     return;
   }
   if (*seed < 0 || *seed != std::floor(*seed) || *seed > 9.007199254740992e15) {

@@ -193,8 +193,10 @@ private:
     options.parameterOverrides = overrides;
     options.cacheDirectory = defaultCacheDirectory();
     options.showProgress = interactive;
-    // Open-ended: :run decides how far each stretch goes.
-    options.durationMs = 1e9;
+    // Open-ended: :run decides how far each stretch goes, up to the most
+    // steps a recording run may have.
+    options.durationMs =
+        static_cast<double>(model::maxRecordedSteps - 1) * model->run->dtMs;
     auto start = std::chrono::steady_clock::now();
     sim = Simulation::create(*model, options, diags);
     if (!sim)
@@ -217,7 +219,20 @@ private:
     }
     if (!ensureSimulation())
       return;
-    int64_t steps = static_cast<int64_t>(*ms / sim->dtMs() + 0.5);
+    model::StepCount count = model::countSteps(*ms, sim->dtMs(), true);
+    if (!count.ok()) {
+      llvm::errs() << ":run: " << count.why << "\n";
+      return;
+    }
+    int64_t steps = count.steps;
+    if (sim->stepsDone() + steps > sim->totalSteps()) {
+      llvm::errs() << llvm::format(
+          ":run: this session ends at t = %g ms (%lld steps); :reset starts "
+          "again\n",
+          sim->totalSteps() * sim->dtMs(), (long long)sim->totalSteps());
+      if (sim->stepsDone() == sim->totalSteps())
+        return;
+    }
     int64_t first = sim->stepsDone();
     std::vector<size_t> before;
     for (const SpikeTrain &train : sim->spikes())

@@ -45,9 +45,10 @@ struct NetworkData {
 };
 
 /// Applies command-line style overrides to the model's run (adding one if
-/// the model has none) and returns its number of steps: duration / dt
-/// rounded up, forgiving rounding, as brainpy's arange(0, duration, dt).
-/// Reports a non-positive dt or a bad duration.
+/// the model has none) and returns its number of steps, as
+/// model::countSteps counts them (with the same limits as a model file's
+/// run). Reports a bad dt or duration, a dt longer than the run, and too
+/// many steps.
 std::optional<int64_t> settleRun(model::Model &model,
                                  std::optional<uint64_t> seed,
                                  std::optional<double> durationMs,

@@ -278,6 +278,33 @@ struct RunSettings {
   llvm::SMRange range;
 };
 
+/// The most steps a run may have, whichever way its duration and time step
+/// are given (model file, snnc run --duration/--dt, the REPL's :run, the
+/// library's SimulationOptions).
+constexpr double maxRunSteps = 1e12;
+/// The most steps a run that records may have: recorded spikes and state
+/// values carry their step as an int32.
+constexpr int64_t maxRecordedSteps = 2147483647;
+
+/// A run's number of steps, or why it has none.
+struct StepCount {
+  /// What is wrong: the time step (not positive and finite, or longer than
+  /// a run that is not empty: it would lengthen the run to one step of
+  /// dt), the duration (negative or not finite), or the run as a whole
+  /// (more than maxRunSteps steps, or maxRecordedSteps if it records).
+  enum class Problem { None, TimeStep, Duration, TooManySteps };
+  int64_t steps = 0;
+  Problem problem = Problem::None;
+  std::string why; ///< The message, when there is a problem.
+  bool ok() const { return problem == Problem::None; }
+};
+
+/// The number of steps of a run of `durationMs` at time step `dtMs`: the
+/// duration divided by dt, rounded up but forgiving rounding (as brainpy's
+/// arange(0, duration, dt)), computed without overflow. `records`: the run
+/// records spikes or states. Every entry point counts steps with this.
+StepCount countSteps(double durationMs, double dtMs, bool records);
+
 struct Model {
   std::vector<NeuronModel> neurons;
   std::vector<SynapseModel> synapses;
