@@ -404,6 +404,10 @@ ReferenceSimulator::create(const Model &input, const ReferenceOptions &options,
   RunSettings &run = *model.run;
   impl.dt = run.dtMs;
   impl.dtValue = eval.round(run.dtMs);
+  if (!checkIndexLimits(model, diags) ||
+      !admitMemory(estimateReferenceMemory(model, sim->steps), run.range,
+                   diags))
+    return nullptr;
 
   std::optional<NetworkData> network = instantiate(model, run.seed, diags);
   if (!network)

@@ -197,6 +197,7 @@ private:
     // steps a recording run may have.
     options.durationMs =
         static_cast<double>(model::maxRecordedSteps - 1) * model->run->dtMs;
+    options.countRecordingsUpFront = false;
     auto start = std::chrono::steady_clock::now();
     sim = Simulation::create(*model, options, diags);
     if (!sim)

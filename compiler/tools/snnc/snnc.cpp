@@ -17,6 +17,7 @@
 
 #include "snnc/Simulation.h"
 #include "snnc/compiler/Jit.h"
+#include "snnc/compiler/Network.h"
 #include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
@@ -358,6 +359,9 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
 } // namespace
 
 int main(int argc, char **argv) {
+  // A run is admitted only if its estimate fits; should memory still run
+  // out, one line says so (exit status 1) instead of an abort.
+  installOutOfMemoryReport();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
     return badUsage("no command given");
