@@ -147,6 +147,110 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
   return net;
 }
 
+std::string snnc::precisionProblem(double value, bool doublePrecision) {
+  if (std::isnan(value))
+    return "is not a number";
+  if (!std::isfinite(value))
+    return "is not finite";
+  double largest = doublePrecision ? std::numeric_limits<double>::max()
+                                   : std::numeric_limits<float>::max();
+  double smallest = doublePrecision ? std::numeric_limits<double>::min()
+                                    : std::numeric_limits<float>::min();
+  const char *type = doublePrecision ? "float64" : "float32";
+  const char *advice = doublePrecision
+                           ? "; write it in another unit"
+                           : "; write it in another unit or run in double "
+                             "precision (--double)";
+  char text[160];
+  if (std::fabs(value) > largest) {
+    std::snprintf(text, sizeof(text),
+                  "is beyond the range of %s (at most %g)%s", type, largest,
+                  advice);
+    return text;
+  }
+  // Denormals are flushed to zero while the program runs.
+  if (value != 0 && std::fabs(value) < smallest) {
+    std::snprintf(text, sizeof(text),
+                  "is too small for %s: the run would flush it to 0 (the "
+                  "smallest is %g)%s",
+                  type, smallest, advice);
+    return text;
+  }
+  return "";
+}
+
+bool snnc::checkNetworkValues(const Model &model, const NetworkData &network,
+                              bool doublePrecision, DiagnosticEngine &diags) {
+  bool ok = true;
+  // The first value of `values` that breaks `problem`, reported at `where`.
+  auto scan = [&](const std::vector<double> &values, llvm::SMRange where,
+                  llvm::function_ref<std::string(double)> problem,
+                  llvm::function_ref<std::string(size_t)> what,
+                  const Unit &unit) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      std::string why = problem(values[i]);
+      if (why.empty())
+        continue;
+      diags.error(where, what(i) + " is " +
+                             formatQuantity(values[i], unit) + ", but it " +
+                             why);
+      ok = false;
+      return;
+    }
+  };
+  auto fits = [&](double value) {
+    return precisionProblem(value, doublePrecision);
+  };
+  for (unsigned p = 0; p < model.populations.size(); ++p) {
+    const Population &pop = model.populations[p];
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    const PopulationData &data = network.populations[p];
+    auto ofNeuron = [&](const std::string &what) {
+      return [&, what](size_t i) {
+        return what + " of neuron " + std::to_string(i) + " of population '" +
+               pop.name + "'";
+      };
+    };
+    for (unsigned q = 0; q < data.params.size(); ++q) {
+      if (data.params[q].empty())
+        continue;
+      const Param &param = neuron.params[q];
+      llvm::SMRange where = pop.perNeuronParams[q]->range;
+      std::string name = "'" + param.name + "'";
+      scan(
+          data.params[q], where,
+          [&](double value) {
+            std::string why = ruleViolation(param, value);
+            return why.empty() ? fits(value) : why;
+          },
+          ofNeuron(name), param.unit);
+    }
+    for (unsigned s = 0; s < data.states.size(); ++s)
+      scan(data.states[s], pop.stateInit[s].range, fits,
+           ofNeuron("the initial value of '" + neuron.states[s].name + "'"),
+           neuron.states[s].unit);
+  }
+  for (unsigned k = 0; k < model.projections.size(); ++k) {
+    const Projection &proj = model.projections[k];
+    const SynapseModel &synapse = model.synapses[proj.synapse];
+    scan(
+        network.projections[k].weights, proj.weight.range, fits,
+        [&](size_t i) {
+          return "the weight of synapse " + std::to_string(i) +
+                 " of projection" + std::to_string(k);
+        },
+        synapse.weightUnit);
+    for (unsigned s = 0; s < synapse.states.size(); ++s)
+      scan({network.synapseInitial[k][s]}, synapse.states[s].range, fits,
+           [&](size_t) {
+             return "the initial value of '" + synapse.states[s].name +
+                    "' in projection" + std::to_string(k);
+           },
+           synapse.states[s].unit);
+  }
+  return ok;
+}
+
 double snnc::expectedSynapses(const Projection &proj) {
   double pre = static_cast<double>(proj.source.size()),
          post = static_cast<double>(proj.target.size());

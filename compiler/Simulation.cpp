@@ -152,6 +152,30 @@ struct Simulation::Impl {
     return evaluateParameterProgram(parameterProgram,
                                     scalars.evaluate(listParameters(values)));
   }
+  /// Refuses a params buffer with a value that is not finite in the
+  /// working precision: a value folded from others (1/tau, V_th -
+  /// V_reset) can overflow where its parts do not.
+  bool checkParameterBuffer(const std::vector<double> &values,
+                            DiagnosticEngine &diags) const {
+    for (size_t k = 0; k < values.size(); ++k) {
+      double rounded = layout.doublePrecision
+                           ? values[k]
+                           : static_cast<double>(static_cast<float>(values[k]));
+      if (std::isfinite(rounded))
+        continue;
+      std::string name = k < layout.paramSlots.size()
+                             ? layout.paramSlots[k].name
+                             : "slot " + std::to_string(k);
+      char value[32];
+      std::snprintf(value, sizeof(value), "%g", values[k]);
+      diags.error(llvm::SMRange(),
+                  "a value the program reads (" + name + ") is " + value +
+                      ", which is not finite in " +
+                      (layout.doublePrecision ? "float64" : "float32"));
+      return false;
+    }
+    return true;
+  }
   /// Calls job(t) on every thread t of the run, at once.
   void forEachThread(const std::function<void(int)> &job) {
     if (team)
@@ -204,6 +228,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     return nullptr;
   sim->steps = *steps;
   RunSettings &run = *model.run;
+  if (!checkValuesFit(model, options.doublePrecision, diags))
+    return nullptr;
 
   // Refuse up front what cannot fit, rather than fail (or swap) halfway:
   // the buffers as they will be planned, with the room the rules will
@@ -238,6 +264,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   if (!network)
     return nullptr;
   impl.network = std::move(*network);
+  if (!checkNetworkValues(model, impl.network, options.doublePrecision, diags))
+    return nullptr;
   std::vector<int64_t> synapseCounts;
   std::vector<bool> perSynapseWeights;
   for (unsigned p = 0; p < model.projections.size(); ++p) {
@@ -308,6 +336,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
       }
     }
   }
+  if (!impl.checkParameterBuffer(paramValues, diags))
+    return nullptr;
   sim->times.codegen = secondsSince(codegenStart);
 
   auto jitStart = std::chrono::steady_clock::now();
@@ -459,7 +489,10 @@ bool Simulation::setParameters(llvm::ArrayRef<std::string> overrides,
     }
   if (!ok)
     return false;
-  sim.fill(sim.layout.params, sim.parameterBuffer(changed));
+  std::vector<double> values = sim.parameterBuffer(changed);
+  if (!sim.checkParameterBuffer(values, diags))
+    return false;
+  sim.fill(sim.layout.params, values);
   sim.model = std::move(changed);
   return true;
 }

@@ -177,6 +177,27 @@ bool model::references(const Expr &expr, Op op) {
 // Evaluation
 //===----------------------------------------------------------------------===//
 
+std::string model::formatQuantity(double value, const Unit &unit) {
+  std::string text = formatNumber(value);
+  if (!(unit.isDimensionless() && unit.scale().isOne()))
+    text += " " + unit.str();
+  return text;
+}
+
+std::string model::ruleViolation(const Param &param, double value) {
+  switch (param.rule) {
+  case Param::Rule::Any:
+    return "";
+  case Param::Rule::NonZero:
+    return value != 0 ? "" : "must not be zero (" + param.ruleReason + ")";
+  case Param::Rule::Positive:
+    return value > 0 ? "" : "must be positive (" + param.ruleReason + ")";
+  case Param::Rule::NonNegative:
+    return value >= 0 ? "" : "must not be negative (" + param.ruleReason + ")";
+  }
+  return "";
+}
+
 StepCount model::countSteps(double durationMs, double dtMs, bool records) {
   using Problem = StepCount::Problem;
   auto ms = [](double value) {

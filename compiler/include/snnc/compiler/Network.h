@@ -137,6 +137,20 @@ bool checkIndexLimits(const model::Model &model, DiagnosticEngine &diags);
 /// process's new-handler to its user.
 void installOutOfMemoryReport();
 
+/// Why `value` cannot be held in the working precision ("is not finite",
+/// "is beyond the range of float32 (at most 3.40282e+38)", or, for a
+/// value other than 0 that the run would flush to 0, "is too small for
+/// float32 ..."); "" when it can.
+std::string precisionProblem(double value, bool doublePrecision);
+
+/// Checks the values drawn or computed per neuron and per synapse: the
+/// rules of per-neuron parameters (model::Param::rule), and that initial
+/// values, per-neuron parameters and per-synapse weights are finite and fit
+/// the working precision. Reports the first bad value of each at the
+/// initialiser that gave it, naming the neuron or synapse.
+bool checkNetworkValues(const model::Model &model, const NetworkData &network,
+                        bool doublePrecision, DiagnosticEngine &diags);
+
 /// Draws the network of `model` with `seed`. Reports problems (a
 /// connectivity too large for memory, bad distribution arguments) at the
 /// declaration that asked for them.

@@ -132,7 +132,22 @@ struct Param {
   Unit unit;
   ExprP defaultValue; ///< Constant expression in `unit`; null: required.
   llvm::SMRange range;
+  /// What its meaning requires of its value, found from where the model
+  /// reads it: a parameter that divides (the whole divisor, up to constant
+  /// factors) must not be zero, and must be positive when it is a time (a
+  /// time constant) or a capacitance; one that is the refractory period
+  /// must not be negative. Checked wherever a value is given: populations,
+  /// projections, --set, the REPL's :set, per-neuron draws.
+  enum class Rule { Any, NonZero, Positive, NonNegative } rule = Rule::Any;
+  std::string ruleReason; ///< "a time constant: it divides in dV/dt"
 };
+
+/// "-1 ms", "0.5": a value with its unit, as messages print it.
+std::string formatQuantity(double value, const Unit &unit);
+
+/// Why `value` (in the parameter's unit) breaks `param`'s rule, as "must be
+/// positive (a time constant: it divides in dV/dt)"; "" when it does not.
+std::string ruleViolation(const Param &param, double value);
 
 struct State {
   std::string name;
@@ -218,6 +233,9 @@ struct Population {
   int64_t size;
   /// Value of each neuron parameter, in the parameter's unit.
   std::vector<double> params;
+  /// Where each value was given: the population's argument or block, the
+  /// parameter's default, or a --set override.
+  std::vector<llvm::SMRange> paramRanges;
   /// Parameters given per neuron (`tau ~ uniform(...)`); none by default.
   std::vector<std::optional<Initializer>> perNeuronParams;
   std::vector<Initializer> stateInit; ///< One per neuron state.
@@ -247,6 +265,8 @@ struct Projection {
   std::vector<double> synapseParams; ///< In each parameter's unit.
   unsigned output;                   ///< Index into Model::outputs.
   std::vector<double> outputParams;
+  /// Where each synapse and output parameter value was given.
+  std::vector<llvm::SMRange> synapseParamRanges, outputParamRanges;
   unsigned targetInput; ///< Which input of the target neuron it feeds.
   /// The output current in the target input's unit: reads Param (output
   /// params), SynapseState and TargetState leaves.
@@ -261,6 +281,7 @@ struct Drive {
   unsigned input;
   double value; ///< In the input's unit.
   llvm::SMRange range;
+  llvm::SMRange valueRange; ///< Where the value was given.
 };
 
 struct Record {
