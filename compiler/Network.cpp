@@ -5,13 +5,24 @@
 #include "snnc/runtime/Initializers.h"
 #include "snnc/runtime/Random.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <new>
 
 using namespace snnc;
 using namespace snnc::model;
 
 namespace {
+
+constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
 
 uint64_t stateStream(unsigned pop, unsigned state) {
   return (uint64_t(1) << 32) | (uint64_t(pop) << 16) | state;
@@ -136,9 +147,156 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
   return net;
 }
 
-MemoryEstimate snnc::estimateMemory(const Model &model, bool doublePrecision) {
-  MemoryEstimate estimate;
-  double real = doublePrecision ? 8 : 4;
+std::string snnc::precisionProblem(double value, bool doublePrecision) {
+  if (std::isnan(value))
+    return "is not a number";
+  if (!std::isfinite(value))
+    return "is not finite";
+  double largest = doublePrecision ? std::numeric_limits<double>::max()
+                                   : std::numeric_limits<float>::max();
+  double smallest = doublePrecision ? std::numeric_limits<double>::min()
+                                    : std::numeric_limits<float>::min();
+  const char *type = doublePrecision ? "float64" : "float32";
+  const char *advice = doublePrecision
+                           ? "; write it in another unit"
+                           : "; write it in another unit or run in double "
+                             "precision (--double)";
+  char text[160];
+  if (std::fabs(value) > largest) {
+    std::snprintf(text, sizeof(text),
+                  "is beyond the range of %s (at most %g)%s", type, largest,
+                  advice);
+    return text;
+  }
+  // Denormals are flushed to zero while the program runs.
+  if (value != 0 && std::fabs(value) < smallest) {
+    std::snprintf(text, sizeof(text),
+                  "is too small for %s: the run would flush it to 0 (the "
+                  "smallest is %g)%s",
+                  type, smallest, advice);
+    return text;
+  }
+  return "";
+}
+
+bool snnc::checkNetworkValues(const Model &model, const NetworkData &network,
+                              bool doublePrecision, DiagnosticEngine &diags) {
+  bool ok = true;
+  // The first value of `values` that breaks `problem`, reported at `where`.
+  auto scan = [&](const std::vector<double> &values, llvm::SMRange where,
+                  llvm::function_ref<std::string(double)> problem,
+                  llvm::function_ref<std::string(size_t)> what,
+                  const Unit &unit) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      std::string why = problem(values[i]);
+      if (why.empty())
+        continue;
+      diags.error(where, what(i) + " is " +
+                             formatQuantity(values[i], unit) + ", but it " +
+                             why);
+      ok = false;
+      return;
+    }
+  };
+  auto fits = [&](double value) {
+    return precisionProblem(value, doublePrecision);
+  };
+  for (unsigned p = 0; p < model.populations.size(); ++p) {
+    const Population &pop = model.populations[p];
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    const PopulationData &data = network.populations[p];
+    auto ofNeuron = [&](const std::string &what) {
+      return [&, what](size_t i) {
+        return what + " of neuron " + std::to_string(i) + " of population '" +
+               pop.name + "'";
+      };
+    };
+    for (unsigned q = 0; q < data.params.size(); ++q) {
+      if (data.params[q].empty())
+        continue;
+      const Param &param = neuron.params[q];
+      llvm::SMRange where = pop.perNeuronParams[q]->range;
+      std::string name = "'" + param.name + "'";
+      scan(
+          data.params[q], where,
+          [&](double value) {
+            std::string why = ruleViolation(param, value);
+            return why.empty() ? fits(value) : why;
+          },
+          ofNeuron(name), param.unit);
+    }
+    for (unsigned s = 0; s < data.states.size(); ++s)
+      scan(data.states[s], pop.stateInit[s].range, fits,
+           ofNeuron("the initial value of '" + neuron.states[s].name + "'"),
+           neuron.states[s].unit);
+  }
+  for (unsigned k = 0; k < model.projections.size(); ++k) {
+    const Projection &proj = model.projections[k];
+    const SynapseModel &synapse = model.synapses[proj.synapse];
+    scan(
+        network.projections[k].weights, proj.weight.range, fits,
+        [&](size_t i) {
+          return "the weight of synapse " + std::to_string(i) +
+                 " of projection" + std::to_string(k);
+        },
+        synapse.weightUnit);
+    for (unsigned s = 0; s < synapse.states.size(); ++s)
+      scan({network.synapseInitial[k][s]}, synapse.states[s].range, fits,
+           [&](size_t) {
+             return "the initial value of '" + synapse.states[s].name +
+                    "' in projection" + std::to_string(k);
+           },
+           synapse.states[s].unit);
+  }
+  return ok;
+}
+
+double snnc::expectedSynapses(const Projection &proj) {
+  double pre = static_cast<double>(proj.source.size()),
+         post = static_cast<double>(proj.target.size());
+  switch (proj.connectivity.kind) {
+  case Connectivity::Kind::FixedPerPre:
+    return static_cast<double>(proj.connectivity.count) * pre;
+  case Connectivity::Kind::FixedPerPost:
+    return static_cast<double>(proj.connectivity.count) * post;
+  case Connectivity::Kind::FixedProb:
+    return proj.connectivity.probability * pre * post;
+  case Connectivity::Kind::AllToAll:
+    return pre * post;
+  case Connectivity::Kind::OneToOne:
+    return pre;
+  }
+  return pre * post;
+}
+
+int64_t snnc::synapseRoom(const Projection &proj, int64_t drawn) {
+  if (proj.connectivity.kind != Connectivity::Kind::FixedProb)
+    return drawn;
+  double pairs = static_cast<double>(proj.source.size()) *
+                 static_cast<double>(proj.target.size());
+  double mean = pairs * proj.connectivity.probability;
+  double room = std::min(pairs, std::ceil(mean + 8 * std::sqrt(mean) + 64));
+  room = std::min(room, static_cast<double>(kInt32Max));
+  return std::max(drawn, static_cast<int64_t>(room));
+}
+
+namespace {
+
+double elementBytes(ElementType type, bool doublePrecision) {
+  switch (type) {
+  case ElementType::Real:
+    return doublePrecision ? 8 : 4;
+  case ElementType::Int32:
+    return 4;
+  case ElementType::Int8:
+    return 1;
+  }
+  return 4;
+}
+
+/// The report's figures, in the working precision (`real` bytes a value).
+void estimateReport(const Model &model, double real,
+                    MemoryEstimate &estimate) {
   for (const Population &pop : model.populations) {
     const NeuronModel &neuron = model.neurons[pop.neuron];
     estimate.neurons += pop.size;
@@ -150,51 +308,247 @@ MemoryEstimate snnc::estimateMemory(const Model &model, bool doublePrecision) {
     estimate.stateBytes += perNeuron * pop.size;
   }
   for (const Projection &proj : model.projections) {
-    double pre = proj.source.size(), post = proj.target.size();
-    double synapses = 0;
-    switch (proj.connectivity.kind) {
-    case Connectivity::Kind::FixedPerPre:
-      synapses = proj.connectivity.count * pre;
-      break;
-    case Connectivity::Kind::FixedPerPost:
-      synapses = proj.connectivity.count * post;
-      break;
-    case Connectivity::Kind::FixedProb:
-      synapses = proj.connectivity.probability * pre * post;
-      break;
-    case Connectivity::Kind::AllToAll:
-      synapses = pre * post;
-      break;
-    case Connectivity::Kind::OneToOne:
-      synapses = pre;
-      break;
-    }
+    double synapses = expectedSynapses(proj);
     estimate.synapses += static_cast<int64_t>(synapses);
     bool perSynapseWeight = proj.weight.kind != Initializer::Kind::Expression;
     estimate.connectivityBytes +=
-        synapses * (4 + (perSynapseWeight ? real : 0)) + 4 * (pre + 1);
+        synapses * (4 + (perSynapseWeight ? real : 0)) +
+        4 * (proj.source.size() + 1);
     estimate.stateBytes +=
-        real * model.synapses[proj.synapse].states.size() * post;
+        real * model.synapses[proj.synapse].states.size() * proj.target.size();
   }
+}
+
+/// The network as instantiate() draws it: initial values and per-neuron
+/// parameters (8 bytes a value), row offsets, per-synapse weights (8
+/// bytes); `withTargets` adds the target arrays.
+double drawnNetworkBytes(const Model &model, bool withTargets) {
+  double bytes = 0;
+  for (const Population &pop : model.populations) {
+    size_t perNeuron = model.neurons[pop.neuron].states.size();
+    for (const auto &param : pop.perNeuronParams)
+      perNeuron += param ? 1 : 0;
+    bytes += 8.0 * static_cast<double>(perNeuron) * pop.size;
+  }
+  for (const Projection &proj : model.projections) {
+    double synapses = expectedSynapses(proj);
+    bytes += 4.0 * (proj.source.size() + 1);
+    if (proj.weight.kind != Initializer::Kind::Expression)
+      bytes += 8 * synapses;
+    if (withTargets)
+      bytes += 4 * synapses;
+  }
+  return bytes;
+}
+
+/// Recorded state values and their step numbers over `steps` steps.
+double recordedStateBytes(const Model &model, int64_t steps) {
+  double bytes = 0;
+  if (model.run)
+    for (const Record &record : model.run->records)
+      if (!record.spikes)
+        bytes += static_cast<double>(steps) *
+                 (4.0 * static_cast<double>(record.target.size()) + 4);
+  return bytes;
+}
+
+/// The run most recently admitted, for the out-of-memory report.
+std::atomic<double> admittedBytes{-1};
+
+std::string formatBytes(double bytes) {
+  char text[32];
+  if (bytes >= double(1 << 30))
+    std::snprintf(text, sizeof(text), "%.1f GiB", bytes / double(1 << 30));
+  else
+    std::snprintf(text, sizeof(text), "%.0f MiB", bytes / double(1 << 20));
+  return text;
+}
+
+/// A number read from the first line of `path`; nullopt for "max", a
+/// missing file or anything else.
+std::optional<double> readNumberFile(const std::string &path) {
+  std::FILE *file = std::fopen(path.c_str(), "r");
+  if (!file)
+    return std::nullopt;
+  unsigned long long value;
+  bool ok = std::fscanf(file, "%llu", &value) == 1;
+  std::fclose(file);
+  if (!ok)
+    return std::nullopt;
+  return static_cast<double>(value);
+}
+
+} // namespace
+
+MemoryEstimate snnc::estimateMemory(const Model &model,
+                                    const ProgramLayout &layout, int64_t steps,
+                                    bool countRecordings) {
+  MemoryEstimate estimate;
+  bool doublePrecision = layout.doublePrecision;
+  estimateReport(model, doublePrecision ? 8 : 4, estimate);
+  for (const BufferSpec &spec : layout.buffers)
+    estimate.bufferBytes +=
+        static_cast<double>(spec.size) * elementBytes(spec.type, doublePrecision);
+  // The target arrays are drawn into the vectors the program then adopts
+  // (counted with the buffers); everything else is drawn aside.
+  estimate.stagingBytes = drawnNetworkBytes(model, /*withTargets=*/false);
+  // The largest temporary of one projection while it is drawn and moved:
+  // fixed_prob's target array copied into its room, fixed_per_post's row
+  // cursors, the marks of a draw without replacement, the per-thread row
+  // table.
+  double temporary = 0;
+  for (const Projection &proj : model.projections) {
+    double pre = static_cast<double>(proj.source.size()),
+           post = static_cast<double>(proj.target.size());
+    double bytes = 0;
+    if (proj.connectivity.kind == Connectivity::Kind::FixedProb)
+      bytes += 4.0 * synapseRoom(proj, 0);
+    if (proj.connectivity.kind == Connectivity::Kind::FixedPerPost)
+      bytes += 4 * pre;
+    if (!proj.connectivity.withReplacement)
+      bytes += post;
+    if (layout.threads > 1)
+      bytes += 4 * (pre * layout.threads + 1);
+    temporary = std::max(temporary, bytes);
+  }
+  estimate.stagingBytes += temporary;
+  if (countRecordings)
+    estimate.recordingBytes = recordedStateBytes(model, steps);
+  return estimate;
+}
+
+MemoryEstimate snnc::estimateReferenceMemory(const Model &model,
+                                             int64_t steps) {
+  MemoryEstimate estimate;
+  estimateReport(model, 8, estimate);
+  // It keeps the drawn network, a rounded copy of its values, and for
+  // every neuron its drive sums, last spike and spike flag.
+  double bytes = 2 * drawnNetworkBytes(model, /*withTargets=*/true);
+  for (const Population &pop : model.populations) {
+    const NeuronModel &neuron = model.neurons[pop.neuron];
+    bytes += (8.0 * neuron.inputs.size() + 8 + 1) * pop.size;
+  }
+  for (const Projection &proj : model.projections)
+    bytes += 8.0 * model.synapses[proj.synapse].states.size() *
+             proj.target.size();
+  estimate.bufferBytes = bytes;
+  estimate.recordingBytes = recordedStateBytes(model, steps);
   return estimate;
 }
 
 double snnc::availableMemoryBytes() {
-  std::FILE *meminfo = std::fopen("/proc/meminfo", "r");
-  if (!meminfo)
-    return -1;
-  char line[256];
-  double bytes = -1;
-  while (std::fgets(line, sizeof(line), meminfo)) {
-    unsigned long long kib;
-    if (std::sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
-      bytes = static_cast<double>(kib) * 1024;
-      break;
+  double best = -1;
+  auto consider = [&](double bytes) {
+    bytes = std::max(bytes, 0.0);
+    if (best < 0 || bytes < best)
+      best = bytes;
+  };
+  if (std::FILE *meminfo = std::fopen("/proc/meminfo", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof(line), meminfo)) {
+      unsigned long long kib;
+      if (std::sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
+        consider(static_cast<double>(kib) * 1024);
+        break;
+      }
+    }
+    std::fclose(meminfo);
+  }
+  // A container's limit (cgroup v2): what this process's group may still
+  // take, which MemAvailable (the whole machine's) does not show.
+  if (std::FILE *cgroup = std::fopen("/proc/self/cgroup", "r")) {
+    char line[4096];
+    while (std::fgets(line, sizeof(line), cgroup)) {
+      llvm::StringRef text = llvm::StringRef(line).rtrim("\n");
+      if (!text.consume_front("0::"))
+        continue;
+      std::string dir = "/sys/fs/cgroup" + text.str();
+      std::optional<double> max = readNumberFile(dir + "/memory.max");
+      std::optional<double> current = readNumberFile(dir + "/memory.current");
+      if (max && current)
+        consider(*max - *current);
+    }
+    std::fclose(cgroup);
+  }
+  // ulimit -v and -d: address space and data segment left.
+  long page = sysconf(_SC_PAGESIZE);
+  unsigned long long sizePages = 0, residentPages = 0, sharedPages = 0,
+                     textPages = 0, libPages = 0, dataPages = 0;
+  if (std::FILE *statm = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(statm, "%llu %llu %llu %llu %llu %llu", &sizePages,
+                    &residentPages, &sharedPages, &textPages, &libPages,
+                    &dataPages) != 6)
+      sizePages = dataPages = 0;
+    std::fclose(statm);
+  }
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    consider(static_cast<double>(limit.rlim_cur) -
+             static_cast<double>(sizePages) * page);
+  if (getrlimit(RLIMIT_DATA, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    consider(static_cast<double>(limit.rlim_cur) -
+             static_cast<double>(dataPages) * page);
+  return best;
+}
+
+bool snnc::admitMemory(const MemoryEstimate &estimate, llvm::SMRange where,
+                       DiagnosticEngine &diags) {
+  double peak = estimate.peakBytes();
+  double available = availableMemoryBytes();
+  if (available >= 0 && peak > available) {
+    diags.error(where, "this network needs about " + formatBytes(peak) + " (" +
+                           llvm::Twine(estimate.neurons) + " neurons, " +
+                           llvm::Twine(estimate.synapses) +
+                           " synapses), but only " + formatBytes(available) +
+                           " of memory are available");
+    std::string parts = "buffers " + formatBytes(estimate.bufferBytes) +
+                        ", the network as drawn " +
+                        formatBytes(estimate.stagingBytes);
+    if (estimate.recordingBytes > 0)
+      parts += ", recorded states " + formatBytes(estimate.recordingBytes);
+    diags.note(llvm::SMRange(), "of which " + parts);
+    return false;
+  }
+  admittedBytes = peak;
+  return true;
+}
+
+bool snnc::checkIndexLimits(const Model &model, DiagnosticEngine &diags) {
+  bool ok = true;
+  for (const Projection &proj : model.projections) {
+    double synapses = expectedSynapses(proj);
+    if (synapses > static_cast<double>(kInt32Max)) {
+      diags.error(proj.connectivity.range,
+                  llvm::formatv("this projection would have {0:E2} synapses, "
+                                "more than the {1} that int32 synapse "
+                                "indices can address",
+                                synapses, kInt32Max));
+      ok = false;
     }
   }
-  std::fclose(meminfo);
-  return bytes;
+  return ok;
 }
+
+namespace {
+void reportOutOfMemory() {
+  // No allocation here: this runs because there is no memory.
+  char text[256];
+  double admitted = admittedBytes;
+  int length =
+      admitted >= 0
+          ? std::snprintf(text, sizeof(text),
+                          "snnc: error: out of memory (this run was "
+                          "estimated to need about %.2f GiB; that much was "
+                          "available when it started)\n",
+                          admitted / double(1 << 30))
+          : std::snprintf(text, sizeof(text), "snnc: error: out of memory\n");
+  if (length > 0)
+    (void)!::write(STDERR_FILENO, text, static_cast<size_t>(length));
+  std::_Exit(1);
+}
+} // namespace
+
+void snnc::installOutOfMemoryReport() { std::set_new_handler(reportOutOfMemory); }
 
 std::optional<int64_t> snnc::settleRun(Model &model,
                                        std::optional<uint64_t> seed,
@@ -210,10 +564,12 @@ std::optional<int64_t> snnc::settleRun(Model &model,
     run.durationMs = *durationMs;
   if (dtMs)
     run.dtMs = *dtMs;
-  if (!(run.dtMs > 0) || !(run.durationMs >= 0) ||
-      !std::isfinite(run.durationMs)) {
-    diags.error(run.range, "the run needs a positive dt and a duration >= 0");
+  StepCount steps =
+      countSteps(run.durationMs, run.dtMs, !run.records.empty());
+  if (!steps.ok()) {
+    // A value given by the caller, not the model file, has no place there.
+    diags.error(durationMs || dtMs ? llvm::SMRange() : run.range, steps.why);
     return std::nullopt;
   }
-  return static_cast<int64_t>(std::ceil(run.durationMs / run.dtMs - 1e-9));
+  return steps.steps;
 }

@@ -2,6 +2,7 @@
 
 #include "snnc/compiler/Parameters.h"
 
+#include "snnc/compiler/Network.h"
 #include "snnc/dsl/Units.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -414,6 +415,26 @@ std::string notSettable(const Model &model, llvm::StringRef name) {
   return "";
 }
 
+/// The model parameter a named value is, for its rule; null for weights
+/// and drives.
+const Param *declaredParam(const Model &model, const ModelParameter &value) {
+  switch (value.kind) {
+  case ModelParameter::Kind::NeuronParam:
+    return &model.neurons[model.populations[value.owner].neuron]
+                .params[value.index];
+  case ModelParameter::Kind::SynapseParam:
+    return &model.synapses[model.projections[value.owner].synapse]
+                .params[value.index];
+  case ModelParameter::Kind::OutputParam:
+    return &model.outputs[model.projections[value.owner].output]
+                .params[value.index];
+  case ModelParameter::Kind::Weight:
+  case ModelParameter::Kind::Drive:
+    return nullptr;
+  }
+  return nullptr;
+}
+
 bool applyOne(Model &model, const std::vector<ModelParameter> &parameters,
               llvm::StringRef text, DiagnosticEngine &diags) {
   llvm::SourceMgr &sources = diags.getSourceMgr();
@@ -503,25 +524,48 @@ bool applyOne(Model &model, const std::vector<ModelParameter> &parameters,
     return false;
   }
 
+  // What the parameter's meaning requires (Param::rule), as in the file.
+  if (const Param *param = declaredParam(model, *target)) {
+    std::string why = ruleViolation(*param, value);
+    if (!why.empty()) {
+      diags.error(valueRange, "'" + target->name + "' " + why +
+                                  ", but this value is " +
+                                  formatQuantity(value, target->unit));
+      diags.note(target->declared, "declared here");
+      return false;
+    }
+  }
+
+  // The value's place, for later messages about it, is in the override.
   switch (target->kind) {
-  case ModelParameter::Kind::NeuronParam:
-    model.populations[target->owner].params[target->index] = value;
+  case ModelParameter::Kind::NeuronParam: {
+    Population &pop = model.populations[target->owner];
+    pop.params[target->index] = value;
+    pop.paramRanges[target->index] = valueRange;
     break;
-  case ModelParameter::Kind::SynapseParam:
-    model.projections[target->owner].synapseParams[target->index] = value;
+  }
+  case ModelParameter::Kind::SynapseParam: {
+    Projection &proj = model.projections[target->owner];
+    proj.synapseParams[target->index] = value;
+    proj.synapseParamRanges[target->index] = valueRange;
     break;
-  case ModelParameter::Kind::OutputParam:
-    model.projections[target->owner].outputParams[target->index] = value;
+  }
+  case ModelParameter::Kind::OutputParam: {
+    Projection &proj = model.projections[target->owner];
+    proj.outputParams[target->index] = value;
+    proj.outputParamRanges[target->index] = valueRange;
     break;
+  }
   case ModelParameter::Kind::Weight: {
     Initializer &weight = model.projections[target->owner].weight;
     ExprP constant = makeConstant(value, weight.value->unit);
-    std::const_pointer_cast<Expr>(constant)->range = weight.value->range;
+    std::const_pointer_cast<Expr>(constant)->range = valueRange;
     weight.value = constant;
     break;
   }
   case ModelParameter::Kind::Drive:
     model.drives[target->owner].value = value;
+    model.drives[target->owner].valueRange = valueRange;
     break;
   }
   return true;
@@ -537,6 +581,41 @@ bool snnc::applyOverrides(Model &model, llvm::ArrayRef<std::string> overrides,
     // (it never changes the names).
     std::vector<ModelParameter> parameters = listParameters(model);
     ok &= applyOne(model, parameters, text, diags);
+  }
+  return ok;
+}
+
+bool snnc::checkValuesFit(const Model &model, bool doublePrecision,
+                          DiagnosticEngine &diags) {
+  bool ok = true;
+  for (const ModelParameter &param : listParameters(model)) {
+    std::string why = precisionProblem(param.value, doublePrecision);
+    if (why.empty())
+      continue;
+    // Where the value was given: the population, projection, drive or
+    // override that says it.
+    llvm::SMRange where = param.declared;
+    switch (param.kind) {
+    case ModelParameter::Kind::NeuronParam:
+      where = model.populations[param.owner].paramRanges[param.index];
+      break;
+    case ModelParameter::Kind::SynapseParam:
+      where = model.projections[param.owner].synapseParamRanges[param.index];
+      break;
+    case ModelParameter::Kind::OutputParam:
+      where = model.projections[param.owner].outputParamRanges[param.index];
+      break;
+    case ModelParameter::Kind::Weight:
+      where = model.projections[param.owner].weight.value->range;
+      break;
+    case ModelParameter::Kind::Drive:
+      where = model.drives[param.owner].valueRange;
+      break;
+    }
+    diags.error(where, "'" + param.name + "' is " +
+                           formatQuantity(param.value, param.unit) +
+                           ", but it " + why);
+    ok = false;
   }
   return ok;
 }

@@ -80,23 +80,6 @@ struct AlignedBuffer {
   AlignedBuffer &operator=(const AlignedBuffer &) = delete;
 };
 
-/// Room for a projection's synapses in the program's static shapes. The
-/// number `fixed_prob` draws depends on the seed; its room is the expected
-/// number plus eight standard deviations instead, so that a run with
-/// another seed reuses the compiled program. (A draw beyond that, with a
-/// chance below 1e-15, gets its exact size, and a compile.) Other rules
-/// draw a number that does not depend on the seed.
-int64_t synapseRoom(const Projection &proj, int64_t drawn) {
-  if (proj.connectivity.kind != Connectivity::Kind::FixedProb)
-    return drawn;
-  double pairs = static_cast<double>(proj.source.size()) *
-                 static_cast<double>(proj.target.size());
-  double p = proj.connectivity.probability;
-  double mean = pairs * p;
-  double room = std::min(pairs, std::ceil(mean + 8 * std::sqrt(mean) + 64));
-  return std::max(drawn, static_cast<int64_t>(room));
-}
-
 size_t elementBytes(ElementType type, bool doublePrecision) {
   switch (type) {
   case ElementType::Real:
@@ -137,12 +120,45 @@ struct Simulation::Impl {
     return evaluateParameterProgram(parameterProgram,
                                     scalars.evaluate(listParameters(values)));
   }
+  /// Refuses a params buffer with a value that is not finite in the
+  /// working precision: a value folded from others (1/tau, V_th -
+  /// V_reset) can overflow where its parts do not.
+  bool checkParameterBuffer(const std::vector<double> &values,
+                            DiagnosticEngine &diags) const {
+    for (size_t k = 0; k < values.size(); ++k) {
+      double rounded = layout.doublePrecision
+                           ? values[k]
+                           : static_cast<double>(static_cast<float>(values[k]));
+      if (std::isfinite(rounded))
+        continue;
+      std::string name = k < layout.paramSlots.size()
+                             ? layout.paramSlots[k].name
+                             : "slot " + std::to_string(k);
+      char value[32];
+      std::snprintf(value, sizeof(value), "%g", values[k]);
+      diags.error(llvm::SMRange(),
+                  "a value the program reads (" + name + ") is " + value +
+                      ", which is not finite in " +
+                      (layout.doublePrecision ? "float64" : "float32"));
+      return false;
+    }
+    return true;
+  }
   /// Calls job(t) on every thread t of the run, at once.
   void forEachThread(const std::function<void(int)> &job) {
     if (team)
       team->run(job);
     else
       job(0);
+  }
+  /// Sets the first `count` values of a Real buffer to `value`.
+  void fillConstant(int bufferIndex, int64_t count, double value) {
+    for (int64_t i = 0; i < count; ++i) {
+      if (layout.doublePrecision)
+        buffer<double>(bufferIndex)[i] = value;
+      else
+        buffer<float>(bufferIndex)[i] = static_cast<float>(value);
+    }
   }
   /// Copies per-neuron values into a Real buffer.
   void fill(int bufferIndex, const std::vector<double> &values) {
@@ -180,26 +196,44 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     return nullptr;
   sim->steps = *steps;
   RunSettings &run = *model.run;
-
-  // Refuse up front what cannot fit, rather than fail (or swap) halfway.
-  MemoryEstimate memory = estimateMemory(model, options.doublePrecision);
-  double available = availableMemoryBytes();
-  if (available > 0 && memory.peakBytes() > available) {
-    diags.error(run.range,
-                llvm::formatv("this network needs about {0:F1} GiB ({1} "
-                              "neurons, {2} synapses), but only {3:F1} GiB "
-                              "of memory are available",
-                              memory.peakBytes() / (1 << 30), memory.neurons,
-                              memory.synapses, available / (1 << 30)));
+  if (!checkValuesFit(model, options.doublePrecision, diags))
     return nullptr;
+
+  // Refuse up front what cannot fit, rather than fail (or swap) halfway:
+  // the buffers as they will be planned, with the room the rules will
+  // draw, and what is drawn before it is copied into them.
+  int64_t neurons = 0;
+  for (const Population &pop : model.populations)
+    neurons += pop.size;
+  int threads =
+      options.threads > 0 ? options.threads : rt::defaultThreadCount(neurons);
+  if (!checkIndexLimits(model, diags))
+    return nullptr;
+  {
+    std::vector<int64_t> rooms;
+    std::vector<bool> perSynapse;
+    for (const Projection &proj : model.projections) {
+      rooms.push_back(synapseRoom(
+          proj, static_cast<int64_t>(std::ceil(expectedSynapses(proj)))));
+      perSynapse.push_back(proj.weight.kind != Initializer::Kind::Expression);
+    }
+    ProgramLayout planned =
+        planLayout(model, rooms, perSynapse, options.doublePrecision,
+                   !options.specializeParameters, threads);
+    MemoryEstimate memory = estimateMemory(model, planned, sim->steps,
+                                           options.countRecordingsUpFront);
+    if (!admitMemory(memory, run.range, diags))
+      return nullptr;
+    sim->memory = memory;
   }
-  sim->memory = memory;
 
   // The network first: connectivity sizes are static shapes of the program.
   std::optional<NetworkData> network = instantiate(model, run.seed, diags);
   if (!network)
     return nullptr;
   impl.network = std::move(*network);
+  if (!checkNetworkValues(model, impl.network, options.doublePrecision, diags))
+    return nullptr;
   std::vector<int64_t> synapseCounts;
   std::vector<bool> perSynapseWeights;
   for (unsigned p = 0; p < model.projections.size(); ++p) {
@@ -213,11 +247,6 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
 
   // Plan, generate, lower.
   auto codegenStart = std::chrono::steady_clock::now();
-  int64_t neurons = 0;
-  for (const Population &pop : model.populations)
-    neurons += pop.size;
-  int threads =
-      options.threads > 0 ? options.threads : rt::defaultThreadCount(neurons);
   impl.layout = planLayout(model, synapseCounts, perSynapseWeights,
                            options.doublePrecision,
                            !options.specializeParameters, threads);
@@ -270,6 +299,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
       }
     }
   }
+  if (!impl.checkParameterBuffer(paramValues, diags))
+    return nullptr;
   std::string signature = layoutSignature(impl.layout);
   std::unique_ptr<llvm::MemoryBuffer> object;
   if (cache) {
@@ -341,13 +372,29 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
 
   // Buffers, connectivity arrays and initial state.
   auto setupStart = std::chrono::steady_clock::now();
-  for (const BufferSpec &spec : impl.layout.buffers) {
+  // Target arrays drawn by the rules become buffers as they are (below):
+  // no room is taken for them here.
+  std::vector<bool> adopted(impl.layout.buffers.size(), false);
+  for (unsigned p = 0; p < model.projections.size(); ++p)
+    if (!impl.network.projections[p].connectivity.targets.empty())
+      adopted[impl.layout.projections[p].targets] = true;
+  for (size_t b = 0; b < impl.layout.buffers.size(); ++b) {
+    const BufferSpec &spec = impl.layout.buffers[b];
+    if (adopted[b]) {
+      impl.buffers.push_back(nullptr);
+      impl.pointers.push_back(nullptr);
+      continue;
+    }
     size_t bytes = static_cast<size_t>(spec.size) *
                    elementBytes(spec.type, impl.layout.doublePrecision);
     impl.buffers.push_back(std::make_unique<AlignedBuffer>(bytes));
     if (!impl.buffers.back()->data) {
-      diags.error(llvm::SMRange(), "out of memory allocating " + spec.name +
-                                       " (" + llvm::Twine(bytes) + " bytes)");
+      diags.error(llvm::SMRange(),
+                  llvm::formatv("out of memory allocating {0} ({1} bytes); "
+                                "this run was estimated to need about "
+                                "{2:F2} GiB in all",
+                                spec.name, bytes,
+                                sim->memory.peakBytes() / (1 << 30)));
       return nullptr;
     }
     impl.pointers.push_back(impl.buffers.back()->data);
@@ -387,10 +434,9 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
                   data.connectivity.rowStart.data(),
                   data.connectivity.rowStart.size() * sizeof(int32_t));
     }
-    if (!data.connectivity.targets.empty()) { // else: the zeroed placeholder
-      // The placeholder allocated above was never touched: no memory freed
-      // here was ever resident. The array fills the room the program was
-      // compiled for (synapseRoom), the rest zero.
+    if (adopted[bufs.targets]) { // else: a zeroed placeholder
+      // The array fills the room the program was compiled for
+      // (synapseRoom), the rest zero.
       data.connectivity.targets.resize(impl.layout.buffers[bufs.targets].size);
       impl.buffers[bufs.targets] =
           std::make_unique<AlignedBuffer>(std::move(data.connectivity.targets));
@@ -409,7 +455,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     for (size_t s = 0; s < data.states.size(); ++s)
       impl.fill(bufs.states[s], data.states[s]);
     if (bufs.lastSpike >= 0) // long ago: no neuron starts refractory
-      impl.fill(bufs.lastSpike, std::vector<double>(pop.size, -1e7));
+      impl.fillConstant(bufs.lastSpike, pop.size, -1e7);
   }
   if (impl.layout.params >= 0)
     impl.fill(impl.layout.params, paramValues);
@@ -417,8 +463,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     const std::vector<double> &initial =
         impl.network.synapseInitial[group.projections.front()];
     for (size_t s = 0; s < group.stateBuffers.size(); ++s)
-      impl.fill(group.stateBuffers[s],
-                std::vector<double>(group.target.size(), initial[s]));
+      impl.fillConstant(group.stateBuffers[s], group.target.size(),
+                        initial[s]);
   }
   prepareRecordings(model, sim->trains, sim->traces);
 
@@ -460,7 +506,10 @@ bool Simulation::setParameters(llvm::ArrayRef<std::string> overrides,
     }
   if (!ok)
     return false;
-  sim.fill(sim.layout.params, sim.parameterBuffer(changed));
+  std::vector<double> values = sim.parameterBuffer(changed);
+  if (!sim.checkParameterBuffer(values, diags))
+    return false;
+  sim.fill(sim.layout.params, values);
   sim.model = std::move(changed);
   return true;
 }

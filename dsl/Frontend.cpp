@@ -14,6 +14,12 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iterator>
 #include <set>
 
@@ -82,22 +88,11 @@ public:
   }
 
   std::optional<unsigned> load(llvm::StringRef path, llvm::SMRange from) {
-    if (llvm::sys::fs::is_directory(path)) {
-      diags.error(from, "'" + path + "' is a directory, not a .snn file");
+    std::unique_ptr<llvm::MemoryBuffer> buffer =
+        readSourceFile(path, from, diags, /*allowStdin=*/!from.isValid());
+    if (!buffer)
       return std::nullopt;
-    }
-    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-        llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-    if (!buffer) {
-      diags.error(from,
-                  "cannot read '" + path + "': " + buffer.getError().message());
-      return std::nullopt;
-    }
-    if ((*buffer)->getBufferSize() > maxSourceBytes) {
-      diags.error(from, "'" + path + "' is larger than 64 MiB");
-      return std::nullopt;
-    }
-    return diags.getSourceMgr().AddNewSourceBuffer(std::move(*buffer),
+    return diags.getSourceMgr().AddNewSourceBuffer(std::move(buffer),
                                                    llvm::SMLoc());
   }
 
@@ -108,6 +103,69 @@ private:
 };
 
 } // namespace
+
+std::unique_ptr<llvm::MemoryBuffer>
+snnc::readSourceFile(llvm::StringRef path, llvm::SMRange from,
+                     DiagnosticEngine &diags, bool allowStdin) {
+  bool fromStdin = allowStdin && path == "-";
+  std::string name = fromStdin ? "<stdin>" : path.str();
+  // Opened without blocking, so that a FIFO with no writer does not hang
+  // the open; its type is then read from the descriptor itself (not the
+  // path), so the file cannot be swapped between the check and the read.
+  int fd = STDIN_FILENO;
+  if (!fromStdin) {
+    fd = ::open(name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      diags.error(from, "cannot read '" + name + "': " + std::strerror(errno));
+      return nullptr;
+    }
+  }
+  auto fail = [&](const llvm::Twine &message) {
+    diags.error(from, message);
+    if (!fromStdin)
+      ::close(fd);
+    return nullptr;
+  };
+  struct stat info;
+  if (::fstat(fd, &info) != 0)
+    return fail("cannot read '" + name + "': " + std::strerror(errno));
+  if (!fromStdin) {
+    if (S_ISDIR(info.st_mode))
+      return fail("'" + name + "' is a directory, not a .snn file");
+    if (!S_ISREG(info.st_mode))
+      return fail("'" + name + "' is not a regular file (a device, FIFO or "
+                  "socket); " +
+                  (from.isValid() ? "only regular files can be imported"
+                                  : "snnc reads .snn files, or standard "
+                                    "input as '-'"));
+    if (static_cast<uint64_t>(info.st_size) > maxSourceBytes)
+      return fail("'" + name + "' is larger than 64 MiB");
+    // Regular files never block; the flag only mattered for the open.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  }
+  // Read at most one byte past the limit: a file that grows, or standard
+  // input, is never read further than that.
+  std::string text;
+  text.reserve(S_ISREG(info.st_mode) ? static_cast<size_t>(info.st_size) + 1
+                                     : 4096);
+  char chunk[65536];
+  while (text.size() <= maxSourceBytes) {
+    size_t want = std::min(sizeof(chunk), maxSourceBytes + 1 - text.size());
+    ssize_t got = ::read(fd, chunk, want);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0)
+      return fail("cannot read '" + name + "': " + std::strerror(errno));
+    if (got == 0)
+      break;
+    text.append(chunk, static_cast<size_t>(got));
+  }
+  if (text.size() > maxSourceBytes)
+    return fail("'" + name + "' is larger than 64 MiB");
+  if (!fromStdin)
+    ::close(fd);
+  return llvm::MemoryBuffer::getMemBufferCopy(text, name);
+}
 
 ast::Module snnc::parseFile(llvm::StringRef path, DiagnosticEngine &diags) {
   ast::Module module;

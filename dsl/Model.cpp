@@ -177,6 +177,72 @@ bool model::references(const Expr &expr, Op op) {
 // Evaluation
 //===----------------------------------------------------------------------===//
 
+std::string model::formatQuantity(double value, const Unit &unit) {
+  std::string text = formatNumber(value);
+  if (!(unit.isDimensionless() && unit.scale().isOne()))
+    text += " " + unit.str();
+  return text;
+}
+
+std::string model::ruleViolation(const Param &param, double value) {
+  switch (param.rule) {
+  case Param::Rule::Any:
+    return "";
+  case Param::Rule::NonZero:
+    return value != 0 ? "" : "must not be zero (" + param.ruleReason + ")";
+  case Param::Rule::Positive:
+    return value > 0 ? "" : "must be positive (" + param.ruleReason + ")";
+  case Param::Rule::NonNegative:
+    return value >= 0 ? "" : "must not be negative (" + param.ruleReason + ")";
+  }
+  return "";
+}
+
+StepCount model::countSteps(double durationMs, double dtMs, bool records) {
+  using Problem = StepCount::Problem;
+  auto ms = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%g ms", value);
+    return std::string(text);
+  };
+  StepCount count;
+  auto fail = [&](Problem problem, std::string why) {
+    count.problem = problem;
+    count.why = std::move(why);
+    return count;
+  };
+  if (!(dtMs > 0))
+    return fail(Problem::TimeStep, "the time step must be positive");
+  if (!std::isfinite(dtMs))
+    return fail(Problem::TimeStep, "the time step must be finite");
+  if (!(durationMs >= 0))
+    return fail(Problem::Duration, "the run duration must not be negative");
+  if (!std::isfinite(durationMs))
+    return fail(Problem::Duration, "the run duration must be finite");
+  // A step longer than the run by rounding only is the run.
+  if (durationMs > 0 && dtMs > durationMs * (1 + 1e-9))
+    return fail(Problem::TimeStep, "the time step (" + ms(dtMs) +
+                                       ") is longer than the run (" +
+                                       ms(durationMs) + ")");
+  // At most maxRunSteps before it becomes an integer: no overflow.
+  double quotient = durationMs / dtMs;
+  if (!(quotient <= maxRunSteps)) {
+    char steps[32];
+    std::snprintf(steps, sizeof(steps), "%.3g", quotient);
+    return fail(Problem::TooManySteps,
+                "the run has more than 10^12 steps (" + ms(durationMs) +
+                    " at dt " + ms(dtMs) + " is " + steps + " steps)");
+  }
+  count.steps = static_cast<int64_t>(std::ceil(quotient - 1e-9));
+  if (records && count.steps > maxRecordedSteps)
+    return fail(Problem::TooManySteps,
+                "a run that records has at most 2^31 - 1 steps (recorded "
+                "times are int32 step numbers), but " +
+                    ms(durationMs) + " at dt " + ms(dtMs) + " is " +
+                    std::to_string(count.steps) + " steps");
+  return count;
+}
+
 double model::exprel(double x) {
   // (e^x - 1)/x loses all precision near 0; expm1 keeps it.
   if (std::abs(x) < 1e-300)

@@ -92,6 +92,57 @@ std::string unknownIntegrator(StringRef name) {
                              : "; did you mean " + quoted(suggestion) + "?");
 }
 
+/// The parameter a divisor is, up to constant factors and signs (unit
+/// conversions are such factors): `tau`, `2 * tau`, `-tau`; null when it
+/// is anything else.
+const Expr *divisorParam(const Expr &expr) {
+  switch (expr.op) {
+  case Op::Param:
+    return &expr;
+  case Op::Negate:
+    return divisorParam(*expr.args[0]);
+  case Op::Mul:
+    if (expr.args[0]->op == Op::Constant)
+      return divisorParam(*expr.args[1]);
+    if (expr.args[1]->op == Op::Constant)
+      return divisorParam(*expr.args[0]);
+    return nullptr;
+  case Op::Div:
+    return expr.args[1]->op == Op::Constant ? divisorParam(*expr.args[0])
+                                            : nullptr;
+  default:
+    return nullptr;
+  }
+}
+
+/// Gives the parameters that divide in `expr` their rule (Param::rule):
+/// positive for times and capacitances, non-zero otherwise. `where` names
+/// the expression for the reason ("dV/dt").
+void markDivisors(const Expr &expr, std::vector<Param> &params,
+                  const std::string &where) {
+  if (expr.op == Op::Div)
+    if (const Expr *leaf = divisorParam(*expr.args[1])) {
+      Param &param = params[leaf->index];
+      bool positive = param.unit.sameDimension(*lookupUnit("ms")) ||
+                      param.unit.sameDimension(*lookupUnit("F"));
+      Param::Rule rule =
+          positive ? Param::Rule::Positive : Param::Rule::NonZero;
+      if (param.rule == Param::Rule::Any ||
+          param.rule == Param::Rule::NonNegative ||
+          (param.rule == Param::Rule::NonZero && positive)) {
+        param.rule = rule;
+        param.ruleReason =
+            std::string(positive ? (param.unit.sameDimension(*lookupUnit("F"))
+                                        ? "a capacitance: "
+                                        : "a time constant: ")
+                                 : "") +
+            "it divides in " + where;
+      }
+    }
+  for (const ExprP &arg : expr.args)
+    markDivisors(*arg, params, where);
+}
+
 class Sema {
 public:
   explicit Sema(DiagnosticEngine &diags) : diags(diags) {}
@@ -146,10 +197,18 @@ private:
 
   /// Matches a model call's named or positional arguments (after the first
   /// `skip` positional ones) to `params`; returns a value per parameter.
+  /// `ranges`: where each value was given (the argument, or the
+  /// parameter's default).
   std::optional<std::vector<double>>
   bindParams(const ast::Call &call, const std::vector<Param> &params,
              size_t skip, StringRef kind, StringRef modelName,
-             SMRange modelRange);
+             SMRange modelRange, std::vector<SMRange> &ranges);
+  /// Reports the values that break their parameter's rule (Param::rule);
+  /// false if there was one.
+  bool checkRules(const std::vector<Param> &params,
+                  const std::vector<double> &values,
+                  const std::vector<SMRange> &ranges,
+                  const std::vector<bool> *skip = nullptr);
   std::optional<Initializer> checkInitializer(const ast::Expr &value,
                                               bool sampled, const Unit &unit,
                                               const Scope &scope,
@@ -179,6 +238,8 @@ private:
   /// Populations whose declaration had an error, so that projections,
   /// drives and records naming them are not reported as unknown too.
   std::set<std::string> failedPopulations;
+  /// Where values breaking a parameter's rule were reported.
+  std::set<const char *> ruleErrors;
 };
 
 //===----------------------------------------------------------------------===//
@@ -645,7 +706,8 @@ bool Sema::checkVariables(const std::vector<ast::VariableDecl> &decls,
         fail();
         continue;
       }
-      params->push_back(Param{decl.name.name, *unit, value, decl.range});
+      params->push_back(
+          Param{decl.name.name, *unit, value, decl.range, Param::Rule::Any, ""});
     } else {
       if (!value)
         value = makeConstant(0.0, *unit);
@@ -797,6 +859,33 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
                               "the refractory period"),
                 millisecond(), decl.refractory->range, "the refractory period");
   }
+  // What the parameters' meaning requires of their values.
+  for (const Equation &eq : neuron.equations)
+    markDivisors(*eq.rhs, neuron.params,
+                 "d" + neuron.states[eq.state].name + "/dt");
+  for (const State &state : neuron.states)
+    markDivisors(*state.initialValue, neuron.params,
+                 "the initial value of " + quoted(state.name));
+  if (neuron.spike)
+    markDivisors(*neuron.spike, neuron.params, "the spike condition");
+  if (neuron.resetValue)
+    markDivisors(*neuron.resetValue, neuron.params, "the reset value");
+  if (neuron.refractory) {
+    markDivisors(*neuron.refractory, neuron.params, "the refractory period");
+    if (neuron.refractory->op == Op::Constant) {
+      if (neuron.refractory->value < 0)
+        diags.error(decl.refractory->range,
+                    "the refractory period must not be negative, but it is " +
+                        formatQuantity(neuron.refractory->value,
+                                       millisecond()));
+    } else if (const Expr *leaf = divisorParam(*neuron.refractory)) {
+      Param &param = neuron.params[leaf->index];
+      if (param.rule == Param::Rule::Any) {
+        param.rule = Param::Rule::NonNegative;
+        param.ruleReason = "it is the refractory period";
+      }
+    }
+  }
   neuronIndex[neuron.name] = model.neurons.size();
   neuronNames.push_back(neuron.name);
   model.neurons.push_back(std::move(neuron));
@@ -887,6 +976,14 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
         AssignStatement{static_cast<unsigned>(stateIt - synapse.states.begin()),
                         assign.op, value, assign.range});
   }
+  for (const Equation &eq : synapse.equations)
+    markDivisors(*eq.rhs, synapse.params,
+                 "d" + synapse.states[eq.state].name + "/dt");
+  for (const State &state : synapse.states)
+    markDivisors(*state.initialValue, synapse.params,
+                 "the initial value of " + quoted(state.name));
+  for (const AssignStatement &stmt : synapse.onPre)
+    markDivisors(*stmt.value, synapse.params, "on_pre");
   synapseIndex[synapse.name] = model.synapses.size();
   synapseNames.push_back(synapse.name);
   model.synapses.push_back(std::move(synapse));
@@ -935,7 +1032,7 @@ std::optional<unsigned> Sema::lookupDecl(const llvm::StringMap<unsigned> &table,
 std::optional<std::vector<double>>
 Sema::bindParams(const ast::Call &call, const std::vector<Param> &params,
                  size_t skip, StringRef kind, StringRef modelName,
-                 SMRange modelRange) {
+                 SMRange modelRange, std::vector<SMRange> &ranges) {
   std::vector<std::optional<double>> values(params.size());
   std::vector<SMRange> givenAt(params.size());
   bool ok = true;
@@ -997,9 +1094,15 @@ Sema::bindParams(const ast::Call &call, const std::vector<Param> &params,
     givenAt[index] = call.args[a]->range;
   }
   std::vector<double> result;
+  ranges.clear();
   for (size_t p = 0; p < params.size(); ++p) {
-    if (!values[p] && params[p].defaultValue)
+    if (!values[p] && params[p].defaultValue) {
       values[p] = params[p].defaultValue->value;
+      givenAt[p] = params[p].defaultValue->range.isValid()
+                       ? params[p].defaultValue->range
+                       : params[p].range;
+    }
+    ranges.push_back(givenAt[p]);
     if (!values[p]) {
       diags.error(call.range, "missing value for parameter " +
                                   quoted(params[p].name) + " of " + kind + " " +
@@ -1013,6 +1116,34 @@ Sema::bindParams(const ast::Call &call, const std::vector<Param> &params,
   if (!ok)
     return std::nullopt;
   return result;
+}
+
+bool Sema::checkRules(const std::vector<Param> &params,
+                      const std::vector<double> &values,
+                      const std::vector<SMRange> &ranges,
+                      const std::vector<bool> *skip) {
+  bool ok = true;
+  for (size_t p = 0; p < params.size() && p < values.size(); ++p) {
+    if (skip && (*skip)[p])
+      continue;
+    std::string why = ruleViolation(params[p], values[p]);
+    if (why.empty())
+      continue;
+    ok = false;
+    // A default that breaks the rule is reported once, however many
+    // populations or projections use it.
+    if (!ruleErrors.insert(ranges[p].Start.getPointer()).second)
+      continue;
+    diags.error(ranges[p], quoted(params[p].name) + " " + why +
+                               ", but it is " +
+                               formatQuantity(values[p], params[p].unit));
+    const char *at = ranges[p].Start.getPointer();
+    bool isDefault = at >= params[p].range.Start.getPointer() &&
+                     at <= params[p].range.End.getPointer();
+    if (!isDefault)
+      diags.note(params[p].range, "declared here");
+  }
+  return ok;
 }
 
 std::optional<Initializer>
@@ -1124,8 +1255,9 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
     return;
   }
   pop.size = static_cast<int64_t>(*size);
-  std::optional<std::vector<double>> params = bindParams(
-      decl.model, neuron.params, 1, "neuron", neuron.name, neuron.range);
+  std::optional<std::vector<double>> params =
+      bindParams(decl.model, neuron.params, 1, "neuron", neuron.name,
+                 neuron.range, pop.paramRanges);
   if (!params)
     return;
   pop.params = *params;
@@ -1171,9 +1303,10 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
       if (!checked)
         continue;
       if (checked->kind == Initializer::Kind::Expression &&
-          checked->value->op == Op::Constant)
+          checked->value->op == Op::Constant) {
         pop.params[p] = checked->value->value; // a plain override
-      else
+        pop.paramRanges[p] = init.value->range;
+      } else
         pop.perNeuronParams[p] = *checked;
     } else {
       std::vector<std::string> names;
@@ -1192,6 +1325,28 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
                            : "; did you mean " + quoted(suggestion) + "?"));
       diags.note(neuron.range,
                  "neuron " + quoted(neuron.name) + " is defined here");
+    }
+  }
+  std::vector<bool> perNeuron;
+  for (const auto &param : pop.perNeuronParams)
+    perNeuron.push_back(param.has_value());
+  if (!checkRules(neuron.params, pop.params, pop.paramRanges, &perNeuron))
+    return;
+  // A refractory period that is neither a constant nor one parameter
+  // (checked by rule): its value for this population's parameters.
+  if (neuron.refractory && neuron.refractory->op != Op::Constant &&
+      !divisorParam(*neuron.refractory) &&
+      !llvm::any_of(perNeuron, [](bool b) { return b; })) {
+    double period = evaluate(*neuron.refractory, [&](const Expr &leaf) {
+      return leaf.op == Op::Param ? pop.params[leaf.index] : 0.0;
+    });
+    if (period < 0) {
+      diags.error(decl.name.range,
+                  "the refractory period of population " + quoted(pop.name) +
+                      " must not be negative, but it is " +
+                      formatQuantity(period, millisecond()));
+      diags.note(neuron.refractory->range, "the refractory period is here");
+      return;
     }
   }
   populationIndex[pop.name] = model.populations.size();
@@ -1338,12 +1493,16 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
   const NeuronModel &post =
       model.neurons[model.populations[target->population].neuron];
 
-  std::optional<std::vector<double>> synapseParams = bindParams(
-      *decl.synapse, synapse.params, 0, "synapse", synapse.name, synapse.range);
-  std::optional<std::vector<double>> outputParams = bindParams(
-      *decl.output, output.params, 0, "output", output.name, output.range);
+  std::optional<std::vector<double>> synapseParams =
+      bindParams(*decl.synapse, synapse.params, 0, "synapse", synapse.name,
+                 synapse.range, proj.synapseParamRanges);
+  std::optional<std::vector<double>> outputParams =
+      bindParams(*decl.output, output.params, 0, "output", output.name,
+                 output.range, proj.outputParamRanges);
   if (!synapseParams || !outputParams)
     return;
+  bool rulesHold =
+      checkRules(synapse.params, *synapseParams, proj.synapseParamRanges);
   proj.synapseParams = *synapseParams;
   proj.outputParams = *outputParams;
 
@@ -1415,6 +1574,14 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
     return;
   }
   proj.current = current;
+  // The output's parameters that divide in its current; checked here,
+  // where the current is known.
+  markDivisors(*current, model.outputs[*outputId].params,
+               "the current of output " + quoted(output.name));
+  rulesHold &=
+      checkRules(output.params, proj.outputParams, proj.outputParamRanges);
+  if (!rulesHold)
+    return;
 
   Scope constants;
   constants.context = "a weight";
@@ -1460,7 +1627,7 @@ void Sema::checkDrive(const ast::DriveDecl &decl) {
     return;
   model.drives.push_back(
       Drive{*target, static_cast<unsigned>(it - neuron.inputs.begin()), *value,
-            decl.range});
+            decl.range, decl.value->range});
 }
 
 void Sema::checkRun(const ast::RunDecl &decl) {
@@ -1481,16 +1648,14 @@ void Sema::checkRun(const ast::RunDecl &decl) {
                 : std::optional<double>(0);
   if (!duration || !dt || !seed)
     return;
-  if (*duration < 0) {
-    diags.error(decl.duration->range, "the run duration must not be negative");
-    return;
-  }
-  if (*dt <= 0) {
-    diags.error(decl.dt->range, "the time step must be positive");
-    return;
-  }
-  if (*duration / *dt > 1e12) {
-    diags.error(decl.range, "the run has more than 10^12 steps");
+  StepCount steps = countSteps(*duration, *dt, !decl.records.empty());
+  if (!steps.ok()) {
+    SMRange where = decl.range;
+    if (steps.problem == StepCount::Problem::Duration)
+      where = decl.duration->range;
+    else if (steps.problem == StepCount::Problem::TimeStep && decl.dt)
+      where = decl.dt->range;
+    diags.error(where, steps.why);
     return;
   }
   if (*seed < 0 || *seed != std::floor(*seed) || *seed > 9.007199254740992e15) {

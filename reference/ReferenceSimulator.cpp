@@ -30,6 +30,7 @@
 #include "Program.h"
 
 #include "snnc/compiler/Network.h"
+#include "snnc/compiler/Parameters.h"
 
 #include <algorithm>
 #include <cmath>
@@ -404,11 +405,19 @@ ReferenceSimulator::create(const Model &input, const ReferenceOptions &options,
   RunSettings &run = *model.run;
   impl.dt = run.dtMs;
   impl.dtValue = eval.round(run.dtMs);
+  if (!checkIndexLimits(model, diags) ||
+      !admitMemory(estimateReferenceMemory(model, sim->steps), run.range,
+                   diags))
+    return nullptr;
 
+  if (!checkValuesFit(model, options.doublePrecision, diags))
+    return nullptr;
   std::optional<NetworkData> network = instantiate(model, run.seed, diags);
   if (!network)
     return nullptr;
   impl.network = std::move(*network);
+  if (!checkNetworkValues(model, impl.network, options.doublePrecision, diags))
+    return nullptr;
   std::optional<Plan> plan = makePlan(model, run.dtMs, eval, diags);
   if (!plan)
     return nullptr;

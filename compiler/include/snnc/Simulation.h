@@ -55,6 +55,11 @@ struct SimulationOptions {
   /// built; the same as editing the values in the .snn file, but the
   /// compiled program (and the compile cache) is reused.
   std::vector<std::string> parameterOverrides;
+  /// Whether the memory for the state values recorded over the whole run
+  /// must be available before it starts (the default), or is checked
+  /// stretch by stretch as run() goes: for a session without a planned end
+  /// (the REPL's), whose duration is only an upper bound.
+  bool countRecordingsUpFront = true;
   /// Compile parameter values, scalar weights and drives into the program
   /// as constants instead of reading them at run time: the same results,
   /// but every change of a value compiles again.

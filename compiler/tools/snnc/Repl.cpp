@@ -26,6 +26,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/SourceMgr.h"
@@ -313,8 +314,11 @@ private:
     options.showProgress = interactive;
     // Ctrl-C (at a terminal) stops a :run at the next chunk boundary.
     options.stop = &stopRequested();
-    // Open-ended: :run decides how far each stretch goes.
-    options.durationMs = 1e9;
+    // Open-ended: :run decides how far each stretch goes, up to the most
+    // steps a recording run may have.
+    options.durationMs =
+        static_cast<double>(model::maxRecordedSteps - 1) * model->run->dtMs;
+    options.countRecordingsUpFront = false;
     auto start = std::chrono::steady_clock::now();
     sim = Simulation::create(*model, options, diags);
     if (!sim)
@@ -337,7 +341,19 @@ private:
                   ":run needs a positive time such as 100 ms or 1 s");
     if (!ensureSimulation())
       return false;
-    int64_t steps = static_cast<int64_t>(*ms / sim->dtMs() + 0.5);
+    model::StepCount count = model::countSteps(*ms, sim->dtMs(), true);
+    if (!count.ok())
+      return fail(durationText, count.why);
+    int64_t steps = count.steps;
+    if (sim->stepsDone() + steps > sim->totalSteps()) {
+      std::string end = llvm::formatv("this session ends at t = {0} ms ({1} "
+                                      "steps); :reset starts again",
+                                      sim->totalSteps() * sim->dtMs(),
+                                      sim->totalSteps());
+      if (sim->stepsDone() == sim->totalSteps())
+        return fail(durationText, end);
+      llvm::errs() << ":run: " << end << "\n";
+    }
     int64_t first = sim->stepsDone();
     std::vector<size_t> before;
     for (const SpikeTrain &train : sim->spikes())
@@ -562,14 +578,14 @@ int snnc::tool::runRepl(llvm::StringRef file, std::istream &in,
                         bool interactive) {
   Repl repl(file.empty() ? kTypedName : file.str(), interactive);
   if (!file.empty()) {
-    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> contents =
-        llvm::MemoryBuffer::getFile(file);
-    if (!contents) {
-      llvm::errs() << "snnc: cannot read " << file << ": "
-                   << contents.getError().message() << "\n";
+    // Read as the front end reads files: bounded, regular files only.
+    llvm::SourceMgr readSources;
+    DiagnosticEngine readDiags(readSources);
+    std::unique_ptr<llvm::MemoryBuffer> contents =
+        readSourceFile(file, llvm::SMRange(), readDiags);
+    if (!contents)
       return 1;
-    }
-    if (!repl.load(file, (*contents)->getBuffer().str()))
+    if (!repl.load(file, contents->getBuffer().str()))
       return 1;
     llvm::outs() << "loaded " << file << "\n";
   }

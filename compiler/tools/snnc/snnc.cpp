@@ -17,6 +17,7 @@
 
 #include "snnc/Simulation.h"
 #include "snnc/compiler/Jit.h"
+#include "snnc/compiler/Network.h"
 #include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
@@ -209,7 +210,7 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
       out.options.showProgress = false;
     } else if (arg == "--no-cache") {
       out.useCache = false;
-    } else if (!arg.empty() && arg[0] == '-') {
+    } else if (arg.size() > 1 && arg[0] == '-') { // "-": standard input
       return "unknown option '" + arg + "'";
     } else if (out.file.empty()) {
       out.file = arg;
@@ -411,6 +412,9 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
 } // namespace
 
 int main(int argc, char **argv) {
+  // A run is admitted only if its estimate fits; should memory still run
+  // out, one line says so (exit status 1) instead of an abort.
+  installOutOfMemoryReport();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
     return badUsage("no command given");

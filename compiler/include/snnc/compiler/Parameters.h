@@ -82,6 +82,12 @@ private:
 bool applyOverrides(model::Model &model, llvm::ArrayRef<std::string> overrides,
                     DiagnosticEngine &diags);
 
+/// Refuses values the working precision cannot hold (precisionProblem in
+/// Network.h): every value listParameters lists, reported where it was
+/// given (in the .snn file or an override). Returns false after reporting.
+bool checkValuesFit(const model::Model &model, bool doublePrecision,
+                    DiagnosticEngine &diags);
+
 /// The list `snnc check` prints: names, values with units, and which are
 /// compiled in.
 void printParameters(const model::Model &model, llvm::raw_ostream &os);

@@ -12,7 +12,9 @@
 #include "snnc/dsl/Model.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/MemoryBuffer.h"
 
+#include <memory>
 #include <optional>
 
 namespace snnc {
@@ -20,9 +22,21 @@ namespace snnc {
 /// Largest source file accepted, so hostile input cannot exhaust memory.
 constexpr size_t maxSourceBytes = 64u << 20;
 
+/// Reads one source file, reading no more than maxSourceBytes of it: only
+/// regular files (a device such as /dev/zero, a FIFO or a socket is
+/// refused before anything is read from it), or, with `allowStdin`,
+/// standard input when `path` is "-" (named "<stdin>" in diagnostics).
+/// Reports at `from` (an import statement; invalid for a file named on
+/// the command line) and gives null.
+std::unique_ptr<llvm::MemoryBuffer> readSourceFile(llvm::StringRef path,
+                                                   llvm::SMRange from,
+                                                   DiagnosticEngine &diags,
+                                                   bool allowStdin = false);
+
 /// Parses `path` and, recursively, the files it imports (relative to the
-/// importing file) into one module. Reports unreadable files and import
-/// cycles through `diags`.
+/// importing file) into one module. `path` "-" reads standard input
+/// (its imports are relative to the current directory). Reports unreadable
+/// files and import cycles through `diags`.
 ast::Module parseFile(llvm::StringRef path, DiagnosticEngine &diags);
 
 /// Parses `source` as if it were a file named `name`; imports are resolved

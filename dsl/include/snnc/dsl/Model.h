@@ -132,7 +132,22 @@ struct Param {
   Unit unit;
   ExprP defaultValue; ///< Constant expression in `unit`; null: required.
   llvm::SMRange range;
+  /// What its meaning requires of its value, found from where the model
+  /// reads it: a parameter that divides (the whole divisor, up to constant
+  /// factors) must not be zero, and must be positive when it is a time (a
+  /// time constant) or a capacitance; one that is the refractory period
+  /// must not be negative. Checked wherever a value is given: populations,
+  /// projections, --set, the REPL's :set, per-neuron draws.
+  enum class Rule { Any, NonZero, Positive, NonNegative } rule = Rule::Any;
+  std::string ruleReason; ///< "a time constant: it divides in dV/dt"
 };
+
+/// "-1 ms", "0.5": a value with its unit, as messages print it.
+std::string formatQuantity(double value, const Unit &unit);
+
+/// Why `value` (in the parameter's unit) breaks `param`'s rule, as "must be
+/// positive (a time constant: it divides in dV/dt)"; "" when it does not.
+std::string ruleViolation(const Param &param, double value);
 
 struct State {
   std::string name;
@@ -218,6 +233,9 @@ struct Population {
   int64_t size;
   /// Value of each neuron parameter, in the parameter's unit.
   std::vector<double> params;
+  /// Where each value was given: the population's argument or block, the
+  /// parameter's default, or a --set override.
+  std::vector<llvm::SMRange> paramRanges;
   /// Parameters given per neuron (`tau ~ uniform(...)`); none by default.
   std::vector<std::optional<Initializer>> perNeuronParams;
   std::vector<Initializer> stateInit; ///< One per neuron state.
@@ -247,6 +265,8 @@ struct Projection {
   std::vector<double> synapseParams; ///< In each parameter's unit.
   unsigned output;                   ///< Index into Model::outputs.
   std::vector<double> outputParams;
+  /// Where each synapse and output parameter value was given.
+  std::vector<llvm::SMRange> synapseParamRanges, outputParamRanges;
   unsigned targetInput; ///< Which input of the target neuron it feeds.
   /// The output current in the target input's unit: reads Param (output
   /// params), SynapseState and TargetState leaves.
@@ -261,6 +281,7 @@ struct Drive {
   unsigned input;
   double value; ///< In the input's unit.
   llvm::SMRange range;
+  llvm::SMRange valueRange; ///< Where the value was given.
 };
 
 struct Record {
@@ -277,6 +298,33 @@ struct RunSettings {
   std::vector<Record> records;
   llvm::SMRange range;
 };
+
+/// The most steps a run may have, whichever way its duration and time step
+/// are given (model file, snnc run --duration/--dt, the REPL's :run, the
+/// library's SimulationOptions).
+constexpr double maxRunSteps = 1e12;
+/// The most steps a run that records may have: recorded spikes and state
+/// values carry their step as an int32.
+constexpr int64_t maxRecordedSteps = 2147483647;
+
+/// A run's number of steps, or why it has none.
+struct StepCount {
+  /// What is wrong: the time step (not positive and finite, or longer than
+  /// a run that is not empty: it would lengthen the run to one step of
+  /// dt), the duration (negative or not finite), or the run as a whole
+  /// (more than maxRunSteps steps, or maxRecordedSteps if it records).
+  enum class Problem { None, TimeStep, Duration, TooManySteps };
+  int64_t steps = 0;
+  Problem problem = Problem::None;
+  std::string why; ///< The message, when there is a problem.
+  bool ok() const { return problem == Problem::None; }
+};
+
+/// The number of steps of a run of `durationMs` at time step `dtMs`: the
+/// duration divided by dt, rounded up but forgiving rounding (as brainpy's
+/// arange(0, duration, dt)), computed without overflow. `records`: the run
+/// records spikes or states. Every entry point counts steps with this.
+StepCount countSteps(double durationMs, double dtMs, bool records);
 
 struct Model {
   std::vector<NeuronModel> neurons;
