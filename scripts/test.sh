@@ -14,26 +14,33 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$(nproc)"
 
-stage() { echo "== snnc test: $1 ($(date +%T))"; }
+# timed WHAT COMMAND...: runs it and says how long it took (CI's budget).
+timed() {
+  local what=$1 start=$SECONDS
+  shift
+  echo "== snnc test: $what ($(date +%T))"
+  "$@"
+  echo "== snnc test: $what: $((SECONDS - start)) s"
+}
+tests_in() { (cd "$1" && ctest --output-on-failure -j"$jobs"); }
 
-stage "build/"
-"$root/scripts/setup.sh" "$root/build"
-(cd "$root/build" && ctest --output-on-failure -j"$jobs")
+timed "build build/" "$root/scripts/setup.sh" "$root/build"
+timed "test build/" tests_in "$root/build"
 
 if [[ ${SNNC_TEST_ASAN:-1} != 0 ]]; then
-  stage "build-asan/ (AddressSanitizer, UBSan)"
-  "$root/scripts/setup.sh" "$root/build-asan" -DSNNC_SANITIZE=ON
-  (cd "$root/build-asan" && ctest --output-on-failure -j"$jobs")
+  timed "build build-asan/ (AddressSanitizer, UBSan)" \
+    "$root/scripts/setup.sh" "$root/build-asan" -DSNNC_SANITIZE=ON
+  timed "test build-asan/" tests_in "$root/build-asan"
 fi
 
 if [[ ${SNNC_TEST_FUZZ:-1} != 0 ]]; then
   if command -v clang++ >/dev/null; then
-    stage "build-fuzz/ (libFuzzer smoke runs)"
-    CC=clang CXX=clang++ "$root/scripts/setup.sh" "$root/build-fuzz" \
+    timed "build build-fuzz/ (clang, libFuzzer)" \
+      env CC=clang CXX=clang++ "$root/scripts/setup.sh" "$root/build-fuzz" \
       -DSNNC_FUZZ=ON
-    (cd "$root/build-fuzz" && ctest --output-on-failure -j"$jobs")
+    timed "fuzz smoke runs in build-fuzz/" tests_in "$root/build-fuzz"
   else
     echo "snnc test: clang++ not found: skipping the fuzz smoke runs"
   fi
 fi
-stage "all passed"
+echo "== snnc test: all passed in $SECONDS s"
