@@ -412,6 +412,7 @@ MemoryEstimate snnc::estimateMemory(const Model &model,
     temporary = std::max(temporary, bytes);
   }
   estimate.stagingBytes += temporary;
+  estimate.fixedBytes = 128.0 * (1 << 20);
   if (countRecordings)
     estimate.recordingBytes = recordedStateBytes(model, steps);
   return estimate;
@@ -432,6 +433,7 @@ MemoryEstimate snnc::estimateReferenceMemory(const Model &model,
     bytes += 8.0 * model.synapses[proj.synapse].states.size() *
              proj.target.size();
   estimate.bufferBytes = bytes;
+  estimate.fixedBytes = 64.0 * (1 << 20);
   estimate.recordingBytes = recordedStateBytes(model, steps);
   return estimate;
 }
@@ -504,6 +506,8 @@ bool snnc::admitMemory(const MemoryEstimate &estimate, llvm::SMRange where,
     std::string parts = "buffers " + formatBytes(estimate.bufferBytes) +
                         ", the network as drawn " +
                         formatBytes(estimate.stagingBytes);
+    if (estimate.fixedBytes > 0)
+      parts += ", snnc itself " + formatBytes(estimate.fixedBytes);
     if (estimate.recordingBytes > 0)
       parts += ", recorded states " + formatBytes(estimate.recordingBytes);
     diags.note(llvm::SMRange(), "of which " + parts);

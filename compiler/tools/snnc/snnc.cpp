@@ -369,10 +369,12 @@ int runRun(const RunArgs &args) {
   printRates(sim->model(), "", sim->stepsDone(), sim->dtMs(), sim->spikes());
   const MemoryEstimate &memory = sim->memoryEstimate();
   llvm::outs() << llvm::format(
-      "memory %.1f MB: state %.1f B/neuron, connectivity %.1f B/synapse\n",
+      "memory %.1f MB: state %.1f B/neuron, connectivity %.1f B/synapse "
+      "(estimated peak %.1f MB)\n",
       (memory.stateBytes + memory.connectivityBytes) / 1e6,
       memory.neurons ? memory.stateBytes / memory.neurons : 0.0,
-      memory.synapses ? memory.connectivityBytes / memory.synapses : 0.0);
+      memory.synapses ? memory.connectivityBytes / memory.synapses : 0.0,
+      memory.peakBytes() / 1e6);
   const CompileTimes &times = sim->compileTimes();
   llvm::outs() << llvm::format(
       "compile time %.3f s (network %.3f, codegen %.3f, %s %.3f, "
