@@ -1,4 +1,4 @@
-//===- RunCheck.cpp - Why a run stopped early, and finding non-finite values ===//
+//===- RunCheck.cpp - Why a run stopped; non-finite values ----------------===//
 //
 // The scans run over every state buffer once per check, so they must cost
 // next to nothing: blocks of values are OR-reduced on their exponent bits
@@ -120,12 +120,12 @@ std::string RunStop::message() const {
       "the run stopped at t = " + formatMs(stoppedSteps * dtMs);
   if (kind == Kind::OutOfMemory)
     return "out of memory for the recordings: " + detail + "; " + stopped +
-           " (what was recorded until then is kept)";
+           " (what was recorded until t = " + formatMs(recordedSteps * dtMs) +
+           " is kept)";
   std::string what =
       synapseGroup >= 0
-          ? "synapse state '" + state + "' of " + projections +
-                " at neuron " + std::to_string(neuron) + " of population '" +
-                population + "'"
+          ? "synapse state '" + state + "' of " + projections + " at neuron " +
+                std::to_string(neuron) + " of population '" + population + "'"
           : "state '" + state + "' of neuron " + std::to_string(neuron) +
                 " of population '" + population + "'";
   std::string became = std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf";
@@ -135,8 +135,7 @@ std::string RunStop::message() const {
             : "by t = " + formatMs(foundSteps * dtMs) + " (it was finite at " +
                   "t = " + formatMs(finiteSteps * dtMs) + ")";
   std::string others =
-      count > 1 ? "; " + std::to_string(count) + " values were not finite"
-                : "";
+      count > 1 ? "; " + std::to_string(count) + " values were not finite" : "";
   return what + " became " + became + " " + when + others + "; " + stopped;
 }
 

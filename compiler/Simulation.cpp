@@ -212,15 +212,13 @@ bool Simulation::Impl::checkFinite(int64_t stepsDone,
   for (unsigned p = 0; p < layout.populations.size(); ++p)
     for (unsigned s = 0; s < layout.populations[p].states.size(); ++s)
       scanned.push_back(
-          {layout.populations[p].states[s], model.populations[p].size, p, -1,
-           s,
+          {layout.populations[p].states[s], model.populations[p].size, p, -1, s,
            resetsInfinity(model.neurons[model.populations[p].neuron], s)});
   for (unsigned g = 0; g < layout.groups.size(); ++g)
     for (unsigned s = 0; s < layout.groups[g].stateBuffers.size(); ++s)
-      scanned.push_back({layout.groups[g].stateBuffers[s],
-                         layout.groups[g].target.size(),
-                         layout.groups[g].target.population,
-                         static_cast<int>(g), s, false});
+      scanned.push_back(
+          {layout.groups[g].stateBuffers[s], layout.groups[g].target.size(),
+           layout.groups[g].target.population, static_cast<int>(g), s, false});
   for (size_t k = 0; k < scanned.size(); ++k) {
     const Scanned &at = scanned[k];
     int64_t found = first(at.buffer, at.size, at.skipPlus);
@@ -233,14 +231,13 @@ bool Simulation::Impl::checkFinite(int64_t stepsDone,
       const SynapseGroup &group = layout.groups[at.group];
       firstProjection = group.projections.front();
       for (unsigned p : group.projections)
-        members += (members.empty() ? "" : ", ") + ("projection" +
-                                                    std::to_string(p));
+        members +=
+            (members.empty() ? "" : ", ") + ("projection" + std::to_string(p));
     }
-    describeNonFinite(model, at.population, at.group, at.state,
-                      firstProjection, members, result);
-    result.neuron = found + (at.group >= 0
-                                 ? layout.groups[at.group].target.begin
-                                 : 0);
+    describeNonFinite(model, at.population, at.group, at.state, firstProjection,
+                      members, result);
+    result.neuron =
+        found + (at.group >= 0 ? layout.groups[at.group].target.begin : 0);
     result.value = valueAt(at.buffer, found);
     result.count = 0;
     for (size_t j = k; j < scanned.size(); ++j)
@@ -261,7 +258,8 @@ bool Simulation::Impl::checkFinite(int64_t stepsDone,
         for (size_t row = 0; row < trace.steps.size(); ++row) {
           if (trace.steps[row] < finiteSteps)
             continue;
-          float value = trace.values[row * width + (result.neuron - trace.begin)];
+          float value =
+              trace.values[row * width + (result.neuron - trace.begin)];
           if (!std::isfinite(value)) {
             result.foundSteps = trace.steps[row] + 1;
             result.exact = true;
@@ -568,8 +566,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     const std::vector<double> &initial =
         impl.network.synapseInitial[group.projections.front()];
     for (size_t s = 0; s < group.stateBuffers.size(); ++s)
-      impl.fillConstant(group.stateBuffers[s], group.target.size(),
-                        initial[s]);
+      impl.fillConstant(group.stateBuffers[s], group.target.size(), initial[s]);
   }
   prepareRecordings(model, sim->trains, sim->traces);
 
@@ -704,14 +701,15 @@ bool Simulation::run(int64_t count) {
     double needed = 0;
     std::string missing;
     for (SpikeTrain &out : trains) {
-      const PopulationBuffers &bufs = layout.populations[populationOf(out.population)];
+      const PopulationBuffers &bufs =
+          layout.populations[populationOf(out.population)];
       const int32_t *counts = impl->buffer<int32_t>(bufs.recordCounts);
       size_t spikes = 0;
       for (int t = 0; t < threads; ++t)
         for (int64_t local = 0; local < length; ++local)
           spikes += static_cast<size_t>(counts[t * layout.chunkSteps + local]);
       if (missing.empty() && (!makeRoom(out.steps, spikes, 0, needed) ||
-                             !makeRoom(out.indices, spikes, 0, needed)))
+                              !makeRoom(out.indices, spikes, 0, needed)))
         missing = "the spikes of '" + out.population + "'";
     }
     for (size_t r = 0; r < traces.size() && missing.empty(); ++r) {
@@ -725,15 +723,18 @@ bool Simulation::run(int64_t count) {
                     needed) ||
           !makeRoom(trace.values, length * size,
                     trace.values.size() + remaining * size, needed))
-        missing = "the states of '" + trace.population + "." + trace.state + "'";
+        missing =
+            "the states of '" + trace.population + "." + trace.state + "'";
     }
     if (!missing.empty()) {
       RunStop oom;
       oom.kind = RunStop::Kind::OutOfMemory;
-      oom.detail = llvm::formatv("{0} need {1:F1} MiB more than is available",
-                                  missing, needed / (1 << 20));
+      oom.detail =
+          llvm::formatv("{0} need another {1:F1} MiB, more than is available",
+                        missing, needed / (1 << 20));
       done = chunkEnd;
-      oom.stoppedSteps = chunkBegin; // what the recordings cover
+      oom.stoppedSteps = chunkEnd;
+      oom.recordedSteps = chunkBegin;
       oom.dtMs = layout.dtMs;
       impl->stop = oom;
       progress.finish();

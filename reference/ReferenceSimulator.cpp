@@ -490,11 +490,11 @@ bool ReferenceSimulator::Impl::checkFinite(int64_t stepsDone) {
     if (group >= 0) {
       firstProjection = plan.groups[group].projections.front();
       for (unsigned p : plan.groups[group].projections)
-        members += (members.empty() ? "" : ", ") + ("projection" +
-                                                    std::to_string(p));
+        members +=
+            (members.empty() ? "" : ", ") + ("projection" + std::to_string(p));
     }
-    describeNonFinite(model, population, group, state, firstProjection,
-                      members, result);
+    describeNonFinite(model, population, group, state, firstProjection, members,
+                      result);
     result.neuron = neuron;
     result.value = value;
     result.count = 1;

@@ -182,6 +182,21 @@ class Memory(unittest.TestCase):
         self.assertNotIn("simulated", out)
 
 
+    def test_repl_recordings_beyond_memory_stop_the_run_cleanly(self):
+        # The REPL's session has no planned end, so its recordings get room
+        # as they grow; here they outgrow a 2 GiB address space.
+        work = cli.scratch("limits_memory_repl")
+        model = cli.write(work, "m.snn", cli.model_text(
+            run="run 1000 ms {\n  record P.V\n}").replace(
+                "LIF(10)", "LIF(1000000)"))
+        status, out, err = snnc_limited(2 * GIB, "repl", model,
+                                        stdin=":run 1000 ms\n", timeout=120)
+        self.assertGreaterEqual(status, 0, err)  # not killed by a signal
+        self.assertIn("out of memory for the recordings: the states of 'P.V' "
+                      "need another", err)
+        self.assertIn(":save keeps what was recorded", err)
+
+
 class Numbers(unittest.TestCase):
     def setUp(self):
         self.work = cli.scratch("limits_numbers_" + self._testMethodName)

@@ -66,10 +66,8 @@ TEST(LimitsTest, StepCountsAreExactOrExplained) {
   EXPECT_EQ(model::countSteps(0, 0.1, true).steps, 0);
   EXPECT_EQ(model::countSteps(0.15, 0.1, true).steps, 2);
   using Problem = model::StepCount::Problem;
-  EXPECT_EQ(model::countSteps(1e33, 0.1, false).problem,
-            Problem::TooManySteps);
-  EXPECT_EQ(model::countSteps(INFINITY, 0.1, false).problem,
-            Problem::Duration);
+  EXPECT_EQ(model::countSteps(1e33, 0.1, false).problem, Problem::TooManySteps);
+  EXPECT_EQ(model::countSteps(INFINITY, 0.1, false).problem, Problem::Duration);
   EXPECT_EQ(model::countSteps(20, 50, false).problem, Problem::TimeStep);
   EXPECT_EQ(model::countSteps(20, NAN, false).problem, Problem::TimeStep);
   EXPECT_EQ(model::countSteps(3e5, 1e-4, true).problem, Problem::TooManySteps);
@@ -87,8 +85,7 @@ TEST(LimitsTest, OptionsAreHeldToTheModelFilesLimits) {
   options.durationMs = 20;
   options.dtMs = 50;
   EXPECT_FALSE(longDt.compile(kWrongSign, options));
-  EXPECT_NE(longDt.messages().find("is longer than the run"),
-            std::string::npos)
+  EXPECT_NE(longDt.messages().find("is longer than the run"), std::string::npos)
       << longDt.messages();
 }
 
@@ -110,8 +107,7 @@ TEST(LimitsTest, RunStopsAtTheFirstNonFiniteStateAndSaysWhere) {
   EXPECT_EQ(stop->foundSteps, 500);
   EXPECT_EQ(sim->stepsDone(), 500);
   EXPECT_TRUE(stop->where.isValid());
-  EXPECT_NE(stop->message().find("became -inf by t = 50 ms"),
-            std::string::npos)
+  EXPECT_NE(stop->message().find("became -inf by t = 50 ms"), std::string::npos)
       << stop->message();
   // Stopped for good: nothing more runs.
   EXPECT_FALSE(sim->run(10));

@@ -1,4 +1,4 @@
-//===- RunCheck.h - Why a run stopped early, and finding non-finite values -===//
+//===- RunCheck.h - Why a run stopped; non-finite values --------*- C++ -*-===//
 //
 // A run that goes unstable (an equation that explodes, a value that
 // overflows) fills its states with inf and NaN and would otherwise carry on
@@ -38,8 +38,8 @@ struct RunStop {
   int synapseGroup = -1;
   std::string projections; ///< "projection0" or "projection0, projection2"
   int64_t neuron = 0;
-  double value = 0;     ///< The value found (NaN or +-inf).
-  int64_t count = 0;    ///< Non-finite values found at that check, in all.
+  double value = 0;  ///< The value found (NaN or +-inf).
+  int64_t count = 0; ///< Non-finite values found at that check, in all.
   /// The value was finite after `finiteSteps` steps and was not after
   /// `foundSteps`; `exact`: foundSteps is the very step (from a recorded
   /// trace of it, or a check after every step), not a chunk boundary.
@@ -50,8 +50,10 @@ struct RunStop {
   double dtMs = 0;
   /// The equation of the state (or the state's declaration) in the model.
   llvm::SMRange where;
-  /// OutOfMemory: what could not be recorded.
+  /// OutOfMemory: what could not be recorded, and the steps the
+  /// recordings cover (the program had run to stoppedSteps).
   std::string detail;
+  int64_t recordedSteps = 0;
 
   /// One line, lowercase, as snnc prints it: "state 'V' of neuron 3 of
   /// population 'P' became nan by t = 20 ms (finite at t = 10 ms); the run
