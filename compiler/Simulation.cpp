@@ -33,6 +33,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <xmmintrin.h>
 
 using namespace snnc;
@@ -137,10 +138,12 @@ struct Simulation::Impl {
   bool checkParameterBuffer(const std::vector<double> &values,
                             DiagnosticEngine &diags) const {
     for (size_t k = 0; k < values.size(); ++k) {
-      double rounded = layout.doublePrecision
-                           ? values[k]
-                           : static_cast<double>(static_cast<float>(values[k]));
-      if (std::isfinite(rounded))
+      // Compared, not converted: a double beyond float's range has no
+      // float value (the conversion is undefined).
+      double largest = layout.doublePrecision
+                           ? std::numeric_limits<double>::max()
+                           : std::numeric_limits<float>::max();
+      if (std::fabs(values[k]) <= largest)
         continue;
       std::string name = k < layout.paramSlots.size()
                              ? layout.paramSlots[k].name
