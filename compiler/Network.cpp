@@ -191,9 +191,8 @@ bool snnc::checkNetworkValues(const Model &model, const NetworkData &network,
       std::string why = problem(values[i]);
       if (why.empty())
         continue;
-      diags.error(where, what(i) + " is " +
-                             formatQuantity(values[i], unit) + ", but it " +
-                             why);
+      diags.error(where, what(i) + " is " + formatQuantity(values[i], unit) +
+                             ", but it " + why);
       ok = false;
       return;
     }
@@ -241,12 +240,13 @@ bool snnc::checkNetworkValues(const Model &model, const NetworkData &network,
         },
         synapse.weightUnit);
     for (unsigned s = 0; s < synapse.states.size(); ++s)
-      scan({network.synapseInitial[k][s]}, synapse.states[s].range, fits,
-           [&](size_t) {
-             return "the initial value of '" + synapse.states[s].name +
-                    "' in projection" + std::to_string(k);
-           },
-           synapse.states[s].unit);
+      scan(
+          {network.synapseInitial[k][s]}, synapse.states[s].range, fits,
+          [&](size_t) {
+            return "the initial value of '" + synapse.states[s].name +
+                   "' in projection" + std::to_string(k);
+          },
+          synapse.states[s].unit);
   }
   return ok;
 }
@@ -295,8 +295,7 @@ double elementBytes(ElementType type, bool doublePrecision) {
 }
 
 /// The report's figures, in the working precision (`real` bytes a value).
-void estimateReport(const Model &model, double real,
-                    MemoryEstimate &estimate) {
+void estimateReport(const Model &model, double real, MemoryEstimate &estimate) {
   for (const Population &pop : model.populations) {
     const NeuronModel &neuron = model.neurons[pop.neuron];
     estimate.neurons += pop.size;
@@ -387,8 +386,8 @@ MemoryEstimate snnc::estimateMemory(const Model &model,
   bool doublePrecision = layout.doublePrecision;
   estimateReport(model, doublePrecision ? 8 : 4, estimate);
   for (const BufferSpec &spec : layout.buffers)
-    estimate.bufferBytes +=
-        static_cast<double>(spec.size) * elementBytes(spec.type, doublePrecision);
+    estimate.bufferBytes += static_cast<double>(spec.size) *
+                            elementBytes(spec.type, doublePrecision);
   // The target arrays are drawn into the vectors the program then adopts
   // (counted with the buffers); everything else is drawn aside.
   estimate.stagingBytes = drawnNetworkBytes(model, /*withTargets=*/false);
@@ -412,6 +411,7 @@ MemoryEstimate snnc::estimateMemory(const Model &model,
     temporary = std::max(temporary, bytes);
   }
   estimate.stagingBytes += temporary;
+  estimate.fixedBytes = 128.0 * (1 << 20);
   if (countRecordings)
     estimate.recordingBytes = recordedStateBytes(model, steps);
   return estimate;
@@ -429,9 +429,10 @@ MemoryEstimate snnc::estimateReferenceMemory(const Model &model,
     bytes += (8.0 * neuron.inputs.size() + 8 + 1) * pop.size;
   }
   for (const Projection &proj : model.projections)
-    bytes += 8.0 * model.synapses[proj.synapse].states.size() *
-             proj.target.size();
+    bytes +=
+        8.0 * model.synapses[proj.synapse].states.size() * proj.target.size();
   estimate.bufferBytes = bytes;
+  estimate.fixedBytes = 64.0 * (1 << 20);
   estimate.recordingBytes = recordedStateBytes(model, steps);
   return estimate;
 }
@@ -504,6 +505,8 @@ bool snnc::admitMemory(const MemoryEstimate &estimate, llvm::SMRange where,
     std::string parts = "buffers " + formatBytes(estimate.bufferBytes) +
                         ", the network as drawn " +
                         formatBytes(estimate.stagingBytes);
+    if (estimate.fixedBytes > 0)
+      parts += ", snnc itself " + formatBytes(estimate.fixedBytes);
     if (estimate.recordingBytes > 0)
       parts += ", recorded states " + formatBytes(estimate.recordingBytes);
     diags.note(llvm::SMRange(), "of which " + parts);
@@ -548,7 +551,9 @@ void reportOutOfMemory() {
 }
 } // namespace
 
-void snnc::installOutOfMemoryReport() { std::set_new_handler(reportOutOfMemory); }
+void snnc::installOutOfMemoryReport() {
+  std::set_new_handler(reportOutOfMemory);
+}
 
 std::optional<int64_t> snnc::settleRun(Model &model,
                                        std::optional<uint64_t> seed,
@@ -564,8 +569,7 @@ std::optional<int64_t> snnc::settleRun(Model &model,
     run.durationMs = *durationMs;
   if (dtMs)
     run.dtMs = *dtMs;
-  StepCount steps =
-      countSteps(run.durationMs, run.dtMs, !run.records.empty());
+  StepCount steps = countSteps(run.durationMs, run.dtMs, !run.records.empty());
   if (!steps.ok()) {
     // A value given by the caller, not the model file, has no place there.
     diags.error(durationMs || dtMs ? llvm::SMRange() : run.range, steps.why);

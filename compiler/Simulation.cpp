@@ -15,6 +15,7 @@
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
+#include "snnc/compiler/RunCheck.h"
 #include "snnc/compiler/Target.h"
 #include "snnc/compiler/ThreadPartition.h"
 #include "snnc/compiler/Transforms/OutlineParameters.h"
@@ -32,6 +33,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <xmmintrin.h>
 
 using namespace snnc;
@@ -111,6 +113,16 @@ struct Simulation::Impl {
   RuntimeScalars scalars;
   ParameterProgram parameterProgram;
 
+  /// Why the run stopped early, once it has.
+  std::optional<RunStop> stop;
+  /// Steps after which every state was last seen finite.
+  int64_t finiteSteps = 0;
+
+  /// Scans every neuron and synapse state for NaN and infinities after
+  /// `stepsDone` steps; on finding one, records the stop (the first found,
+  /// with the exact step when a recorded trace shows it) and returns false.
+  bool checkFinite(int64_t stepsDone, const std::vector<StateTrace> &traces);
+
   template <typename T> T *buffer(int index) const {
     return static_cast<T *>(pointers[index]);
   }
@@ -126,10 +138,12 @@ struct Simulation::Impl {
   bool checkParameterBuffer(const std::vector<double> &values,
                             DiagnosticEngine &diags) const {
     for (size_t k = 0; k < values.size(); ++k) {
-      double rounded = layout.doublePrecision
-                           ? values[k]
-                           : static_cast<double>(static_cast<float>(values[k]));
-      if (std::isfinite(rounded))
+      // Compared, not converted: a double beyond float's range has no
+      // float value (the conversion is undefined).
+      double largest = layout.doublePrecision
+                           ? std::numeric_limits<double>::max()
+                           : std::numeric_limits<float>::max();
+      if (std::fabs(values[k]) <= largest)
         continue;
       std::string name = k < layout.paramSlots.size()
                              ? layout.paramSlots[k].name
@@ -170,6 +184,98 @@ struct Simulation::Impl {
     }
   }
 };
+
+bool Simulation::Impl::checkFinite(int64_t stepsDone,
+                                   const std::vector<StateTrace> &traces) {
+  auto first = [&](int index, int64_t count, bool skipPlus) {
+    return layout.doublePrecision
+               ? firstNonFinite(buffer<double>(index), count, skipPlus)
+               : firstNonFinite(buffer<float>(index), count, skipPlus);
+  };
+  auto countIn = [&](int index, int64_t count, bool skipPlus) {
+    return layout.doublePrecision
+               ? countNonFinite(buffer<double>(index), count, skipPlus)
+               : countNonFinite(buffer<float>(index), count, skipPlus);
+  };
+  auto valueAt = [&](int index, int64_t i) {
+    return layout.doublePrecision
+               ? buffer<double>(index)[i]
+               : static_cast<double>(buffer<float>(index)[i]);
+  };
+  // Every state buffer with its length, in the order they are reported.
+  struct Scanned {
+    int buffer;
+    int64_t size;
+    unsigned population;
+    int group;
+    unsigned state;
+    bool skipPlus; ///< resetsInfinity
+  };
+  std::vector<Scanned> scanned;
+  for (unsigned p = 0; p < layout.populations.size(); ++p)
+    for (unsigned s = 0; s < layout.populations[p].states.size(); ++s)
+      scanned.push_back(
+          {layout.populations[p].states[s], model.populations[p].size, p, -1, s,
+           resetsInfinity(model.neurons[model.populations[p].neuron], s)});
+  for (unsigned g = 0; g < layout.groups.size(); ++g)
+    for (unsigned s = 0; s < layout.groups[g].stateBuffers.size(); ++s)
+      scanned.push_back(
+          {layout.groups[g].stateBuffers[s], layout.groups[g].target.size(),
+           layout.groups[g].target.population, static_cast<int>(g), s, false});
+  for (size_t k = 0; k < scanned.size(); ++k) {
+    const Scanned &at = scanned[k];
+    int64_t found = first(at.buffer, at.size, at.skipPlus);
+    if (found < 0)
+      continue;
+    RunStop result;
+    std::string members;
+    unsigned firstProjection = 0;
+    if (at.group >= 0) {
+      const SynapseGroup &group = layout.groups[at.group];
+      firstProjection = group.projections.front();
+      for (unsigned p : group.projections)
+        members +=
+            (members.empty() ? "" : ", ") + ("projection" + std::to_string(p));
+    }
+    describeNonFinite(model, at.population, at.group, at.state, firstProjection,
+                      members, result);
+    result.neuron =
+        found + (at.group >= 0 ? layout.groups[at.group].target.begin : 0);
+    result.value = valueAt(at.buffer, found);
+    result.count = 0;
+    for (size_t j = k; j < scanned.size(); ++j)
+      result.count +=
+          countIn(scanned[j].buffer, scanned[j].size, scanned[j].skipPlus);
+    result.finiteSteps = finiteSteps;
+    result.foundSteps = stepsDone;
+    result.stoppedSteps = stepsDone;
+    result.dtMs = layout.dtMs;
+    // A recorded trace of the neuron's state shows the very step.
+    if (at.group < 0)
+      for (const StateTrace &trace : traces) {
+        if (trace.population != result.population ||
+            trace.state != result.state || result.neuron < trace.begin ||
+            result.neuron >= trace.end)
+          continue;
+        int64_t width = trace.end - trace.begin;
+        for (size_t row = 0; row < trace.steps.size(); ++row) {
+          if (trace.steps[row] < finiteSteps)
+            continue;
+          float value =
+              trace.values[row * width + (result.neuron - trace.begin)];
+          if (!std::isfinite(value)) {
+            result.foundSteps = trace.steps[row] + 1;
+            result.exact = true;
+            break;
+          }
+        }
+        break;
+      }
+    stop = result;
+    return false;
+  }
+  return true;
+}
 
 Simulation::Simulation() : impl(std::make_unique<Impl>()) {}
 Simulation::~Simulation() = default;
@@ -463,8 +569,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     const std::vector<double> &initial =
         impl.network.synapseInitial[group.projections.front()];
     for (size_t s = 0; s < group.stateBuffers.size(); ++s)
-      impl.fillConstant(group.stateBuffers[s], group.target.size(),
-                        initial[s]);
+      impl.fillConstant(group.stateBuffers[s], group.target.size(), initial[s]);
   }
   prepareRecordings(model, sim->trains, sim->traces);
 
@@ -514,7 +619,49 @@ bool Simulation::setParameters(llvm::ArrayRef<std::string> overrides,
   return true;
 }
 
-void Simulation::run(int64_t count) {
+namespace {
+
+/// Steps between two scans for non-finite states: every chunk of a
+/// recording run of the usual size (1000 steps), less often when chunks
+/// are short, so that the scan never costs more than a thousandth of the
+/// steps it covers.
+constexpr int64_t kFiniteCheckSteps = 1000;
+
+/// Makes room for `extra` more elements of `values`, as std::vector's own
+/// growth would (doubling), but first asks whether the memory is there:
+/// std::vector aborts when it is not. `final` (0: unknown) is the size the
+/// vector ends at, which growth need not pass. False, changing nothing,
+/// when the memory is not available; `needed` says how much it was.
+template <typename T>
+bool makeRoom(std::vector<T> &values, size_t extra, size_t final,
+              double &needed) {
+  size_t wanted = values.size() + extra;
+  if (wanted <= values.capacity())
+    return true;
+  size_t grown = std::max(wanted, 2 * values.capacity());
+  if (final >= wanted)
+    grown = std::min(grown, final);
+  double available = availableMemoryBytes();
+  // The old array stays until the new one is filled.
+  auto fits = [&](size_t capacity) {
+    return available < 0 ||
+           static_cast<double>(capacity) * sizeof(T) <= available;
+  };
+  if (!fits(grown))
+    grown = wanted;
+  if (!fits(grown)) {
+    needed = static_cast<double>(grown - values.size()) * sizeof(T);
+    return false;
+  }
+  values.reserve(grown);
+  return true;
+}
+
+} // namespace
+
+bool Simulation::run(int64_t count) {
+  if (impl->stop)
+    return false; // its states are not finite; nothing more to compute
   int64_t end = std::min(steps, done + std::max<int64_t>(0, count));
   rt::ProgressBar progress(end - done, impl->layout.dtMs,
                            rt::ProgressOptions{});
@@ -529,6 +676,12 @@ void Simulation::run(int64_t count) {
     return threads == 1 ? 0 : impl->threadBounds[p][t] * layout.chunkSteps;
   };
   const std::atomic<bool> *stop = impl->options.stop;
+  auto populationOf = [&](const std::string &name) {
+    unsigned p = 0;
+    while (model.populations[p].name != name)
+      ++p;
+    return p;
+  };
   while (done < end) {
     if (stop && stop->load(std::memory_order_relaxed))
       break;
@@ -544,10 +697,54 @@ void Simulation::run(int64_t count) {
       FlushDenormals flush;
       impl->program->run(impl->pointers.data(), chunkBegin, chunkEnd, thread);
     });
+    // Room for what this chunk recorded, asked for before any of it is
+    // kept, so that running out of memory stops the run instead of
+    // aborting it.
+    int64_t length = chunkEnd - chunkBegin;
+    double needed = 0;
+    std::string missing;
     for (SpikeTrain &out : trains) {
-      unsigned p = 0;
-      while (model.populations[p].name != out.population)
-        ++p;
+      const PopulationBuffers &bufs =
+          layout.populations[populationOf(out.population)];
+      const int32_t *counts = impl->buffer<int32_t>(bufs.recordCounts);
+      size_t spikes = 0;
+      for (int t = 0; t < threads; ++t)
+        for (int64_t local = 0; local < length; ++local)
+          spikes += static_cast<size_t>(counts[t * layout.chunkSteps + local]);
+      if (missing.empty() && (!makeRoom(out.steps, spikes, 0, needed) ||
+                              !makeRoom(out.indices, spikes, 0, needed)))
+        missing = "the spikes of '" + out.population + "'";
+    }
+    for (size_t r = 0; r < traces.size() && missing.empty(); ++r) {
+      StateTrace &trace = traces[r];
+      size_t size = static_cast<size_t>(layout.stateRecords[r].target.size());
+      // A run admitted with its recordings counted grows them once.
+      size_t remaining = impl->options.countRecordingsUpFront
+                             ? static_cast<size_t>(steps - chunkBegin)
+                             : 0;
+      if (!makeRoom(trace.steps, length, trace.steps.size() + remaining,
+                    needed) ||
+          !makeRoom(trace.values, length * size,
+                    trace.values.size() + remaining * size, needed))
+        missing =
+            "the states of '" + trace.population + "." + trace.state + "'";
+    }
+    if (!missing.empty()) {
+      RunStop oom;
+      oom.kind = RunStop::Kind::OutOfMemory;
+      oom.detail =
+          llvm::formatv("{0} need another {1:F1} MiB, more than is available",
+                        missing, needed / (1 << 20));
+      done = chunkEnd;
+      oom.stoppedSteps = chunkEnd;
+      oom.recordedSteps = chunkBegin;
+      oom.dtMs = layout.dtMs;
+      impl->stop = oom;
+      progress.finish();
+      return false;
+    }
+    for (SpikeTrain &out : trains) {
+      unsigned p = populationOf(out.population);
       const PopulationBuffers &bufs = layout.populations[p];
       const int32_t *counts = impl->buffer<int32_t>(bufs.recordCounts);
       const int32_t *indices = impl->buffer<int32_t>(bufs.recordIndices);
@@ -586,10 +783,22 @@ void Simulation::run(int64_t count) {
       }
     }
     done = chunkEnd;
+    if (done == end || done - impl->finiteSteps >= kFiniteCheckSteps) {
+      if (!impl->checkFinite(done, traces)) {
+        progress.finish();
+        return false;
+      }
+      impl->finiteSteps = done;
+    }
     if (showProgress)
       progress.update(done - first);
   }
   progress.finish();
+  return true;
+}
+
+const RunStop *Simulation::stopped() const {
+  return impl->stop ? &*impl->stop : nullptr;
 }
 
 llvm::ArrayRef<float> Simulation::state(llvm::StringRef population,

@@ -133,7 +133,8 @@ snnc::readSourceFile(llvm::StringRef path, llvm::SMRange from,
     if (S_ISDIR(info.st_mode))
       return fail("'" + name + "' is a directory, not a .snn file");
     if (!S_ISREG(info.st_mode))
-      return fail("'" + name + "' is not a regular file (a device, FIFO or "
+      return fail("'" + name +
+                  "' is not a regular file (a device, FIFO or "
                   "socket); " +
                   (from.isValid() ? "only regular files can be imported"
                                   : "snnc reads .snn files, or standard "

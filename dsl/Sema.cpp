@@ -706,8 +706,8 @@ bool Sema::checkVariables(const std::vector<ast::VariableDecl> &decls,
         fail();
         continue;
       }
-      params->push_back(
-          Param{decl.name.name, *unit, value, decl.range, Param::Rule::Any, ""});
+      params->push_back(Param{decl.name.name, *unit, value, decl.range,
+                              Param::Rule::Any, ""});
     } else {
       if (!value)
         value = makeConstant(0.0, *unit);
@@ -874,10 +874,10 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
     markDivisors(*neuron.refractory, neuron.params, "the refractory period");
     if (neuron.refractory->op == Op::Constant) {
       if (neuron.refractory->value < 0)
-        diags.error(decl.refractory->range,
-                    "the refractory period must not be negative, but it is " +
-                        formatQuantity(neuron.refractory->value,
-                                       millisecond()));
+        diags.error(
+            decl.refractory->range,
+            "the refractory period must not be negative, but it is " +
+                formatQuantity(neuron.refractory->value, millisecond()));
     } else if (const Expr *leaf = divisorParam(*neuron.refractory)) {
       Param &param = neuron.params[leaf->index];
       if (param.rule == Param::Rule::Any) {
@@ -1134,8 +1134,7 @@ bool Sema::checkRules(const std::vector<Param> &params,
     // populations or projections use it.
     if (!ruleErrors.insert(ranges[p].Start.getPointer()).second)
       continue;
-    diags.error(ranges[p], quoted(params[p].name) + " " + why +
-                               ", but it is " +
+    diags.error(ranges[p], quoted(params[p].name) + " " + why + ", but it is " +
                                formatQuantity(values[p], params[p].unit));
     const char *at = ranges[p].Start.getPointer();
     bool isDefault = at >= params[p].range.Start.getPointer() &&
@@ -1341,10 +1340,10 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
       return leaf.op == Op::Param ? pop.params[leaf.index] : 0.0;
     });
     if (period < 0) {
-      diags.error(decl.name.range,
-                  "the refractory period of population " + quoted(pop.name) +
-                      " must not be negative, but it is " +
-                      formatQuantity(period, millisecond()));
+      diags.error(decl.name.range, "the refractory period of population " +
+                                       quoted(pop.name) +
+                                       " must not be negative, but it is " +
+                                       formatQuantity(period, millisecond()));
       diags.note(neuron.refractory->range, "the refractory period is here");
       return;
     }

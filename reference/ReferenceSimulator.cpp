@@ -92,6 +92,11 @@ struct ReferenceSimulator::Impl {
   void flattenPlan();
 
   void initialise();
+  /// Why the run stopped early, once it has.
+  std::optional<RunStop> stop;
+  /// Records a stop and returns false if a state is NaN or infinite after
+  /// `stepsDone` steps.
+  bool checkFinite(int64_t stepsDone);
   double time(int64_t k) const { return eval.round(double(k) * dt); }
   /// One step of the equations of the synapse groups whose synapse adds
   /// increments before (or after) its decay.
@@ -434,11 +439,13 @@ double ReferenceSimulator::dtMs() const { return impl->dt; }
 
 const Model &ReferenceSimulator::model() const { return impl->model; }
 
-void ReferenceSimulator::run(int64_t count) {
+bool ReferenceSimulator::run(int64_t count) {
   Impl &impl = *this->impl;
+  if (impl.stop)
+    return false;
   const RunSettings &settings = *impl.model.run;
   int64_t end = std::min(steps, done + std::max<int64_t>(0, count));
-  for (; done < end; ++done) {
+  for (; done < end;) {
     double t = impl.time(done);
     impl.advanceSynapses(t, /*incrementBeforeDecay=*/false);
     impl.deliverSpikes(t);
@@ -463,7 +470,59 @@ void ReferenceSimulator::run(int64_t count) {
           out.values.push_back(static_cast<float>(pop.states[record.state][j]));
       }
     }
+    ++done;
+    if (!impl.checkFinite(done))
+      return false;
   }
+  return true;
+}
+
+const RunStop *ReferenceSimulator::stopped() const {
+  return impl->stop ? &*impl->stop : nullptr;
+}
+
+bool ReferenceSimulator::Impl::checkFinite(int64_t stepsDone) {
+  auto found = [&](unsigned population, int group, unsigned state,
+                   int64_t neuron, double value) {
+    RunStop result;
+    std::string members;
+    unsigned firstProjection = 0;
+    if (group >= 0) {
+      firstProjection = plan.groups[group].projections.front();
+      for (unsigned p : plan.groups[group].projections)
+        members +=
+            (members.empty() ? "" : ", ") + ("projection" + std::to_string(p));
+    }
+    describeNonFinite(model, population, group, state, firstProjection, members,
+                      result);
+    result.neuron = neuron;
+    result.value = value;
+    result.count = 1;
+    result.finiteSteps = stepsDone - 1;
+    result.foundSteps = result.stoppedSteps = stepsDone;
+    result.exact = true;
+    result.dtMs = dt;
+    stop = result;
+    return false;
+  };
+  for (unsigned p = 0; p < pops.size(); ++p)
+    for (unsigned s = 0; s < pops[p].states.size(); ++s) {
+      const std::vector<double> &values = pops[p].states[s];
+      int64_t at = firstNonFinite(
+          values.data(), values.size(),
+          resetsInfinity(model.neurons[model.populations[p].neuron], s));
+      if (at >= 0)
+        return found(p, -1, s, at, values[at]);
+    }
+  for (unsigned g = 0; g < groups.size(); ++g)
+    for (unsigned s = 0; s < groups[g].states.size(); ++s) {
+      const std::vector<double> &values = groups[g].states[s];
+      int64_t at = firstNonFinite(values.data(), values.size());
+      if (at >= 0)
+        return found(plan.groups[g].target.population, static_cast<int>(g), s,
+                     plan.groups[g].target.begin + at, values[at]);
+    }
+  return true;
 }
 
 std::vector<double>

@@ -6,7 +6,8 @@
 //   snnc::DiagnosticEngine diags(sources);
 //   auto model = snnc::loadModel("coba.snn", diags);
 //   auto sim = snnc::Simulation::create(*model, {}, diags);
-//   sim->run(sim->totalSteps());
+//   if (!sim->run(sim->totalSteps()))              // stopped early:
+//     llvm::errs() << sim->stopped()->message();   // a state went NaN
 //   for (const snnc::SpikeTrain &train : sim->spikes()) ...
 //   llvm::ArrayRef<float> v = sim->state("N", "V");   // no copy
 //
@@ -16,6 +17,7 @@
 
 #include "snnc/compiler/Network.h"
 #include "snnc/compiler/Recordings.h"
+#include "snnc/compiler/RunCheck.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
 
@@ -102,8 +104,16 @@ public:
   double dtMs() const;
 
   /// Advances `count` steps (clamped to the run's end), or fewer when
-  /// SimulationOptions::stop is set during the run.
-  void run(int64_t count);
+  /// SimulationOptions::stop is set during the run (which is not a
+  /// failure: it returns true). Returns false when the run stopped early
+  /// because a neuron or synapse state became NaN or infinite (every state
+  /// is checked at the end of each call and at least every 1000 steps,
+  /// between the program's chunks), or the memory for the recordings ran
+  /// out. stopped() then says why and where; what was recorded up to there
+  /// is kept, and further calls do nothing.
+  bool run(int64_t count);
+  /// Why the run stopped early (RunCheck.h); null while it has not.
+  const RunStop *stopped() const;
 
   /// Changes parameter values, scalar weights or drives between calls of
   /// run(), without recompiling: overrides as SimulationOptions::

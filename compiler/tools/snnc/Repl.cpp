@@ -341,6 +341,12 @@ private:
                   ":run needs a positive time such as 100 ms or 1 s");
     if (!ensureSimulation())
       return false;
+    if (const RunStop *stop = sim->stopped()) {
+      DiagnosticEngine diags = freshDiagnostics();
+      diags.error(stop->where, stop->message());
+      llvm::errs() << "(:reset starts again)\n";
+      return false;
+    }
     model::StepCount count = model::countSteps(*ms, sim->dtMs(), true);
     if (!count.ok())
       return fail(durationText, count.why);
@@ -359,7 +365,7 @@ private:
     for (const SpikeTrain &train : sim->spikes())
       before.push_back(train.steps.size());
     auto start = std::chrono::steady_clock::now();
-    sim->run(steps);
+    bool completed = sim->run(steps);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
@@ -380,7 +386,12 @@ private:
           label(sim->model(), train).c_str(), (long long)train.size, count,
           rate);
     }
-    return !interrupted;
+    if (!completed) {
+      DiagnosticEngine diags = freshDiagnostics();
+      diags.error(sim->stopped()->where, sim->stopped()->message());
+      llvm::errs() << "(:save keeps what was recorded; :reset starts again)\n";
+    }
+    return completed && !interrupted;
   }
 
   bool set(llvm::StringRef assignment) {

@@ -101,8 +101,11 @@ Ctrl-C (SIGINT) or SIGTERM during `run` stops the simulation at the next
 chunk boundary and writes nothing: the output directory keeps the files of
 the previous run. A second Ctrl-C before that ends snnc at once.
 
-Exit status: 0 on success, 1 on errors in the model, 2 on bad usage; after
-SIGINT or SIGTERM snnc ends by that signal (130 or 143 in a shell).
+FILE '-' reads the model from standard input (check, run).
+
+Exit status: 0 on success, 1 on errors in the model or a run that stopped
+early (a state became NaN or infinite), 2 on bad usage; after SIGINT or
+SIGTERM snnc ends by that signal (130 or 143 in a shell).
 )";
 
 int badUsage(const llvm::Twine &message) {
@@ -228,6 +231,12 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// A run that stopped early (RunCheck.h): an error at the equation of the
+/// state that went non-finite; exit status 1.
+void reportStop(DiagnosticEngine &diags, const RunStop &stop) {
+  diags.error(stop.where, stop.message());
+}
+
 /// A model without `run` runs only with --duration.
 bool checkHasRun(Session &session, const RunArgs &args,
                  const model::Model &model) {
@@ -292,18 +301,22 @@ int runReference(const RunArgs &args) {
   // In stretches, so that an interrupt is noticed: the reference steps one
   // at a time anyway, and a stretch continues exactly where one stopped.
   constexpr int64_t kStretch = 100;
-  while (sim->stepsDone() < sim->totalSteps() && !stopRequested().load())
-    sim->run(kStretch);
+  bool completed = true;
+  while (completed && sim->stepsDone() < sim->totalSteps() &&
+         !stopRequested().load())
+    completed = sim->run(kStretch);
   double simSeconds = secondsSince(simStart);
   if (stopRequested().load())
     return interrupted(session, args, sim->stepsDone() * sim->dtMs(),
                        sim->totalSteps() * sim->dtMs());
+  if (!completed)
+    reportStop(session.diags, *sim->stopped());
 
-  printRates(sim->model(), "reference engine: ", sim->totalSteps(), sim->dtMs(),
+  printRates(sim->model(), "reference engine: ", sim->stepsDone(), sim->dtMs(),
              sim->spikes());
   llvm::outs() << llvm::format("setup time %.3f s\nsimulation time %.3f s\n",
                                setupSeconds, simSeconds);
-  writeOutputs(session.diags, args.outDir, sim->totalSteps(), sim->dtMs(),
+  writeOutputs(session.diags, args.outDir, sim->stepsDone(), sim->dtMs(),
                sim->spikes(), sim->stateTraces());
   return finishRun(session);
 }
@@ -344,19 +357,24 @@ int runRun(const RunArgs &args) {
   double compileSeconds = secondsSince(start);
 
   auto simStart = std::chrono::steady_clock::now();
-  sim->run(sim->totalSteps());
+  bool completed = sim->run(sim->totalSteps());
   double simSeconds = secondsSince(simStart);
   if (sim->stepsDone() < sim->totalSteps() && stopRequested().load())
     return interrupted(session, args, sim->stepsDone() * sim->dtMs(),
                        sim->totalSteps() * sim->dtMs());
+  // A run that stopped early still reports and writes what it did.
+  if (!completed)
+    reportStop(session.diags, *sim->stopped());
 
-  printRates(sim->model(), "", sim->totalSteps(), sim->dtMs(), sim->spikes());
+  printRates(sim->model(), "", sim->stepsDone(), sim->dtMs(), sim->spikes());
   const MemoryEstimate &memory = sim->memoryEstimate();
   llvm::outs() << llvm::format(
-      "memory %.1f MB: state %.1f B/neuron, connectivity %.1f B/synapse\n",
+      "memory %.1f MB: state %.1f B/neuron, connectivity %.1f B/synapse "
+      "(estimated peak %.1f MB)\n",
       (memory.stateBytes + memory.connectivityBytes) / 1e6,
       memory.neurons ? memory.stateBytes / memory.neurons : 0.0,
-      memory.synapses ? memory.connectivityBytes / memory.synapses : 0.0);
+      memory.synapses ? memory.connectivityBytes / memory.synapses : 0.0,
+      memory.peakBytes() / 1e6);
   const CompileTimes &times = sim->compileTimes();
   llvm::outs() << llvm::format(
       "compile time %.3f s (network %.3f, codegen %.3f, %s %.3f, "
@@ -364,7 +382,7 @@ int runRun(const RunArgs &args) {
       compileSeconds, times.network, times.codegen,
       times.cacheHit ? "cached code" : "jit", times.jit, times.setup,
       simSeconds, sim->threads(), sim->threads() == 1 ? "" : "s");
-  writeOutputs(session.diags, args.outDir, sim->totalSteps(), sim->dtMs(),
+  writeOutputs(session.diags, args.outDir, sim->stepsDone(), sim->dtMs(),
                sim->spikes(), sim->stateTraces());
   return finishRun(session);
 }

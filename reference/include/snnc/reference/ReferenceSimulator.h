@@ -25,6 +25,7 @@
 #define SNNC_REFERENCE_REFERENCESIMULATOR_H
 
 #include "snnc/compiler/Recordings.h"
+#include "snnc/compiler/RunCheck.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
 #include "snnc/reference/Evaluator.h"
@@ -51,6 +52,7 @@ struct ReferenceOptions {
 };
 
 /// The same results as the compiled engine's (Recordings.h).
+using snnc::RunStop;
 using snnc::SpikeTrain;
 using snnc::StateTrace;
 
@@ -69,8 +71,13 @@ public:
   int64_t stepsDone() const { return done; }
   double dtMs() const;
 
-  /// Advances `count` steps (clamped to the run's end).
-  void run(int64_t count);
+  /// Advances `count` steps (clamped to the run's end). Returns false when
+  /// a neuron or synapse state became NaN or infinite (checked after every
+  /// step, so the step is exact): stopped() says where; what was recorded
+  /// is kept, and further calls do nothing. As Simulation::run.
+  bool run(int64_t count);
+  /// Why the run stopped early; null while it has not.
+  const RunStop *stopped() const;
 
   const std::vector<SpikeTrain> &spikes() const { return trains; }
   const std::vector<StateTrace> &stateTraces() const { return traces; }
