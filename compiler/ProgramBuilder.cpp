@@ -21,9 +21,9 @@
 #include "snnc/compiler/ProgramBuilder.h"
 
 #include "snnc/compiler/Dialect/Snn.h"
-#include "snnc/compiler/ExactIntegration.h"
 #include "snnc/compiler/ThreadPartition.h"
 #include "snnc/dsl/Calculus.h"
+#include "snnc/model/ExactIntegration.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
@@ -58,7 +58,7 @@ namespace {
 /// One ODE to step: the right-hand side, inputs spelled out.
 struct OdePlan {
   ExprP rhs; ///< Null: the state has no equation.
-  const char *method = "exp_euler";
+  Integrator method = Integrator::ExpEuler;
   /// `exact`: the new value, from the propagator (ExactIntegration.h).
   ExprP exactUpdate;
   llvm::SMRange range;
@@ -109,8 +109,6 @@ public:
 private:
   using LeafFn = llvm::function_ref<Value(const Expr &)>;
   //===--- Planning on model expressions --------------------------------===//
-  /// The snn.integrate method (or "exact") of an equation.
-  const char *methodFor(const Equation &eq);
   std::optional<NeuronPlan> planNeuron(unsigned pop);
   std::optional<std::vector<OdePlan>> planSynapse(const SynapseGroup &group);
   /// A source location for MLIR ops, so pass errors point at the .snn file.
@@ -338,15 +336,11 @@ ExprP ProgramBuilder::bindParams(const ExprP &expr,
   return lift(expr);
 }
 
-const char *ProgramBuilder::methodFor(const Equation &eq) {
-  return integratorName(eq.integrator);
-}
-
 bool ProgramBuilder::planExact(std::vector<OdePlan> &odes) {
   std::vector<ExprP> rhs;
   std::vector<unsigned> states;
   for (unsigned s = 0; s < odes.size(); ++s)
-    if (odes[s].rhs && llvm::StringRef(odes[s].method) == "exact") {
+    if (odes[s].rhs && odes[s].method == Integrator::Exact) {
       rhs.push_back(odes[s].rhs);
       states.push_back(s);
     }
@@ -385,7 +379,11 @@ std::vector<Value> ProgramBuilder::stepOdes(const std::vector<OdePlan> &odes,
   for (unsigned s = 0; s < odes.size(); ++s)
     if (odes[s].exactUpdate)
       next[s] = emit(odes[s].exactUpdate, leaf);
-  for (llvm::StringRef method : {"euler", "exp_euler", "rk2", "rk4"}) {
+  // One snn.integrate per method, in the registry's order.
+  for (const IntegratorInfo &info : integrators()) {
+    if (!info.stepped)
+      continue;
+    Integrator method = info.id;
     llvm::SmallVector<unsigned> members;
     llvm::SmallVector<Value> states, rhs;
     for (unsigned s = 0; s < odes.size(); ++s)
@@ -458,7 +456,7 @@ std::optional<NeuronPlan> ProgramBuilder::planNeuron(unsigned popIndex) {
     rhs = substitute(rhs, [&](const ExprP &leaf) -> ExprP {
       return leaf->op == Op::Input ? bound[leaf->index] : leaf;
     });
-    plan.odes[eq.state] = OdePlan{rhs, methodFor(eq), nullptr, eq.range};
+    plan.odes[eq.state] = OdePlan{rhs, eq.integrator, nullptr, eq.range};
   }
   ok &= planExact(plan.odes);
   if (!ok)
@@ -476,7 +474,7 @@ ProgramBuilder::planSynapse(const SynapseGroup &group) {
         OdePlan{bindParams(eq.rhs, group.synapseParams,
                            synapseNamed(group.projections.front()), nullptr,
                            eq.integrator == Integrator::Exact),
-                methodFor(eq), nullptr, eq.range};
+                eq.integrator, nullptr, eq.range};
   ok &= planExact(odes);
   if (!ok)
     return std::nullopt;

@@ -3,6 +3,7 @@
 #include "snnc/compiler/ProgramLayout.h"
 
 #include "snnc/compiler/ThreadPartition.h"
+#include "snnc/model/Network.h"
 #include "snnc/runtime/ThreadTeam.h"
 
 #include <algorithm>
@@ -168,4 +169,56 @@ ProgramLayout snnc::planLayout(const Model &model,
   if (runtimeParameters)
     layout.params = layout.addBuffer("params", ElementType::Real, 1);
   return layout;
+}
+
+namespace {
+double elementBytes(ElementType type, bool doublePrecision) {
+  switch (type) {
+  case ElementType::Real:
+    return doublePrecision ? 8 : 4;
+  case ElementType::Int32:
+    return 4;
+  case ElementType::Int8:
+    return 1;
+  }
+  return 4;
+}
+} // namespace
+
+MemoryEstimate snnc::estimateMemory(const Model &model,
+                                    const ProgramLayout &layout, int64_t steps,
+                                    bool countRecordings) {
+  MemoryEstimate estimate;
+  bool doublePrecision = layout.doublePrecision;
+  estimateReport(model, doublePrecision ? 8 : 4, estimate);
+  for (const BufferSpec &spec : layout.buffers)
+    estimate.bufferBytes += static_cast<double>(spec.size) *
+                            elementBytes(spec.type, doublePrecision);
+  // The target arrays are drawn into the vectors the program then adopts
+  // (counted with the buffers); everything else is drawn aside.
+  estimate.stagingBytes = drawnNetworkBytes(model, /*withTargets=*/false);
+  // The largest temporary of one projection while it is drawn and moved:
+  // fixed_prob's target array copied into its room, fixed_per_post's row
+  // cursors, the marks of a draw without replacement, the per-thread row
+  // table.
+  double temporary = 0;
+  for (const Projection &proj : model.projections) {
+    double pre = static_cast<double>(proj.source.size()),
+           post = static_cast<double>(proj.target.size());
+    double bytes = 0;
+    if (proj.connectivity.kind == Connectivity::Kind::FixedProb)
+      bytes += 4.0 * synapseRoom(proj, 0);
+    if (proj.connectivity.kind == Connectivity::Kind::FixedPerPost)
+      bytes += 4 * pre;
+    if (!proj.connectivity.withReplacement)
+      bytes += post;
+    if (layout.threads > 1)
+      bytes += 4 * (pre * layout.threads + 1);
+    temporary = std::max(temporary, bytes);
+  }
+  estimate.stagingBytes += temporary;
+  estimate.fixedBytes = 128.0 * (1 << 20);
+  if (countRecordings)
+    estimate.recordingBytes = recordedStateBytes(model, steps);
+  return estimate;
 }

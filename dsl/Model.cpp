@@ -47,32 +47,6 @@ const char *model::builtinName(Builtin fn) {
   return "?";
 }
 
-const char *model::integratorName(Integrator integrator) {
-  switch (integrator) {
-  case Integrator::Euler:
-    return "euler";
-  case Integrator::ExpEuler:
-    return "exp_euler";
-  case Integrator::RK2:
-    return "rk2";
-  case Integrator::RK4:
-    return "rk4";
-  case Integrator::Exact:
-    return "exact";
-  }
-  return "?";
-}
-
-std::optional<Integrator> model::parseIntegrator(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<Integrator>>(name)
-      .Case("euler", Integrator::Euler)
-      .Case("exp_euler", Integrator::ExpEuler)
-      .Case("rk2", Integrator::RK2)
-      .Case("rk4", Integrator::RK4)
-      .Case("exact", Integrator::Exact)
-      .Default(std::nullopt);
-}
-
 const char *model::connectivityName(Connectivity::Kind kind) {
   switch (kind) {
   case Connectivity::Kind::FixedPerPre:

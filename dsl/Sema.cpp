@@ -85,10 +85,12 @@ std::string quoted(StringRef text) { return ("'" + text + "'").str(); }
 
 /// One message for an unknown integrator, after `integrator` or `using`.
 std::string unknownIntegrator(StringRef name) {
-  std::string suggestion =
-      closestMatch(name, {"euler", "exp_euler", "rk2", "rk4", "exact"});
+  std::vector<std::string> names;
+  for (const IntegratorInfo &info : integrators())
+    names.push_back(info.name);
+  std::string suggestion = closestMatch(name, names);
   return "unknown integrator " + quoted(name) +
-         (suggestion.empty() ? "; expected euler, exp_euler, rk2, rk4 or exact"
+         (suggestion.empty() ? "; expected " + integratorList()
                              : "; did you mean " + quoted(suggestion) + "?");
 }
 

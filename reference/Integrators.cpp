@@ -5,8 +5,8 @@
 #include "Folding.h"
 #include "Jacobian.h"
 
-#include "snnc/compiler/ExactIntegration.h"
 #include "snnc/dsl/Calculus.h"
+#include "snnc/model/ExactIntegration.h"
 
 using namespace snnc;
 using namespace snnc::model;

@@ -29,8 +29,9 @@
 #include "Plans.h"
 #include "Program.h"
 
-#include "snnc/compiler/Network.h"
-#include "snnc/compiler/Parameters.h"
+#include "snnc/model/MemoryBudget.h"
+#include "snnc/model/Network.h"
+#include "snnc/model/Parameters.h"
 
 #include <algorithm>
 #include <cmath>

@@ -69,7 +69,7 @@ constexpr float kWE = 0.6f, kWI = 6.7f;      // mS
 constexpr float kUAToMA = 1e-3f;
 constexpr int64_t kTargetsPerSource = 80;
 
-/// Philox stream ids, as compiler/Network.cpp assigns them.
+/// Philox stream ids, as model/Network.cpp assigns them.
 constexpr uint64_t kStateStreamV = uint64_t(1) << 32; // population 0, state 0
 constexpr uint64_t connectivityStream(unsigned projection) {
   return (uint64_t(3) << 32) | projection;

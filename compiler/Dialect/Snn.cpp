@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
+#include "llvm/ADT/TypeSwitch.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -14,6 +15,9 @@ using namespace snnc::snn;
 
 #include "snnc/compiler/Dialect/SnnDialect.cpp.inc"
 
+#define GET_ATTRDEF_CLASSES
+#include "snnc/compiler/Dialect/SnnAttributes.cpp.inc"
+
 /// Folded values (snn.exprel of a constant) become arith constants.
 Operation *SnnDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                            Type type, Location loc) {
@@ -23,10 +27,45 @@ Operation *SnnDialect::materializeConstant(OpBuilder &builder, Attribute value,
 }
 
 void SnnDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "snnc/compiler/Dialect/SnnAttributes.cpp.inc"
+      >();
   addOperations<
 #define GET_OP_LIST
 #include "snnc/compiler/Dialect/SnnOps.cpp.inc"
       >();
+}
+
+//===----------------------------------------------------------------------===//
+// #snn.integrator<name>
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The method named by the next keyword, e.g. `exp_euler`.
+FailureOr<snnc::model::Integrator> parseIntegratorKeyword(AsmParser &parser) {
+  llvm::SMLoc loc = parser.getCurrentLocation();
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  if (std::optional<snnc::model::Integrator> method =
+          snnc::model::parseIntegrator(name))
+    return *method;
+  return parser.emitError(loc, "unknown integrator '")
+         << name << "' (expected " << snnc::model::integratorList() << ")";
+}
+} // namespace
+
+Attribute IntegratorAttr::parse(AsmParser &parser, Type) {
+  FailureOr<snnc::model::Integrator> method;
+  if (parser.parseLess() || failed(method = parseIntegratorKeyword(parser)) ||
+      parser.parseGreater())
+    return {};
+  return IntegratorAttr::get(parser.getContext(), *method);
+}
+
+void IntegratorAttr::print(AsmPrinter &printer) const {
+  printer << "<" << snnc::model::integratorName(getValue()) << ">";
 }
 
 namespace {
@@ -197,15 +236,17 @@ ParseResult ForEachNeuronOp::parse(OpAsmParser &parser,
 
 void IntegrateOp::build(OpBuilder &builder, OperationState &state,
                         ValueRange states, ValueRange rhs, Value time,
-                        StringRef method, double dt) {
+                        snnc::model::Integrator method, double dt) {
   build(builder, state, states.getTypes(), states, rhs, time,
-        builder.getStringAttr(method), builder.getF64FloatAttr(dt));
+        IntegratorAttr::get(builder.getContext(), method),
+        builder.getF64FloatAttr(dt));
 }
 
 LogicalResult IntegrateOp::verify() {
-  if (!llvm::is_contained({"euler", "exp_euler", "rk2", "rk4"}, getMethod()))
-    return emitOpError("unknown method '")
-           << getMethod() << "' (expected euler, exp_euler, rk2 or rk4)";
+  if (!snnc::model::integratorInfo(getMethod()).stepped)
+    return emitOpError("cannot step with '")
+           << snnc::model::integratorName(getMethod()) << "' (expected "
+           << snnc::model::integratorList(/*steppedOnly=*/true) << ")";
   if (!(getDt().convertToDouble() > 0))
     return emitOpError("needs a positive dt");
   if (getStates().empty())
@@ -222,8 +263,7 @@ LogicalResult IntegrateOp::verify() {
 }
 
 void IntegrateOp::print(OpAsmPrinter &p) {
-  p << " ";
-  p.printAttributeWithoutType(getMethodAttr());
+  p << " " << snnc::model::integratorName(getMethod());
   p << " (" << getStates() << ") rhs (" << getRhs() << ")";
   if (getTime())
     p << " time " << getTime();
@@ -236,13 +276,13 @@ void IntegrateOp::print(OpAsmPrinter &p) {
 }
 
 ParseResult IntegrateOp::parse(OpAsmParser &parser, OperationState &result) {
-  std::string method;
+  FailureOr<snnc::model::Integrator> method;
   SmallVector<OpAsmParser::UnresolvedOperand> states, rhs;
   OpAsmParser::UnresolvedOperand time;
   bool hasTime = false;
   double dt;
   SmallVector<Type> types;
-  if (parser.parseString(&method) ||
+  if (failed(method = parseIntegratorKeyword(parser)) ||
       parser.parseOperandList(states, OpAsmParser::Delimiter::Paren) ||
       parser.parseKeyword("rhs") ||
       parser.parseOperandList(rhs, OpAsmParser::Delimiter::Paren))
@@ -266,7 +306,8 @@ ParseResult IntegrateOp::parse(OpAsmParser &parser, OperationState &result) {
       (hasTime && parser.resolveOperand(time, types.front(), result.operands)))
     return failure();
   Builder &builder = parser.getBuilder();
-  result.addAttribute("method", builder.getStringAttr(method));
+  result.addAttribute("method",
+                      IntegratorAttr::get(builder.getContext(), *method));
   result.addAttribute("dt", builder.getF64FloatAttr(dt));
   result.addAttribute("operandSegmentSizes",
                       builder.getDenseI32ArrayAttr(

@@ -271,11 +271,12 @@ struct IntegrateOdesPass
     SmallVector<Value> states(op.getStates()), rhs(op.getRhs());
     Value time = op.getTime();
     SmallVector<Value> results;
-    StringRef method = op.getMethod();
-    if (method == "euler") {
+    using snnc::model::Integrator;
+    Integrator method = op.getMethod(); // never exact (the verifier)
+    if (method == Integrator::Euler) {
       for (auto [x, f] : llvm::zip(states, rhs))
         results.push_back(mulAdd(x, step, f));
-    } else if (method == "exp_euler") {
+    } else if (method == Integrator::ExpEuler) {
       for (auto [x, f] : llvm::zip(states, rhs)) {
         Differentiator differentiator(builder, loc, x);
         FailureOr<Value> jacobian = differentiator.derivative(f);
@@ -309,7 +310,7 @@ struct IntegrateOdesPass
         return builder.create<arith::AddFOp>(
             loc, time, constant(time.getType(), fraction * step));
       };
-      if (method == "rk2") {
+      if (method == Integrator::RK2) {
         SmallVector<Value> k2 =
             evaluator.evaluate(rhs, shifted(0.5, rhs), later(0.5));
         for (auto [x, slope] : llvm::zip(states, k2))

@@ -19,9 +19,9 @@
 
 #include "CobaModel.h"
 
-#include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Frontend.h"
+#include "snnc/model/Parameters.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"

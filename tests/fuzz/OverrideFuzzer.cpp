@@ -12,10 +12,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/compiler/Parameters.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Frontend.h"
 #include "snnc/dsl/Model.h"
+#include "snnc/model/Parameters.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SourceMgr.h"

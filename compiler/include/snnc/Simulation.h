@@ -15,11 +15,12 @@
 #ifndef SNNC_SIMULATION_H
 #define SNNC_SIMULATION_H
 
-#include "snnc/compiler/Network.h"
-#include "snnc/compiler/Recordings.h"
-#include "snnc/compiler/RunCheck.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
+#include "snnc/model/MemoryBudget.h"
+#include "snnc/model/Network.h"
+#include "snnc/model/Recordings.h"
+#include "snnc/model/RunCheck.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"

@@ -21,8 +21,8 @@
 #include "Reporting.h"
 
 #include "snnc/Simulation.h"
-#include "snnc/compiler/Parameters.h"
 #include "snnc/dsl/Frontend.h"
+#include "snnc/model/Parameters.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"

@@ -8,9 +8,9 @@
 #ifndef SNNC_TOOLS_SNNC_REPORTING_H
 #define SNNC_TOOLS_SNNC_REPORTING_H
 
-#include "snnc/compiler/Recordings.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
+#include "snnc/model/Recordings.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SMLoc.h"

@@ -17,14 +17,15 @@
 
 #include "snnc/Simulation.h"
 #include "snnc/compiler/Jit.h"
-#include "snnc/compiler/Network.h"
-#include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Frontend.h"
 #include "snnc/dsl/Sema.h"
 #include "snnc/dsl/Units.h"
+#include "snnc/model/MemoryBudget.h"
+#include "snnc/model/Network.h"
+#include "snnc/model/Parameters.h"
 #include "snnc/reference/ReferenceSimulator.h"
 #include "snnc/runtime/ThreadTeam.h"
 

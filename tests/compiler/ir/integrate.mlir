@@ -8,7 +8,7 @@ func.func @euler(%x: f32, %f: f32) -> f32 {
   // CHECK: %[[NEW:.*]] = arith.addf %arg0, %[[STEP]] : f32
   // CHECK-NOT: snn.integrate
   // CHECK: return %[[NEW]]
-  %r = snn.integrate "euler" (%x) rhs (%f) dt 1.000000e-01 : f32
+  %r = snn.integrate euler (%x) rhs (%f) dt 1.000000e-01 : f32
   return %r : f32
 }
 
@@ -27,7 +27,7 @@ func.func @exp_euler_leak(%x: f32) -> f32 {
   // CHECK: %[[FACTOR:.*]] = arith.mulf %{{.*}}, %[[REL]] : f32
   // CHECK: %[[INC:.*]] = arith.mulf %[[FACTOR]], %{{.*}} : f32
   // CHECK: arith.addf %arg0, %[[INC]] : f32
-  %r = snn.integrate "exp_euler" (%x) rhs (%f) dt 1.000000e-01 : f32
+  %r = snn.integrate exp_euler (%x) rhs (%f) dt 1.000000e-01 : f32
   return %r : f32
 }
 
@@ -40,7 +40,7 @@ func.func @exp_euler_conductance(%x: f32, %g: f32) -> f32 {
   %f = arith.mulf %g, %d : f32
   // CHECK: arith.mulf %{{.*}}, %arg1 : f32
   // CHECK: snn.exprel
-  %r = snn.integrate "exp_euler" (%x) rhs (%f) dt 1.000000e-01 : f32
+  %r = snn.integrate exp_euler (%x) rhs (%f) dt 1.000000e-01 : f32
   return %r : f32
 }
 
@@ -50,7 +50,7 @@ func.func @exp_euler_constant_rhs(%x: f32, %f: f32) -> f32 {
   // CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
   // CHECK: %[[SCALED:.*]] = arith.mulf %{{.*}}, %[[ZERO]] : f32
   // CHECK: snn.exprel %[[SCALED]]
-  %r = snn.integrate "exp_euler" (%x) rhs (%f) dt 1.000000e-01 : f32
+  %r = snn.integrate exp_euler (%x) rhs (%f) dt 1.000000e-01 : f32
   return %r : f32
 }
 
@@ -65,7 +65,7 @@ func.func @rk2_system(%x: f32, %y: f32) -> (f32, f32) {
   // CHECK: %[[YMID:.*]] = arith.addf %arg1,
   // CHECK: %[[FX2:.*]] = arith.negf %[[YMID]] : f32
   // CHECK-NOT: snn.integrate
-  %rx, %ry = snn.integrate "rk2" (%x, %y) rhs (%fx, %x) dt 1.000000e-01 : f32, f32
+  %rx, %ry = snn.integrate rk2 (%x, %y) rhs (%fx, %x) dt 1.000000e-01 : f32, f32
   return %rx, %ry : f32, f32
 }
 
@@ -78,6 +78,6 @@ func.func @rk4_time(%x: f32, %t: f32) -> f32 {
   // CHECK: arith.constant 5.000000e-02 : f32
   // CHECK: arith.constant 1.000000e-01 : f32
   // CHECK: arith.constant 0.0166666
-  %r = snn.integrate "rk4" (%x) rhs (%f) time %t dt 1.000000e-01 : f32
+  %r = snn.integrate rk4 (%x) rhs (%f) time %t dt 1.000000e-01 : f32
   return %r : f32
 }

@@ -1,8 +1,16 @@
 // RUN: snn-opt --split-input-file --verify-diagnostics %s
 
 func.func @unknown_method(%x: f32, %f: f32) -> f32 {
-  // expected-error @+1 {{unknown method 'rk9' (expected euler, exp_euler, rk2 or rk4)}}
-  %r = snn.integrate "rk9" (%x) rhs (%f) dt 1.000000e-01 : f32
+  // expected-error @+1 {{unknown integrator 'rk9' (expected euler, exp_euler, rk2, rk4 or exact)}}
+  %r = snn.integrate rk9 (%x) rhs (%f) dt 1.000000e-01 : f32
+  return %r : f32
+}
+
+// -----
+
+func.func @exact_is_not_stepped(%x: f32, %f: f32) -> f32 {
+  // expected-error @+1 {{cannot step with 'exact' (expected euler, exp_euler, rk2 or rk4)}}
+  %r = snn.integrate exact (%x) rhs (%f) dt 1.000000e-01 : f32
   return %r : f32
 }
 
@@ -10,7 +18,7 @@ func.func @unknown_method(%x: f32, %f: f32) -> f32 {
 
 func.func @negative_dt(%x: f32, %f: f32) -> f32 {
   // expected-error @+1 {{needs a positive dt}}
-  %r = snn.integrate "euler" (%x) rhs (%f) dt -1.000000e-01 : f32
+  %r = snn.integrate euler (%x) rhs (%f) dt -1.000000e-01 : f32
   return %r : f32
 }
 

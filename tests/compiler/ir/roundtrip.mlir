@@ -16,8 +16,8 @@ func.func @all_ops(%f: memref<8xi8>, %l: memref<4xi32>, %c: memref<1xi32>,
     // CHECK: snn.for_each_neuron "N" size 4 elementwise
     snn.for_each_neuron "N" size 4 elementwise {
     ^bb0(%j: index):
-      // CHECK: snn.integrate "exp_euler"
-      %n = snn.integrate "exp_euler" (%x) rhs (%x) dt 1.000000e-01 : f32
+      // CHECK: snn.integrate exp_euler
+      %n = snn.integrate exp_euler (%x) rhs (%x) dt 1.000000e-01 : f32
       // CHECK: snn.exprel
       %q = snn.exprel %n : f32
     }

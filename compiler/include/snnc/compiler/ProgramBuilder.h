@@ -16,9 +16,9 @@
 #ifndef SNNC_COMPILER_PROGRAMBUILDER_H
 #define SNNC_COMPILER_PROGRAMBUILDER_H
 
-#include "snnc/compiler/Parameters.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Diagnostics.h"
+#include "snnc/model/Parameters.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"

@@ -10,6 +10,7 @@
 #define SNNC_COMPILER_PROGRAMLAYOUT_H
 
 #include "snnc/dsl/Model.h"
+#include "snnc/model/MemoryBudget.h"
 
 #include <cstdint>
 #include <string>
@@ -116,6 +117,14 @@ ProgramLayout planLayout(const model::Model &model,
                          const std::vector<bool> &perSynapseWeights,
                          bool doublePrecision, bool runtimeParameters = true,
                          int threads = 1);
+
+/// The estimate for the compiled engine, from the layout planned for the
+/// run (with synapseRoom of the expected synapse counts), for `steps`
+/// steps. `countRecordings`: include the state values recorded over all of
+/// them.
+MemoryEstimate estimateMemory(const model::Model &model,
+                              const ProgramLayout &layout, int64_t steps,
+                              bool countRecordings = true);
 
 } // namespace snnc
 

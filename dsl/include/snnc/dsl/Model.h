@@ -11,6 +11,7 @@
 #define SNNC_DSL_MODEL_H
 
 #include "snnc/dsl/AST.h"
+#include "snnc/dsl/Integrators.h"
 #include "snnc/dsl/Units.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -122,10 +123,6 @@ double evaluate(const Expr &expr,
 //===----------------------------------------------------------------------===//
 // Model definitions
 //===----------------------------------------------------------------------===//
-
-enum class Integrator { Euler, ExpEuler, RK2, RK4, Exact };
-const char *integratorName(Integrator integrator);
-std::optional<Integrator> parseIntegrator(llvm::StringRef name);
 
 struct Param {
   std::string name;

@@ -24,10 +24,10 @@
 #ifndef SNNC_REFERENCE_REFERENCESIMULATOR_H
 #define SNNC_REFERENCE_REFERENCESIMULATOR_H
 
-#include "snnc/compiler/Recordings.h"
-#include "snnc/compiler/RunCheck.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
+#include "snnc/model/Recordings.h"
+#include "snnc/model/RunCheck.h"
 #include "snnc/reference/Evaluator.h"
 
 #include "llvm/ADT/StringRef.h"

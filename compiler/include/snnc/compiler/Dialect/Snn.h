@@ -11,7 +11,12 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "snnc/dsl/Integrators.h"
+
 #include "snnc/compiler/Dialect/SnnDialect.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "snnc/compiler/Dialect/SnnAttributes.h.inc"
 
 #define GET_OP_CLASSES
 #include "snnc/compiler/Dialect/SnnOps.h.inc"

@@ -15,6 +15,7 @@ def Snn_Dialect : Dialect {
   let name = "snn";
   let cppNamespace = "::snnc::snn";
   let hasConstantMaterializer = 1;
+  let useDefaultAttributePrinterParser = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect"];
   let summary = "Spiking neural network simulation";
   let description = [{

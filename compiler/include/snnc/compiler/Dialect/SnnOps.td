@@ -3,6 +3,7 @@
 #define SNN_OPS_TD
 
 include "snnc/compiler/Dialect/SnnDialect.td"
+include "snnc/compiler/Dialect/SnnAttributes.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributes.td"
@@ -88,13 +89,13 @@ def Snn_IntegrateOp : Snn_Op<"integrate", [Pure,
     cloned for each stage with the stage's values substituted.
 
     ```mlir
-    %v1 = snn.integrate "exp_euler" (%v0) rhs (%f) dt 1.000000e-01 : f32
-    %x1, %y1 = snn.integrate "rk4" (%x, %y) rhs (%fx, %fy) time %t
+    %v1 = snn.integrate exp_euler (%v0) rhs (%f) dt 1.000000e-01 : f32
+    %x1, %y1 = snn.integrate rk4 (%x, %y) rhs (%fx, %fy) time %t
         dt 1.000000e-01 : f32, f32
     ```
   }];
   let arguments = (ins Variadic<AnyFloat>:$states, Variadic<AnyFloat>:$rhs,
-                       Optional<AnyFloat>:$time, StrAttr:$method,
+                       Optional<AnyFloat>:$time, Snn_IntegratorAttr:$method,
                        F64Attr:$dt);
   let results = (outs Variadic<AnyFloat>:$results);
   // The types after `:` are the states' (and so the right-hand sides',
@@ -103,7 +104,7 @@ def Snn_IntegrateOp : Snn_Op<"integrate", [Pure,
   let hasVerifier = 1;
   let builders = [OpBuilder<(ins "::mlir::ValueRange":$states,
       "::mlir::ValueRange":$rhs, "::mlir::Value":$time,
-      "::llvm::StringRef":$method, "double":$dt)>];
+      "::snnc::model::Integrator":$method, "double":$dt)>];
 }
 
 def Snn_ExprelOp : Snn_Op<"exprel", [Pure, SameOperandsAndResultType]> {

@@ -10,8 +10,8 @@
 // out. This header is what they share; no MLIR.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SNNC_COMPILER_RUNCHECK_H
-#define SNNC_COMPILER_RUNCHECK_H
+#ifndef SNNC_MODEL_RUNCHECK_H
+#define SNNC_MODEL_RUNCHECK_H
 
 #include "snnc/dsl/Model.h"
 
@@ -93,4 +93,4 @@ void describeNonFinite(const model::Model &model, unsigned population,
 
 } // namespace snnc
 
-#endif // SNNC_COMPILER_RUNCHECK_H
+#endif // SNNC_MODEL_RUNCHECK_H

@@ -1,9 +1,9 @@
 //===- Parameters.cpp - The values a run can change without a recompile ---===//
 
-#include "snnc/compiler/Parameters.h"
+#include "snnc/model/Parameters.h"
 
-#include "snnc/compiler/Network.h"
 #include "snnc/dsl/Units.h"
+#include "snnc/model/Network.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"

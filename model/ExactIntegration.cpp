@@ -1,6 +1,6 @@
 //===- ExactIntegration.cpp - Linear ODEs stepped by their propagator -----===//
 
-#include "snnc/compiler/ExactIntegration.h"
+#include "snnc/model/ExactIntegration.h"
 
 #include "snnc/dsl/Calculus.h"
 

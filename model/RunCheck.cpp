@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/compiler/RunCheck.h"
+#include "snnc/model/RunCheck.h"
 
 #include <algorithm>
 #include <cmath>

@@ -6,8 +6,8 @@
 // scripts never care which engine ran). No MLIR.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SNNC_COMPILER_RECORDINGS_H
-#define SNNC_COMPILER_RECORDINGS_H
+#ifndef SNNC_MODEL_RECORDINGS_H
+#define SNNC_MODEL_RECORDINGS_H
 
 #include "snnc/dsl/Model.h"
 
@@ -60,4 +60,4 @@ llvm::Error writeStates(const std::string &path,
 
 } // namespace snnc
 
-#endif // SNNC_COMPILER_RECORDINGS_H
+#endif // SNNC_MODEL_RECORDINGS_H

@@ -1,6 +1,6 @@
 //===- Recordings.cpp - What a run records, and its NumPy files -----------===//
 
-#include "snnc/compiler/Recordings.h"
+#include "snnc/model/Recordings.h"
 
 #include "snnc/runtime/NpyWriter.h"
 

@@ -7,8 +7,8 @@
 // [[A, I], [0, 0]] dt, whose upper blocks are e^(A dt) and P. No MLIR here.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SNNC_COMPILER_EXACTINTEGRATION_H
-#define SNNC_COMPILER_EXACTINTEGRATION_H
+#ifndef SNNC_MODEL_EXACTINTEGRATION_H
+#define SNNC_MODEL_EXACTINTEGRATION_H
 
 #include "snnc/dsl/Model.h"
 
@@ -27,4 +27,4 @@ exactUpdates(const std::vector<model::ExprP> &rhs,
 
 } // namespace snnc
 
-#endif // SNNC_COMPILER_EXACTINTEGRATION_H
+#endif // SNNC_MODEL_EXACTINTEGRATION_H

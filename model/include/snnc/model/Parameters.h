@@ -18,8 +18,8 @@
 // Plain C++ over the typed model; no MLIR.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SNNC_COMPILER_PARAMETERS_H
-#define SNNC_COMPILER_PARAMETERS_H
+#ifndef SNNC_MODEL_PARAMETERS_H
+#define SNNC_MODEL_PARAMETERS_H
 
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
@@ -94,4 +94,4 @@ void printParameters(const model::Model &model, llvm::raw_ostream &os);
 
 } // namespace snnc
 
-#endif // SNNC_COMPILER_PARAMETERS_H
+#endif // SNNC_MODEL_PARAMETERS_H

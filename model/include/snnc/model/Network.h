@@ -10,10 +10,9 @@
 // projection never changes another one's draws.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SNNC_COMPILER_NETWORK_H
-#define SNNC_COMPILER_NETWORK_H
+#ifndef SNNC_MODEL_NETWORK_H
+#define SNNC_MODEL_NETWORK_H
 
-#include "snnc/compiler/ProgramLayout.h"
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
 #include "snnc/runtime/Connectivity.h"
@@ -70,76 +69,10 @@ double expectedSynapses(const model::Projection &proj);
 /// the seed.
 int64_t synapseRoom(const model::Projection &proj, int64_t drawn);
 
-/// What a run will occupy, estimated from the model before anything is
-/// drawn, so that a run that cannot fit is refused up front instead of
-/// failing (or swapping) halfway. Every large allocation of a run is
-/// counted: the program's buffers, the network as drawn in double precision
-/// before it is copied into them, and the recorded state values. Recorded
-/// spikes, whose number nobody knows beforehand, are checked as they come
-/// (Simulation::run).
-struct MemoryEstimate {
-  int64_t neurons = 0, synapses = 0; ///< synapses: expected for random rules
-  /// For the report: per-neuron and synapse-group state, and index arrays
-  /// with per-synapse weights, in the working precision.
-  double stateBytes = 0;
-  double connectivityBytes = 0;
-  /// Every buffer of the compiled program (or the reference interpreter's
-  /// state and network).
-  double bufferBytes = 0;
-  /// The network as drawn (initial values, per-neuron parameters and
-  /// per-synapse weights in double precision, row offsets) and the
-  /// temporary copies made while it is moved into the buffers; freed
-  /// before the run starts.
-  double stagingBytes = 0;
-  /// Recorded state values (and their step numbers) over the whole run; 0
-  /// when they are not counted up front.
-  double recordingBytes = 0;
-  /// What snnc itself takes besides the network, for the whole run: the
-  /// compiler and its JIT (measured: about 100 MB for the seed model), or
-  /// the reference interpreter (about 65 MB).
-  double fixedBytes = 0;
-  /// The most that is in use at once: while the buffers are filled, or at
-  /// the end of the run.
-  double peakBytes() const {
-    return bufferBytes + fixedBytes + std::max(stagingBytes, recordingBytes);
-  }
-};
-
-/// The estimate for the compiled engine, from the layout planned for the
-/// run (with synapseRoom of the expected synapse counts), for `steps`
-/// steps. `countRecordings`: include the state values recorded over all of
-/// them.
-MemoryEstimate estimateMemory(const model::Model &model,
-                              const ProgramLayout &layout, int64_t steps,
-                              bool countRecordings = true);
-
-/// The estimate for the reference interpreter, which keeps every value in
-/// double precision and the drawn network for the whole run.
-MemoryEstimate estimateReferenceMemory(const model::Model &model,
-                                       int64_t steps);
-
-/// Bytes of memory this process can still get: the least of the system's
-/// MemAvailable, the room left under its cgroup's memory.max, and the
-/// address space and data limits (ulimit -v, -d); -1 when none is known.
-double availableMemoryBytes();
-
-/// Reports (at `where`) and returns false when `estimate` needs more than
-/// availableMemoryBytes(); a run that passes is the one an out-of-memory
-/// report names (installOutOfMemoryReport).
-bool admitMemory(const MemoryEstimate &estimate, llvm::SMRange where,
-                 DiagnosticEngine &diags);
-
 /// Refuses, at the connectivity rule, a projection with more synapses than
 /// int32 indices can address (2^31 - 1): synapse offsets and targets are
 /// int32 in the program and the runtime.
 bool checkIndexLimits(const model::Model &model, DiagnosticEngine &diags);
-
-/// Makes a failed allocation anywhere in this process (a std::vector that
-/// cannot grow: without exceptions, an abort) print one line instead,
-/// "snnc: error: out of memory", with the estimate of the last run
-/// admitted, and exit with status 1. For tools: a library leaves the
-/// process's new-handler to its user.
-void installOutOfMemoryReport();
 
 /// Why `value` cannot be held in the working precision ("is not finite",
 /// "is beyond the range of float32 (at most 3.40282e+38)", or, for a
@@ -163,4 +96,4 @@ std::optional<NetworkData> instantiate(const model::Model &model, uint64_t seed,
 
 } // namespace snnc
 
-#endif // SNNC_COMPILER_NETWORK_H
+#endif // SNNC_MODEL_NETWORK_H
