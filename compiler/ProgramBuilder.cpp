@@ -196,11 +196,13 @@ private:
   Value emitDrive(unsigned pop, unsigned input, Value j);
 
   /// A function over the layout's buffers, then (`withRange`) the steps
-  /// [begin, end) to run, then the thread it runs on (0 .. threads-1).
+  /// [begin, end) to run, then the partitions [first, end) it steps
+  /// (0 <= first < end <= threads; rt::Partitions).
   mlir::func::FuncOp createFunction(llvm::StringRef name, bool withRange);
-  /// Multi-threaded: loads this thread's neuron range of every population
-  /// and derives its range of every synapse group's target slice.
-  void emitThreadRanges(mlir::Value threadArgument);
+  /// Multi-threaded: loads the neuron range of partitions [first, end) of
+  /// every population and derives its range of every synapse group's
+  /// target slice.
+  void emitThreadRanges(mlir::Value firstArgument, mlir::Value endArgument);
   /// The range operands of a neuron pass over population `pop` / group
   /// `group`: empty with one thread (the whole population).
   mlir::ValueRange populationRange(unsigned pop) const;
@@ -230,8 +232,9 @@ private:
   DiagnosticEngine &diags;
   mlir::Type real;
   std::vector<Value> args; ///< Buffers of the function being built.
-  /// Multi-threaded: this thread (index) and its ranges, [lo, hi) each.
-  Value thread;
+  /// Multi-threaded: the partitions [first, end) this code steps (index),
+  /// and their ranges, [lo, hi) each.
+  Value partsBegin, partsEnd;
   std::vector<std::array<Value, 2>> populationRanges, groupRanges, recordRanges;
   /// Values already emitted in the current block, by expression. The map
   /// owns its keys: a freed temporary's address must never hit the cache.
@@ -648,7 +651,8 @@ mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
     types.push_back(builder.getI64Type());
     types.push_back(builder.getI64Type());
   }
-  types.push_back(builder.getI64Type()); // the thread
+  types.push_back(builder.getI64Type()); // the partitions: first
+  types.push_back(builder.getI64Type()); // and end
   auto function = builder.create<mlir::func::FuncOp>(
       loc, name, builder.getFunctionType(types, {}));
   // Name every buffer, and keep the unit of the values it holds: the code
@@ -663,18 +667,18 @@ mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
   args.assign(entry->args_begin(), entry->args_end());
   builder.setInsertionPointToStart(entry);
   if (layout.threads > 1)
-    emitThreadRanges(entry->getArguments().back());
+    emitThreadRanges(entry->getArgument(entry->getNumArguments() - 2),
+                     entry->getArgument(entry->getNumArguments() - 1));
   return function;
 }
 
-void ProgramBuilder::emitThreadRanges(Value threadArgument) {
-  using namespace mlir::arith;
-  thread = toIndex(threadArgument);
-  Value next = builder.create<AddIOp>(loc, thread, index(1));
+void ProgramBuilder::emitThreadRanges(Value firstArgument, Value endArgument) {
+  partsBegin = toIndex(firstArgument);
+  partsEnd = toIndex(endArgument);
   populationRanges.clear();
   for (const PopulationBuffers &bufs : layout.populations)
-    populationRanges.push_back({toIndex(load(bufs.threadBounds, thread)),
-                                toIndex(load(bufs.threadBounds, next))});
+    populationRanges.push_back({toIndex(load(bufs.threadBounds, partsBegin)),
+                                toIndex(load(bufs.threadBounds, partsEnd))});
   groupRanges.clear();
   for (const SynapseGroup &group : layout.groups)
     groupRanges.push_back(sliceRange(group.target));
@@ -805,7 +809,8 @@ void ProgramBuilder::emitPropagation(Value t) {
         },
         args[source.spikeList], args[source.spikeCount], args[bufs.rowStart],
         args[bufs.targets], proj.source.begin, proj.source.end, layout.threads,
-        layout.threads > 1 ? args[source.threadBounds] : Value(), thread);
+        layout.threads > 1 ? args[source.threadBounds] : Value(), partsBegin,
+        partsEnd);
   }
 }
 
@@ -1036,16 +1041,18 @@ void ProgramBuilder::emitCompaction(unsigned popIndex, Value localStep,
                                     bool record) {
   using namespace mlir::arith;
   const PopulationBuffers &bufs = layout.populations[popIndex];
-  // One thread lists its own range; its counters sit in its own slot and
-  // its recording counts from thread * chunkSteps (ProgramLayout.h).
+  // A thread lists the range of its partitions [first, end); its counters
+  // sit in the slot of `first` and its recording counts from
+  // first * chunkSteps (ProgramLayout.h). The slots of the others stay as
+  // they are: the driver empties them (Simulation.cpp, assignPartitions).
   llvm::SmallVector<Value, 3> part;
   if (layout.threads > 1) {
     part = {populationRanges[popIndex][0], populationRanges[popIndex][1],
-            builder.create<MulIOp>(loc, thread, index(kPerThreadStride))};
+            builder.create<MulIOp>(loc, partsBegin, index(kPerThreadStride))};
     if (record)
       localStep = builder.create<AddIOp>(
           loc, localStep,
-          builder.create<MulIOp>(loc, thread, index(layout.chunkSteps)));
+          builder.create<MulIOp>(loc, partsBegin, index(layout.chunkSteps)));
   }
   if (record)
     builder.create<snn::CompactOp>(

@@ -21,6 +21,7 @@
 #include "snnc/model/RunCheck.h"
 #include "snnc/runtime/Progress.h"
 #include "snnc/runtime/ThreadTeam.h"
+#include "snnc/runtime/WorkerSchedule.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -104,9 +105,14 @@ struct Simulation::Impl {
   std::vector<std::unique_ptr<AlignedBuffer>> buffers;
   std::vector<void *> pointers;
   std::unique_ptr<rt::Program> program;
-  /// Multi-threaded runs: the threads, and each population's split.
+  /// Multi-threaded runs: the threads, and each population's split into
+  /// the program's partitions.
   std::unique_ptr<rt::ThreadTeam> team;
   std::vector<std::vector<int32_t>> threadBounds;
+  /// How many threads share the partitions now: the spike lists are laid
+  /// out for them (assignPartitions). How many step the next stretch.
+  int workers = 1;
+  std::unique_ptr<rt::WorkerSchedule> schedule;
   /// What turns parameter values into the params buffer, kept for
   /// setParameters (the outlined program lives in `context`).
   std::unique_ptr<mlir::MLIRContext> context;
@@ -158,12 +164,72 @@ struct Simulation::Impl {
     }
     return true;
   }
-  /// Calls job(t) on every thread t of the run, at once.
-  void forEachThread(const std::function<void(int)> &job) {
-    if (team)
-      team->run(job);
-    else
-      job(0);
+  /// The partitions thread `worker` of `count` steps: adjacent ones, in
+  /// order.
+  rt::Partitions partsOf(int worker, int count) const {
+    int64_t partitions = layout.threads;
+    return {partitions * worker / count, partitions * (worker + 1) / count};
+  }
+
+  /// Lays the spike lists out for `count` threads. A thread lists the
+  /// spikes of all its partitions in the segment of its first one (the
+  /// compiled compaction, ProgramLayout.h), so the segments of partitions
+  /// it takes over move, in order, to the end of that one, and their
+  /// spike and recording counts become zero; readers go through the
+  /// segments in order, so a split needs no move. Between steps only.
+  void assignPartitions(int count) {
+    if (count == workers)
+      return;
+    int partitions = layout.threads;
+    std::vector<bool> leads(partitions, false);
+    for (int k = 0; k < count; ++k)
+      leads[partsOf(k, count).first] = true;
+    for (unsigned p = 0; p < layout.populations.size(); ++p) {
+      const PopulationBuffers &bufs = layout.populations[p];
+      if (bufs.spikeList < 0)
+        continue;
+      int32_t *list = buffer<int32_t>(bufs.spikeList);
+      int32_t *counts = buffer<int32_t>(bufs.spikeCount);
+      const std::vector<int32_t> &bounds = threadBounds[p];
+      for (int k = 0; k < count; ++k) {
+        rt::Partitions parts = partsOf(k, count);
+        int64_t fill = counts[parts.first * kPerThreadStride];
+        for (int64_t u = parts.first + 1; u < parts.end; ++u) {
+          int32_t n = counts[u * kPerThreadStride];
+          std::memmove(list + bounds[parts.first] + fill, list + bounds[u],
+                       static_cast<size_t>(n) * sizeof(int32_t));
+          fill += n;
+          counts[u * kPerThreadStride] = 0;
+        }
+        counts[parts.first * kPerThreadStride] = static_cast<int32_t>(fill);
+      }
+      if (bufs.recordCounts >= 0)
+        for (int u = 0; u < partitions; ++u)
+          if (!leads[u])
+            std::fill_n(buffer<int32_t>(bufs.recordCounts) +
+                            u * layout.chunkSteps,
+                        layout.chunkSteps, 0);
+    }
+    workers = count;
+  }
+
+  /// Runs job(parts) on `count` threads at once, each with its partitions;
+  /// returns the least share of its wall time any of them was on a core.
+  double onThreads(int count,
+                   const std::function<void(rt::Partitions)> &job) {
+    if (!team)
+      return job({}), 1.0;
+    assignPartitions(count);
+    rt::resizeStepBarrier(buffer<int32_t>(layout.barrier), count);
+    std::vector<double> share(count, 1.0);
+    team->run(
+        [&](int k) {
+          rt::ThreadClock clock;
+          job(partsOf(k, count));
+          share[k] = clock.cpuShare();
+        },
+        count);
+    return *std::min_element(share.begin(), share.end());
   }
   /// Sets the first `count` values of a Real buffer to `value`.
   void fillConstant(int bufferIndex, int64_t count, double value) {
@@ -284,6 +350,19 @@ const Model &Simulation::model() const { return impl->model; }
 const ProgramLayout &Simulation::layout() const { return impl->layout; }
 double Simulation::dtMs() const { return impl->layout.dtMs; }
 int Simulation::threads() const { return impl->layout.threads; }
+
+void Simulation::setWorkers(int workers) {
+  if (impl->schedule)
+    impl->schedule->fix(workers);
+}
+
+int64_t Simulation::stepsOnOneThread() const {
+  return impl->schedule ? impl->schedule->stepsOnOne() : 0;
+}
+
+int64_t Simulation::stepsOnAllThreads() const {
+  return impl->schedule ? impl->schedule->stepsOnAll() : 0;
+}
 
 std::unique_ptr<Simulation> Simulation::create(const Model &input,
                                                const SimulationOptions &options,
@@ -585,9 +664,12 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   // The program's buffers hold everything now; don't keep a second copy of
   // the connectivity (hundreds of MB for large networks).
   impl.network = NetworkData();
-  impl.forEachThread([&](int thread) {
+  impl.workers = threads;
+  impl.schedule = std::make_unique<rt::WorkerSchedule>(
+      threads, options.adaptiveThreads);
+  impl.onThreads(threads, [&](rt::Partitions parts) {
     FlushDenormals flush;
-    impl.program->init(impl.pointers.data(), thread);
+    impl.program->init(impl.pointers.data(), parts);
   });
   sim->times.setup = secondsSince(setupStart);
   return sim;
@@ -694,7 +776,10 @@ bool Simulation::run(int64_t count) {
   while (done < end) {
     if (stop && stop->load(std::memory_order_relaxed))
       break;
+    rt::WorkerSchedule::Stretch stretch = impl->schedule->next();
     int64_t chunkEnd = std::min(end, done + chunk);
+    if (stretch.maxSteps > 0)
+      chunkEnd = std::min(chunkEnd, done + stretch.maxSteps);
     for (unsigned p = 0; p < layout.populations.size(); ++p)
       if (layout.populations[p].recordFill >= 0)
         for (int t = 0; t < threads; ++t)
@@ -702,10 +787,15 @@ bool Simulation::run(int64_t count) {
               layout.populations[p].recordFill)[t * kPerThreadStride] =
               static_cast<int32_t>(recordStart(p, t));
     int64_t chunkBegin = done;
-    impl->forEachThread([&](int thread) {
-      FlushDenormals flush;
-      impl->program->run(impl->pointers.data(), chunkBegin, chunkEnd, thread);
-    });
+    auto stretchStart = std::chrono::steady_clock::now();
+    double leastCpuShare =
+        impl->onThreads(stretch.workers, [&](rt::Partitions parts) {
+          FlushDenormals flush;
+          impl->program->run(impl->pointers.data(), chunkBegin, chunkEnd,
+                             parts);
+        });
+    impl->schedule->finished(stretch, chunkEnd - chunkBegin,
+                             secondsSince(stretchStart), leastCpuShare);
     // Room for what this chunk recorded, asked for before any of it is
     // kept, so that running out of memory stops the run instead of
     // aborting it.

@@ -5,6 +5,7 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -87,7 +88,7 @@ void snnc::rt::initStepBarrier(int32_t *state, int threads) {
 }
 
 void snnc::rt::waitStepBarrier(int32_t *state) {
-  int32_t threads = state[kThreads];
+  int32_t threads = load(&state[kThreads]);
   if (threads <= 1)
     return;
   int32_t generation = load(&state[kGeneration]);
@@ -101,6 +102,28 @@ void snnc::rt::waitStepBarrier(int32_t *state) {
   waitWhileEqual(&state[kGeneration], generation, &state[kSleepers]);
 }
 
+void snnc::rt::resizeStepBarrier(int32_t *state, int threads) {
+  __atomic_store_n(&state[kThreads], threads, __ATOMIC_SEQ_CST);
+}
+
+namespace {
+double clockSeconds(clockid_t clock) {
+  timespec now;
+  clock_gettime(clock, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+} // namespace
+
+ThreadClock::ThreadClock()
+    : wallStart(clockSeconds(CLOCK_MONOTONIC)),
+      cpuStart(clockSeconds(CLOCK_THREAD_CPUTIME_ID)) {}
+
+double ThreadClock::cpuShare() const {
+  double wall = clockSeconds(CLOCK_MONOTONIC) - wallStart;
+  double cpu = clockSeconds(CLOCK_THREAD_CPUTIME_ID) - cpuStart;
+  return wall > 0 ? std::min(1.0, cpu / wall) : 1.0;
+}
+
 extern "C" void snnc_barrier_wait(int32_t *state) { waitStepBarrier(state); }
 
 int snnc::rt::defaultThreadCount(int64_t neurons) {
@@ -112,25 +135,33 @@ int snnc::rt::defaultThreadCount(int64_t neurons) {
 // ThreadTeam
 //===----------------------------------------------------------------------===//
 
+/// A worker's wake-up word: bumped once per job it takes part in, a cache
+/// line of its own so that waking one does not disturb another.
+struct ThreadTeam::Worker {
+  alignas(64) int32_t started = 0;
+  int32_t sleepers = 0;
+};
+
 struct ThreadTeam::Shared {
   const std::function<void(int)> *job = nullptr;
-  alignas(64) int32_t started = 0; ///< Bumped once per job; workers wait on it.
-  int32_t startSleepers = 0;
   int32_t stopping = 0;
-  alignas(64) StepBarrierState finished; ///< All threads meet after a job.
+  alignas(64) StepBarrierState finished; ///< The job's threads meet after it.
+  std::vector<Worker> wake;              ///< Per thread; [0] unused.
   std::vector<std::thread> workers;
 };
 
 ThreadTeam::ThreadTeam(int threads)
     : threads(std::max(1, threads)), shared(std::make_unique<Shared>()) {
   initStepBarrier(shared->finished.words, this->threads);
+  shared->wake = std::vector<Worker>(this->threads);
   for (int t = 1; t < this->threads; ++t)
     shared->workers.emplace_back([this, t] {
       Shared &s = *shared;
+      Worker &me = s.wake[t];
       int32_t seen = 0;
       for (;;) {
-        waitWhileEqual(&s.started, seen, &s.startSleepers);
-        seen = load(&s.started);
+        waitWhileEqual(&me.started, seen, &me.sleepers);
+        seen = load(&me.started);
         if (load(&s.stopping))
           return;
         (*s.job)(t);
@@ -141,16 +172,22 @@ ThreadTeam::ThreadTeam(int threads)
 
 ThreadTeam::~ThreadTeam() {
   __atomic_store_n(&shared->stopping, 1, __ATOMIC_SEQ_CST);
-  advance(&shared->started, &shared->startSleepers);
+  for (int t = 1; t < threads; ++t)
+    advance(&shared->wake[t].started, &shared->wake[t].sleepers);
   for (std::thread &worker : shared->workers)
     worker.join();
 }
 
-void ThreadTeam::run(const std::function<void(int)> &job) {
-  if (threads == 1)
+void ThreadTeam::run(const std::function<void(int)> &job, int workers) {
+  workers = std::clamp(workers, 1, threads);
+  if (workers == 1)
     return job(0);
   shared->job = &job;
-  advance(&shared->started, &shared->startSleepers);
+  // Every thread of the last job has arrived at `finished`: it can be
+  // resized before anyone arrives again.
+  resizeStepBarrier(shared->finished.words, workers);
+  for (int t = 1; t < workers; ++t)
+    advance(&shared->wake[t].started, &shared->wake[t].sleepers);
   job(0);
   waitStepBarrier(shared->finished.words);
 }

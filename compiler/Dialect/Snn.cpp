@@ -299,10 +299,10 @@ OpFoldResult ExprelOp::fold(FoldAdaptor adaptor) {
 void PropagateOp::build(OpBuilder &builder, OperationState &state, Value spikes,
                         Value count, Value rowStart, Value targets,
                         int64_t sourceBegin, int64_t sourceEnd, int64_t threads,
-                        Value bounds, Value thread) {
+                        Value bounds, Value partsBegin, Value partsEnd) {
   state.addOperands({spikes, count, rowStart, targets});
   if (threads > 1)
-    state.addOperands({bounds, thread});
+    state.addOperands({bounds, partsBegin, partsEnd});
   state.addAttribute(getSourceBeginAttrName(state.name),
                      builder.getI64IntegerAttr(sourceBegin));
   state.addAttribute(getSourceEndAttrName(state.name),
@@ -322,13 +322,15 @@ LogicalResult PropagateOp::verify() {
   if (threads < 1)
     return emitOpError("needs at least one thread, got ") << threads;
   if (threads > 1) {
-    if (getPartition().size() != 2 ||
+    if (getPartition().size() != 3 ||
         !isa<MemRefType>(getPartition()[0].getType()) ||
-        !getPartition()[1].getType().isIndex())
+        !getPartition()[1].getType().isIndex() ||
+        !getPartition()[2].getType().isIndex())
       return emitOpError("with threads, needs the spike list's segment "
-                         "bounds (memref) and the thread (index)");
+                         "bounds (memref) and the partitions [first, end) "
+                         "(index, index)");
   } else if (!getPartition().empty()) {
-    return emitOpError("segment bounds and thread only with threads > 1");
+    return emitOpError("segment bounds and partitions only with threads > 1");
   }
   auto rows = cast<MemRefType>(getRowStart().getType());
   if (rows.hasStaticShape() &&
@@ -348,7 +350,7 @@ void PropagateOp::print(OpAsmPrinter &p) {
     << getSourceEnd() << ")";
   if (getThreads() > 1)
     p << " threads " << getThreads() << " bounds " << getPartition()[0]
-      << " thread " << getPartition()[1];
+      << " parts [" << getPartition()[1] << ", " << getPartition()[2] << ")";
   p << " : " << getSpikes().getType() << ", " << getCount().getType() << ", "
     << getRowStart().getType() << ", " << getTargets().getType();
   if (getThreads() > 1)
@@ -361,7 +363,8 @@ void PropagateOp::print(OpAsmPrinter &p) {
 }
 
 ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
-  OpAsmParser::UnresolvedOperand spikes, count, rows, targets, bounds, thread;
+  OpAsmParser::UnresolvedOperand spikes, count, rows, targets, bounds,
+      partsBegin, partsEnd;
   int64_t begin, end, threads = 1;
   SmallVector<Type, 5> types;
   if (parser.parseOperand(spikes) || parser.parseComma() ||
@@ -375,8 +378,10 @@ ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
                                                           targets};
   if (succeeded(parser.parseOptionalKeyword("threads"))) {
     if (parser.parseInteger(threads) || parser.parseKeyword("bounds") ||
-        parser.parseOperand(bounds) || parser.parseKeyword("thread") ||
-        parser.parseOperand(thread))
+        parser.parseOperand(bounds) || parser.parseKeyword("parts") ||
+        parser.parseLSquare() || parser.parseOperand(partsBegin) ||
+        parser.parseComma() || parser.parseOperand(partsEnd) ||
+        parser.parseRParen())
       return failure();
     operands.push_back(bounds);
   }
@@ -390,7 +395,10 @@ ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
                              result.operands))
     return failure();
   if (threads > 1 &&
-      parser.resolveOperand(thread, builder.getIndexType(), result.operands))
+      (parser.resolveOperand(partsBegin, builder.getIndexType(),
+                             result.operands) ||
+       parser.resolveOperand(partsEnd, builder.getIndexType(),
+                             result.operands)))
     return failure();
   result.addAttribute("sourceBegin", builder.getI64IntegerAttr(begin));
   result.addAttribute("sourceEnd", builder.getI64IntegerAttr(end));

@@ -256,11 +256,10 @@ private:
     Value inside = rewriter.create<arith::AndIOp>(loc, atLeastBegin, beforeEnd);
     auto ifOp = rewriter.create<scf::IfOp>(loc, inside, false);
     rewriter.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    Value row =
-        rowTableIndex(op, rewriter.create<arith::SubIOp>(loc, source, begin));
-    Value rowBegin = toIndex(load(op.getRowStart(), row));
-    Value rowEnd = toIndex(load(
-        op.getRowStart(), rewriter.create<arith::AddIOp>(loc, row, index(1))));
+    Value row = rewriter.create<arith::SubIOp>(loc, source, begin);
+    Value rowBegin =
+        toIndex(load(op.getRowStart(), rowTableIndex(op, row, false)));
+    Value rowEnd = toIndex(load(op.getRowStart(), rowTableIndex(op, row, true)));
     scf::ForOp synapses = loop(rowBegin, rowEnd);
     Value synapse = synapses.getInductionVar();
     Value target = toIndex(load(op.getTargets(), synapse));
@@ -269,15 +268,17 @@ private:
     rewriter.eraseOp(op);
   }
 
-  /// Where source row `row`'s synapses start in the row table: with T
-  /// threads, this thread's part of the row at row * T + thread.
-  Value rowTableIndex(PropagateOp op, Value row) {
+  /// Where the synapses of source row `row` that this code delivers start
+  /// (or, `end`, end) in the row table: the whole row with one partition;
+  /// with T, the part onto partitions [first, end), from row * T + first
+  /// to row * T + end.
+  Value rowTableIndex(PropagateOp op, Value row, bool end) {
     int64_t threads = op.getThreads();
     if (threads == 1)
-      return row;
+      return end ? rewriter.create<arith::AddIOp>(loc, row, index(1)) : row;
     return rewriter.create<arith::AddIOp>(
         loc, rewriter.create<arith::MulIOp>(loc, row, index(threads)),
-        op.getPartition()[1]);
+        op.getPartition()[end ? 2 : 1]);
   }
 
   /// Starts loading the synapse row (every cache line of it) of the spike
@@ -292,15 +293,18 @@ private:
         loc, rewriter.create<arith::AddIOp>(loc, q, index(prefetchDistance)),
         lastSpike);
     Value source = toIndex(load(op.getSpikes(), ahead));
-    Value row = rowTableIndex(op, rewriter.create<arith::SubIOp>(
-                                      loc, source, index(op.getSourceBegin())));
+    Value row = rewriter.create<arith::SubIOp>(loc, source,
+                                               index(op.getSourceBegin()));
+    // The source row itself is clamped, so that both ends of its part of
+    // the row table are in range.
+    int64_t rowCount = (rows.getNumElements() - 1) / op.getThreads();
     Value clampedLow = rewriter.create<arith::MaxSIOp>(loc, row, index(0));
-    Value clamped = rewriter.create<arith::MinSIOp>(
-        loc, clampedLow, index(rows.getNumElements() - 2));
-    Value first = toIndex(load(op.getRowStart(), clamped));
+    Value clamped =
+        rewriter.create<arith::MinSIOp>(loc, clampedLow, index(rowCount - 1));
+    Value first =
+        toIndex(load(op.getRowStart(), rowTableIndex(op, clamped, false)));
     Value last =
-        toIndex(load(op.getRowStart(),
-                     rewriter.create<arith::AddIOp>(loc, clamped, index(1))));
+        toIndex(load(op.getRowStart(), rowTableIndex(op, clamped, true)));
     // Every 64-byte line of the row (16 int32 targets).
     scf::ForOp lines = rewriter.create<scf::ForOp>(loc, first, last, index(16));
     OpBuilder::InsertionGuard guard(rewriter);

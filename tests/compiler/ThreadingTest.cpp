@@ -76,13 +76,16 @@ struct SeedRun {
   std::vector<SpikeTrain> spikes;
   std::vector<StateTrace> traces;
   std::vector<double> v;
+  int64_t stepsOnOne = 0; ///< of a multi-threaded simulation
 };
 
 /// The seed model for 200 ms, recording all spikes and three neurons' V
-/// after every step; run at once, or `piece` steps per call.
+/// after every step; run at once, or `piece` steps per call. With
+/// `workers`, piece i runs on workers[i % size] threads.
 std::optional<SeedRun> runSeed(int threads, std::string &log, int64_t piece = 0,
                                const std::string &cacheDirectory = "",
-                               bool *cacheHit = nullptr) {
+                               bool *cacheHit = nullptr,
+                               const std::vector<int> &workers = {}) {
   llvm::SourceMgr sources;
   llvm::raw_string_ostream stream(log);
   DiagnosticEngine diags(sources, &stream);
@@ -110,11 +113,15 @@ std::optional<SeedRun> runSeed(int threads, std::string &log, int64_t piece = 0,
   if (cacheHit)
     *cacheHit = sim->compileTimes().cacheHit;
   if (piece > 0) // in pieces that end mid-chunk
-    while (sim->stepsDone() < sim->totalSteps())
+    for (size_t i = 0; sim->stepsDone() < sim->totalSteps(); ++i) {
+      if (!workers.empty())
+        sim->setWorkers(workers[i % workers.size()]);
       sim->run(piece);
+    }
   else
     sim->run(sim->totalSteps());
-  return SeedRun{sim->spikes(), sim->stateTraces(), sim->stateValues("N", "V")};
+  return SeedRun{sim->spikes(), sim->stateTraces(), sim->stateValues("N", "V"),
+                 sim->stepsOnOneThread()};
 }
 
 TEST(ThreadingTest, SeedModelOnTwoAndFiveThreadsIsBitwiseOneThread) {
@@ -149,6 +156,37 @@ TEST(ThreadingTest, ThreadedRunInPiecesIsTheWholeRun) {
   EXPECT_EQ(pieces->spikes[0].indices, whole->spikes[0].indices);
   EXPECT_EQ(pieces->traces[0].values, whole->traces[0].values);
   EXPECT_EQ(pieces->v, whole->v);
+}
+
+// A program built for several partitions may be stepped by fewer threads,
+// each taking adjacent partitions, and the count may change between any two
+// steps (rt::WorkerSchedule does so on a busy machine): the spike lists are
+// laid out anew at each change. None of it may change a result.
+TEST(ThreadingTest, AnyNumberOfThreadsSharingThePartitionsIsBitwiseOneThread) {
+  std::string log;
+  std::optional<SeedRun> one = runSeed(1, log);
+  ASSERT_TRUE(one) << log;
+  struct Case {
+    int partitions;
+    std::vector<int> workers;
+  };
+  for (const Case &c : {Case{2, {1}}, Case{2, {1, 2}}, Case{2, {2, 1, 1}},
+                        Case{5, {1, 5, 2, 3, 5, 4, 1}}}) {
+    std::optional<SeedRun> shared =
+        runSeed(c.partitions, log, /*piece=*/137, "", nullptr, c.workers);
+    ASSERT_TRUE(shared) << log;
+    std::string what = std::to_string(c.partitions) + " partitions";
+    // The pieces really ran on one thread where asked to.
+    EXPECT_GT(shared->stepsOnOne, c.workers.size() == 1 ? 1999 : 136) << what;
+    EXPECT_EQ(shared->spikes[0].steps, one->spikes[0].steps) << what;
+    EXPECT_EQ(shared->spikes[0].indices, one->spikes[0].indices) << what;
+    EXPECT_EQ(shared->traces[0].values, one->traces[0].values) << what;
+    ASSERT_EQ(shared->v.size(), one->v.size());
+    EXPECT_EQ(std::memcmp(shared->v.data(), one->v.data(),
+                          one->v.size() * sizeof(double)),
+              0)
+        << what;
+  }
 }
 
 // A threaded program from the compile cache calls the runtime's barrier

@@ -199,8 +199,8 @@ JitProgram::~JitProgram() = default;
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
 JitProgram::compileObject(mlir::ModuleOp module, size_t numBuffers) {
-  // snn_run takes the buffers, the step range and the thread; snn_init the
-  // buffers and the thread.
+  // snn_run takes the buffers, the step range and the partitions; snn_init
+  // the buffers and the partitions.
   size_t runArguments = 0, initArguments = 0;
   module.walk([&](mlir::LLVM::LLVMFuncOp function) {
     if (function.getName() == "snn_run")
@@ -208,7 +208,7 @@ JitProgram::compileObject(mlir::ModuleOp module, size_t numBuffers) {
     if (function.getName() == "snn_init")
       initArguments = function.getNumArguments();
   });
-  if (runArguments != numBuffers + 3 || initArguments != numBuffers + 1)
+  if (runArguments != numBuffers + 4 || initArguments != numBuffers + 2)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         llvm::Twine("the program's entry points do not take the ") +
@@ -285,25 +285,27 @@ JitProgram::load(std::unique_ptr<llvm::MemoryBuffer> object,
   return program;
 }
 
-void JitProgram::init(void *const *buffers, int64_t thread) const {
+void JitProgram::init(void *const *buffers, rt::Partitions parts) const {
   // Packed calling convention: an array of pointers to each argument.
   std::vector<void *> slots(buffers, buffers + numBuffers);
   std::vector<void *> packed;
   for (void *&slot : slots)
     packed.push_back(&slot);
-  packed.push_back(&thread);
+  packed.push_back(&parts.first);
+  packed.push_back(&parts.end);
   initEntry(packed.data());
 }
 
 void JitProgram::run(void *const *buffers, int64_t begin, int64_t end,
-                     int64_t thread) const {
+                     rt::Partitions parts) const {
   std::vector<void *> slots(buffers, buffers + numBuffers);
   std::vector<void *> packed;
   for (void *&slot : slots)
     packed.push_back(&slot);
   packed.push_back(&begin);
   packed.push_back(&end);
-  packed.push_back(&thread);
+  packed.push_back(&parts.first);
+  packed.push_back(&parts.end);
   runEntry(packed.data());
 }
 

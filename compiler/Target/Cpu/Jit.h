@@ -50,9 +50,9 @@ public:
   load(std::unique_ptr<llvm::MemoryBuffer> object, size_t numBuffers);
   ~JitProgram() override;
 
-  void init(void *const *buffers, int64_t thread = 0) const override;
+  void init(void *const *buffers, rt::Partitions parts = {}) const override;
   void run(void *const *buffers, int64_t begin, int64_t end,
-           int64_t thread = 0) const override;
+           rt::Partitions parts = {}) const override;
 
 private:
   JitProgram();

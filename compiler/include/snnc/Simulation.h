@@ -46,6 +46,10 @@ struct SimulationOptions {
   /// of every population; results are the same bit for bit). 0: one per
   /// core for networks large enough to gain (rt::defaultThreadCount).
   int threads = 0;
+  /// With several threads, choose stretch by stretch how many of them run
+  /// (all, or one when another process holds a core and one is faster;
+  /// rt::WorkerSchedule). Results do not depend on it.
+  bool adaptiveThreads = true;
   /// The machine the program is compiled for and runs on: a name of
   /// targetNames() (Target.h), "cpu" being the host CPU.
   std::string target = "cpu";
@@ -105,6 +109,13 @@ public:
   int64_t stepsDone() const { return done; }
   /// Threads stepping the network (SimulationOptions::threads, resolved).
   int threads() const;
+  /// From now on, `workers` threads (1 .. threads()) step the network, and
+  /// the choice is no longer adaptive. Results do not depend on it.
+  void setWorkers(int workers);
+  /// Steps run so far on one thread of a multi-threaded simulation (the
+  /// machine was busy), and on all of them.
+  int64_t stepsOnOneThread() const;
+  int64_t stepsOnAllThreads() const;
   double dtMs() const;
 
   /// Advances `count` steps (clamped to the run's end), or fewer when

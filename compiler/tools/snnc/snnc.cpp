@@ -403,6 +403,12 @@ int runRun(const RunArgs &args) {
       compileSeconds, times.network, times.codegen,
       times.cacheHit ? "cached code" : "jit", times.jit, times.setup,
       simSeconds, sim->threads(), sim->threads() == 1 ? "" : "s");
+  // Stretches a busy machine ran faster on one thread (rt::WorkerSchedule).
+  if (int64_t one = sim->stepsOnOneThread(); one > 0)
+    llvm::outs() << llvm::format(
+        "  %.0f%% of the steps on one thread: another process was using a "
+        "core\n",
+        100.0 * one / std::max<int64_t>(1, sim->stepsDone()));
   writeOutputs(session.diags, args.outDir, sim->stepsDone(), sim->dtMs(),
                sim->spikes(), sim->stateTraces());
   return finishRun(session);

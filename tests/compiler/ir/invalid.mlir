@@ -77,9 +77,10 @@ func.func @time_loop_dt(%b: index, %e: index) {
 // Two threads: two row-table entries per source row, plus one.
 func.func @threaded_row_start_size(%l: memref<4xi32>, %c: memref<32xi32>,
                                    %r: memref<3xi32>, %t: memref<1xi32>,
-                                   %bounds: memref<3xi32>, %thread: index) {
+                                   %bounds: memref<3xi32>, %first: index,
+                                   %end: index) {
   // expected-error @+1 {{row_start needs one entry per source neuron and thread, plus one, got 3}}
-  snn.propagate %l, %c through %r, %t source [0, 2) threads 2 bounds %bounds thread %thread : memref<4xi32>, memref<32xi32>, memref<3xi32>, memref<1xi32>, memref<3xi32> {
+  snn.propagate %l, %c through %r, %t source [0, 2) threads 2 bounds %bounds parts [%first, %end) : memref<4xi32>, memref<32xi32>, memref<3xi32>, memref<1xi32>, memref<3xi32> {
   ^bb0(%target: index, %synapse: index):
   }
   return

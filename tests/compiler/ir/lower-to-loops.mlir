@@ -65,17 +65,18 @@ func.func @exprel_constant() -> f32 {
   return %e : f32
 }
 
-// One thread of two: it reads both threads' spike-list segments in order
-// (segment u from bounds[u], its count at count[16 u]), delivers along its
-// own part of each row (row * 2 + thread in the row table), runs the
-// neuron pass over its range, lists its own spikes from lo, and meets the
-// other thread at the barrier, a runtime call.
+// A thread stepping partitions [first, end) of two: it reads both
+// partitions' spike-list segments in order (segment u from bounds[u], its
+// count at count[16 u]), delivers along its partitions' part of each row
+// (row * 2 + first to row * 2 + end in the row table), runs the neuron
+// pass over its range, lists its own spikes from lo, and meets the other
+// threads at the barrier, a runtime call.
 // CHECK-LABEL: func.func @threaded
 func.func @threaded(%v: memref<32xf32>, %flags: memref<32xi8>,
                     %list: memref<32xi32>, %count: memref<32xi32>,
                     %rows: memref<5xi32>, %targets: memref<6xi32>,
                     %bounds: memref<3xi32>, %barrier: memref<48xi32>,
-                    %thread: index, %lo: index, %hi: index) {
+                    %first: index, %end: index, %lo: index, %hi: index) {
   // CHECK: scf.for %[[U:.*]] = %c0{{.*}} to %c2
   // CHECK:   memref.load %arg6[%[[U]]]
   // CHECK:   %[[SLOT:.*]] = arith.muli %[[U]], %c16
@@ -84,12 +85,13 @@ func.func @threaded(%v: memref<32xf32>, %flags: memref<32xi8>,
   // CHECK:     scf.if
   // CHECK:       %[[ROW:.*]] = arith.muli %{{.*}}, %c2
   // CHECK:       arith.addi %[[ROW]], %arg8
-  snn.propagate %list, %count through %rows, %targets source [1, 3) threads 2 bounds %bounds thread %thread : memref<32xi32>, memref<32xi32>, memref<5xi32>, memref<6xi32>, memref<3xi32> {
+  // CHECK:       arith.addi %{{.*}}, %arg9
+  snn.propagate %list, %count through %rows, %targets source [1, 3) threads 2 bounds %bounds parts [%first, %end) : memref<32xi32>, memref<32xi32>, memref<5xi32>, memref<6xi32>, memref<3xi32> {
   ^bb0(%target: index, %synapse: index):
   }
   // CHECK: call @snnc_barrier_wait(%arg7)
   snn.barrier %barrier : memref<48xi32>
-  // CHECK: scf.for %{{.*}} = %arg9 to %arg10
+  // CHECK: scf.for %{{.*}} = %arg10 to %arg11
   snn.for_each_neuron "N" size 32 range [%lo, %hi) elementwise {
   ^bb0(%j: index):
     %x = memref.load %v[%j] : memref<32xf32>
@@ -97,12 +99,12 @@ func.func @threaded(%v: memref<32xf32>, %flags: memref<32xi8>,
   }
   // Words from lo / 8 to ceil(hi / 8); the list from lo; the count in the
   // thread's slot.
-  // CHECK: %[[FIRST:.*]] = arith.divui %arg9, %c8
+  // CHECK: %[[FIRST:.*]] = arith.divui %arg10, %c8
   // CHECK: scf.for %{{.*}} = %[[FIRST]] to
-  // CHECK: arith.addi %{{.*}}, %arg9
+  // CHECK: arith.addi %{{.*}}, %arg10
   // CHECK: memref.store %{{.*}}, %arg3[%[[SLOT2:.*]]] : memref<32xi32>
   %c16 = arith.constant 16 : index
-  %slot = arith.muli %thread, %c16 : index
+  %slot = arith.muli %first, %c16 : index
   snn.compact %flags into %list, %count part(%lo, %hi, %slot) : memref<32xi8>, memref<32xi32>, memref<32xi32>
   return
 }

@@ -27,15 +27,15 @@ func.func @all_ops(%f: memref<8xi8>, %l: memref<4xi32>, %c: memref<1xi32>,
   return
 }
 
-// One thread's share of a multi-threaded program.
+// One thread's share of a program built for two partitions.
 // CHECK-LABEL: func.func @threaded_ops
 func.func @threaded_ops(%f: memref<8xi8>, %l: memref<4xi32>,
                         %c: memref<32xi32>, %r: memref<5xi32>,
                         %t: memref<6xi32>, %bounds: memref<3xi32>,
-                        %barrier: memref<48xi32>, %thread: index,
+                        %barrier: memref<48xi32>, %first: index, %end: index,
                         %lo: index, %hi: index, %slot: index) {
-  // CHECK: snn.propagate {{.*}} source [1, 3) threads 2 bounds %{{.*}} thread %{{.*}} :
-  snn.propagate %l, %c through %r, %t source [1, 3) threads 2 bounds %bounds thread %thread : memref<4xi32>, memref<32xi32>, memref<5xi32>, memref<6xi32>, memref<3xi32> {
+  // CHECK: snn.propagate {{.*}} source [1, 3) threads 2 bounds %{{.*}} parts [%{{.*}}, %{{.*}}) :
+  snn.propagate %l, %c through %r, %t source [1, 3) threads 2 bounds %bounds parts [%first, %end) : memref<4xi32>, memref<32xi32>, memref<5xi32>, memref<6xi32>, memref<3xi32> {
   ^bb0(%target: index, %synapse: index):
   }
   // CHECK: snn.barrier %{{.*}} : memref<48xi32>

@@ -14,17 +14,26 @@
 
 namespace snnc::rt {
 
+/// Adjacent partitions [first, end) of a program built for several. Such a
+/// program splits every population into one contiguous range of neurons
+/// per partition; each thread of a run steps one or more adjacent
+/// partitions, and how many threads share them may change between calls
+/// without changing any result.
+struct Partitions {
+  int64_t first = 0, end = 1;
+};
+
 class Program {
 public:
   virtual ~Program() = default;
-  /// Computes the spikes of the initial state (of `thread`'s neurons).
+  /// Computes the spikes of the initial state (of the neurons of `parts`).
   /// `buffers` holds one pointer per buffer of the layout, in its order;
   /// the caller owns them and keeps them alive while the program runs.
-  virtual void init(void *const *buffers, int64_t thread = 0) const = 0;
-  /// Runs steps [begin, end); in a multi-threaded program every thread
-  /// calls it with the same steps at once.
+  virtual void init(void *const *buffers, Partitions parts = {}) const = 0;
+  /// Runs steps [begin, end); when several threads share the partitions,
+  /// every one calls it with the same steps at once, with its own `parts`.
   virtual void run(void *const *buffers, int64_t begin, int64_t end,
-                   int64_t thread = 0) const = 0;
+                   Partitions parts = {}) const = 0;
 };
 
 } // namespace snnc::rt

@@ -35,6 +35,10 @@ void initStepBarrier(int32_t *state, int threads);
 /// Blocks until all threads of `state` have arrived; reusable at once.
 void waitStepBarrier(int32_t *state);
 
+/// Changes the number of threads `state` waits for. Only between uses:
+/// every thread of the last crossing has arrived, and none is arriving.
+void resizeStepBarrier(int32_t *state, int threads);
+
 /// The cores this process may run on (its affinity mask).
 int availableCores();
 
@@ -43,9 +47,21 @@ int availableCores();
 /// barriers per step, else one.
 int defaultThreadCount(int64_t neurons);
 
-/// Persistent worker threads: run(job) calls job(t) for t = 0 .. size()-1,
+/// The wall and CPU time of the calling thread since it was made: how much
+/// of the time the thread was on a core.
+class ThreadClock {
+public:
+  ThreadClock();
+  /// CPU time over wall time, at most 1; 1 when no time has passed.
+  double cpuShare() const;
+
+private:
+  double wallStart, cpuStart;
+};
+
+/// Persistent worker threads: run(job, n) calls job(t) for t = 0 .. n-1,
 /// t = 0 on the calling thread, and returns when all calls have returned.
-/// Workers sleep between jobs.
+/// Workers sleep between jobs; those a job does not use are not woken.
 class ThreadTeam {
 public:
   explicit ThreadTeam(int threads);
@@ -54,10 +70,13 @@ public:
   ThreadTeam &operator=(const ThreadTeam &) = delete;
 
   int size() const { return threads; }
-  void run(const std::function<void(int)> &job);
+  /// `workers`: how many of the team take part (1 .. size(); clamped).
+  void run(const std::function<void(int)> &job, int workers);
+  void run(const std::function<void(int)> &job) { run(job, threads); }
 
 private:
   struct Shared;
+  struct Worker;
   int threads;
   std::unique_ptr<Shared> shared;
 };

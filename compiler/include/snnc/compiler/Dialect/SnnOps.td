@@ -147,13 +147,15 @@ def Snn_PropagateOp : Snn_Op<"propagate",
     for each of its synapses, in CSR order (`row_start`, `targets`), with the
     target's index and the synapse's index. Only spiking sources do work.
 
-    Multi-threaded (`threads T bounds %bounds thread %t`): the spike list
-    has one segment per thread u, starting at `bounds[u]` (the first neuron
-    thread u owns) with `count[16 u]` entries, and the segments are read in
-    order, so spikes arrive in ascending source order as with one thread.
-    Each row is sorted by target and `row_start` has T entries per row:
-    thread t delivers along `[row_start[r*T + t], row_start[r*T + t + 1])`,
-    the synapses onto its own neurons.
+    Partitioned (`threads T bounds %bounds parts [%first, %end)`): the
+    population is split into T partitions, and the spike list has one
+    segment per partition u, starting at `bounds[u]` (its first neuron)
+    with `count[16 u]` entries; the segments are read in order, so spikes
+    arrive in ascending source order as with one partition. Each row is
+    sorted by target and `row_start` has T entries per row: a thread that
+    steps partitions [first, end) delivers along
+    `[row_start[r*T + first], row_start[r*T + end])`, the synapses onto
+    its own neurons.
 
     ```mlir
     snn.propagate %list, %count through %rows, %targets
@@ -179,7 +181,8 @@ def Snn_PropagateOp : Snn_Op<"propagate",
       "::mlir::Value":$targets, "int64_t":$sourceBegin,
       "int64_t":$sourceEnd, CArg<"int64_t", "1">:$threads,
       CArg<"::mlir::Value", "{}">:$bounds,
-      CArg<"::mlir::Value", "{}">:$thread)>];
+      CArg<"::mlir::Value", "{}">:$partsBegin,
+      CArg<"::mlir::Value", "{}">:$partsEnd)>];
 }
 
 def Snn_CompactOp : Snn_Op<"compact", [AttrSizedOperandSegments]> {
@@ -192,10 +195,10 @@ def Snn_CompactOp : Snn_Op<"compact", [AttrSizedOperandSegments]> {
     to `record_indices` at `record_fill[0]` and stores the count at
     `record_counts[local_step]`.
 
-    One thread's share (`part(%lo, %hi, %s)`): only flags lo .. hi-1
-    (lo a multiple of 8) are read, the list is written from `spikes[lo]`,
-    the count goes to `count[s]`, and the recording appends at
-    `record_fill[s]`.
+    One thread's share (`part(%lo, %hi, %s)`, the neurons of the
+    partitions it steps): only flags lo .. hi-1 (lo a multiple of 8) are
+    read, the list is written from `spikes[lo]`, the count goes to
+    `count[s]`, and the recording appends at `record_fill[s]`.
   }];
   let arguments = (ins MemRefRankOf<[I8], [1]>:$flags,
                        MemRefRankOf<[I32], [1]>:$spikes,
