@@ -93,11 +93,14 @@ struct ProgramLayout {
   /// Steps per call of the compiled loop: sized so a chunk's spikes always
   /// fit the recording buffers.
   int64_t chunkSteps = 1;
-  /// Threads the program is built for. With more than one, each population
-  /// is split into per-thread ranges (ThreadPartition.h); per-thread
-  /// counters (spike counts, recording fill levels) sit kPerThreadStride
-  /// apart, each thread records into its own share of record_indices
-  /// (from bounds[t] * chunkSteps) and record_counts (from t * chunkSteps).
+  /// Partitions the program is built for (the most threads that can step
+  /// it). With more than one, each population is split into per-partition
+  /// ranges (ThreadPartition.h); per-partition counters (spike counts,
+  /// recording fill levels) sit kPerThreadStride apart, and partition t
+  /// records into its share of record_indices (from bounds[t] *
+  /// chunkSteps) and record_counts (from t * chunkSteps). A thread that
+  /// steps partitions [first, end) uses the counters and shares of
+  /// `first` for all of them (their ranges are adjacent).
   int threads = 1;
   int barrier = -1; ///< The step barrier's state; multi-threaded only.
 
