@@ -22,8 +22,8 @@ constexpr double kSlower = 1.25;
 constexpr double kBetter = 0.95;
 /// Seconds on the current count before the first look back, and the most
 /// between two; the gap doubles each time the look back loses.
-constexpr double kFirstGap = 16 * kProbeSeconds;
-constexpr double kLongestGap = 256 * kProbeSeconds;
+constexpr double kFirstGap = 32 * kProbeSeconds;
+constexpr double kLongestGap = 512 * kProbeSeconds;
 } // namespace
 
 WorkerSchedule::WorkerSchedule(int maxWorkers, bool adaptive)
