@@ -82,6 +82,12 @@ snnc::runPipelineReporting(mlir::ModuleOp module, Stage until,
       }
     return {};
   };
+  // The target's own stages need a target that can make code.
+  std::string unavailable = target.unavailable();
+  if (until > Stage::Optimized && !unavailable.empty()) {
+    diags.error(llvm::SMRange(), unavailable);
+    return mlir::failure();
+  }
   unsigned errorsBefore = diags.errorCount();
   mlir::ScopedDiagnosticHandler handler(
       module->getContext(), [&](mlir::Diagnostic &diag) {

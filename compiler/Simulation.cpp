@@ -9,7 +9,6 @@
 #include "snnc/Simulation.h"
 
 #include "snnc/compiler/CompileCache.h"
-#include "snnc/compiler/Jit.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
@@ -104,7 +103,7 @@ struct Simulation::Impl {
   NetworkData network;
   std::vector<std::unique_ptr<AlignedBuffer>> buffers;
   std::vector<void *> pointers;
-  std::unique_ptr<JitProgram> program;
+  std::unique_ptr<rt::Program> program;
   /// Multi-threaded runs: the threads, and each population's split.
   std::unique_ptr<rt::ThreadTeam> team;
   std::vector<std::vector<int32_t>> threadBounds;
@@ -296,6 +295,16 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   impl.model = input;
   impl.options = options;
   Model &model = impl.model;
+  std::unique_ptr<Target> target = createTarget(options.target);
+  if (!target) {
+    diags.error(llvm::SMRange(), "unknown target '" + options.target +
+                                     "'; expected " + targetList());
+    return nullptr;
+  }
+  if (std::string why = target->unavailable(); options.compile && !why.empty()) {
+    diags.error(llvm::SMRange(), why);
+    return nullptr;
+  }
   if (!applyOverrides(model, options.parameterOverrides, diags))
     return nullptr;
   std::optional<int64_t> steps =
@@ -366,7 +375,6 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
       buildProgram(*impl.context, model, impl.layout, diags, &scalars);
   if (!module)
     return nullptr;
-  std::unique_ptr<Target> target = createHostCpuTarget();
 
   // The persistent cache (CompileCache.h): machine code keyed by the
   // program as generated, the target and the compiler build, verified
@@ -430,7 +438,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
                                           nullptr, Stage::Parameters)))
       return nullptr;
     llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compiled =
-        JitProgram::compileObject(*module, numBuffers);
+        target->compile(*module, numBuffers);
     if (!compiled) {
       diags.error(llvm::SMRange(), "cannot compile to native code: " +
                                        llvm::toString(compiled.takeError()));
@@ -446,11 +454,11 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   auto jitStart = std::chrono::steady_clock::now();
   // The same object, fresh or from the cache, linked the same way.
   auto link = [&](std::unique_ptr<llvm::MemoryBuffer> code)
-      -> llvm::Expected<std::unique_ptr<JitProgram>> {
-    return JitProgram::load(std::move(code), numBuffers);
+      -> llvm::Expected<std::unique_ptr<rt::Program>> {
+    return target->load(std::move(code), numBuffers);
   };
   if (object) {
-    llvm::Expected<std::unique_ptr<JitProgram>> cached =
+    llvm::Expected<std::unique_ptr<rt::Program>> cached =
         link(std::move(object));
     if (cached) {
       impl.program = std::move(*cached);
@@ -467,7 +475,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     std::unique_ptr<llvm::MemoryBuffer> compiled = compile();
     if (!compiled)
       return nullptr;
-    llvm::Expected<std::unique_ptr<JitProgram>> program =
+    llvm::Expected<std::unique_ptr<rt::Program>> program =
         link(std::move(compiled));
     if (!program) {
       diags.error(llvm::SMRange(), "cannot load the compiled program: " +

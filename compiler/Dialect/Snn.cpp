@@ -4,7 +4,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -15,9 +14,6 @@ using namespace snnc::snn;
 
 #include "snnc/compiler/Dialect/SnnDialect.cpp.inc"
 
-#define GET_ATTRDEF_CLASSES
-#include "snnc/compiler/Dialect/SnnAttributes.cpp.inc"
-
 /// Folded values (snn.exprel of a constant) become arith constants.
 Operation *SnnDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                            Type type, Location loc) {
@@ -27,45 +23,11 @@ Operation *SnnDialect::materializeConstant(OpBuilder &builder, Attribute value,
 }
 
 void SnnDialect::initialize() {
-  addAttributes<
-#define GET_ATTRDEF_LIST
-#include "snnc/compiler/Dialect/SnnAttributes.cpp.inc"
-      >();
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "snnc/compiler/Dialect/SnnOps.cpp.inc"
       >();
-}
-
-//===----------------------------------------------------------------------===//
-// #snn.integrator<name>
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// The method named by the next keyword, e.g. `exp_euler`.
-FailureOr<snnc::model::Integrator> parseIntegratorKeyword(AsmParser &parser) {
-  llvm::SMLoc loc = parser.getCurrentLocation();
-  StringRef name;
-  if (parser.parseKeyword(&name))
-    return failure();
-  if (std::optional<snnc::model::Integrator> method =
-          snnc::model::parseIntegrator(name))
-    return *method;
-  return parser.emitError(loc, "unknown integrator '")
-         << name << "' (expected " << snnc::model::integratorList() << ")";
-}
-} // namespace
-
-Attribute IntegratorAttr::parse(AsmParser &parser, Type) {
-  FailureOr<snnc::model::Integrator> method;
-  if (parser.parseLess() || failed(method = parseIntegratorKeyword(parser)) ||
-      parser.parseGreater())
-    return {};
-  return IntegratorAttr::get(parser.getContext(), *method);
-}
-
-void IntegratorAttr::print(AsmPrinter &printer) const {
-  printer << "<" << snnc::model::integratorName(getValue()) << ">";
 }
 
 namespace {

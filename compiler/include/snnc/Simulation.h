@@ -60,6 +60,9 @@ struct SimulationOptions {
   /// of every population; results are the same bit for bit). 0: one per
   /// core for networks large enough to gain (rt::defaultThreadCount).
   int threads = 0;
+  /// The machine the program is compiled for and runs on: a name of
+  /// targetNames() (Target.h), "cpu" being the host CPU.
+  std::string target = "cpu";
   /// false: stop after planning the buffers (for `snnc emit`); nothing runs.
   bool compile = true;
   /// Where compiled programs are kept between runs; empty: no cache. The

@@ -16,7 +16,6 @@
 #include "Reporting.h"
 
 #include "snnc/Simulation.h"
-#include "snnc/compiler/Jit.h"
 #include "snnc/compiler/Pipeline.h"
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
@@ -79,6 +78,8 @@ commands:
                            512M, 0 turns it off; docs/compile-cache.md)
       --engine E           compiled (default) or reference: the reference
                            interpreter (slow; no JIT), for cross-checking
+      --target T           the machine to compile for: cpu (default, this
+                           CPU) or nvptx (NVIDIA GPUs; cannot run yet)
   plot DIR [options]       pictures of the files a run wrote to DIR: raster,
                            rate, states, isi (one PNG each)
       -o OUTDIR            where the PNGs go (default: DIR)
@@ -92,6 +93,8 @@ commands:
                            parameters, loops, optimized, approximated, llvm
                            (default: loops)
       --threads N          the program for N threads (default as for run)
+      --target T           the program for target T (default cpu); nvptx
+                           shows stages up to optimized
       llvm                 optimised LLVM IR for this CPU
       asm                  assembly for this CPU
       --specialize         values compiled in, as run --specialize does
@@ -163,6 +166,16 @@ struct RunArgs {
   SimulationOptions options;
 };
 
+/// A name of the target registry, or nothing.
+std::optional<std::string> parseTargetName(llvm::StringRef text) {
+  for (llvm::StringRef name : targetNames())
+    if (text == name)
+      return name.str();
+  return std::nullopt;
+}
+
+std::string badTargetMessage() { return "--target needs " + targetList(); }
+
 /// Parses `run` options; returns an error message or "".
 std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
   for (size_t i = 1; i < args.size(); ++i) {
@@ -210,6 +223,13 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
       if (!engine || (*engine != "compiled" && *engine != "reference"))
         return "--engine needs 'compiled' or 'reference'";
       out.engine = *engine;
+    } else if (arg == "--target") {
+      std::optional<std::string> text = value();
+      std::optional<std::string> target =
+          text ? parseTargetName(*text) : std::nullopt;
+      if (!target)
+        return badTargetMessage();
+      out.options.target = *target;
     } else if (arg == "--no-progress") {
       out.options.showProgress = false;
     } else if (arg == "--no-cache") {
@@ -390,7 +410,8 @@ int runRun(const RunArgs &args) {
 
 int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
                     int threads, bool specialize,
-                    const std::vector<std::string> &set) {
+                    const std::vector<std::string> &set,
+                    const std::string &targetName) {
   Session session;
   std::optional<model::Model> model = loadModel(path, session.diags);
   if (!model)
@@ -402,6 +423,7 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
   options.compile = false;
   options.specializeParameters = specialize;
   options.parameterOverrides = set;
+  options.target = targetName;
   // Connectivity sizes are static shapes of the program: plan as a run does.
   std::unique_ptr<Simulation> sizes =
       Simulation::create(*model, options, session.diags);
@@ -412,16 +434,19 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
       buildProgram(context, sizes->model(), sizes->layout(), session.diags);
   if (!module)
     return session.finish();
-  Stage target = stage == "mlir" ? until : Stage::LLVM;
-  std::unique_ptr<Target> cpu = createHostCpuTarget();
-  if (mlir::failed(runPipelineReporting(*module, target, *cpu, session.diags)))
+  Stage last = stage == "mlir" ? until : Stage::LLVM;
+  std::unique_ptr<Target> target = createTarget(targetName);
+  if (mlir::failed(
+          runPipelineReporting(*module, last, *target, session.diags)))
     return session.finish();
   if (stage == "mlir") {
     module->print(llvm::outs());
     return session.finish();
   }
-  llvm::Error error = stage == "llvm" ? printLLVMIR(*module, llvm::outs())
-                                      : printAssembly(*module, llvm::outs());
+  llvm::Error error =
+      target->print(*module,
+                    stage == "llvm" ? TargetCode::LLVMIR : TargetCode::Assembly,
+                    llvm::outs());
   if (error) {
     session.diags.error(llvm::SMRange(), llvm::toString(std::move(error)));
   }
@@ -475,9 +500,16 @@ int main(int argc, char **argv) {
     std::vector<std::string> set;
     std::string file;
     int threads = 0;
+    std::string target = "cpu";
     for (size_t i = 2; i < args.size(); ++i) {
       llvm::StringRef arg = args[i];
-      if (arg == "--threads") {
+      if (arg == "--target") {
+        std::optional<std::string> parsed =
+            i + 1 < args.size() ? parseTargetName(args[++i]) : std::nullopt;
+        if (!parsed)
+          return badUsage(badTargetMessage());
+        target = *parsed;
+      } else if (arg == "--threads") {
         std::optional<int> parsed =
             i + 1 < args.size() ? parseThreads(args[++i]) : std::nullopt;
         if (!parsed)
@@ -508,7 +540,8 @@ int main(int argc, char **argv) {
     if (stage == "ast")
       return runEmitAst(file);
     if (stage == "mlir" || stage == "llvm" || stage == "asm")
-      return runEmitCompiled(stage, file, until, threads, specialize, set);
+      return runEmitCompiled(stage, file, until, threads, specialize, set,
+                             target);
     return badUsage("unknown stage '" + stage +
                     "' (expected ast, mlir, llvm or asm)");
   }

@@ -18,6 +18,13 @@
 #define GET_ATTRDEF_CLASSES
 #include "snnc/compiler/Dialect/SnnAttributes.h.inc"
 
+namespace snnc::snn {
+/// The integrator named by the next keyword (`exp_euler`), or an error that
+/// lists the known ones.
+mlir::FailureOr<model::Integrator>
+parseIntegratorKeyword(mlir::AsmParser &parser);
+} // namespace snnc::snn
+
 #define GET_OP_CLASSES
 #include "snnc/compiler/Dialect/SnnOps.h.inc"
 

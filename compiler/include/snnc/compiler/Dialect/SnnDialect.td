@@ -16,6 +16,8 @@ def Snn_Dialect : Dialect {
   let cppNamespace = "::snnc::snn";
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
+  // Defined with the attribute storage, in SnnAttributes.cpp.
+  let extraClassDeclaration = [{ void registerAttributes(); }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
   let summary = "Spiking neural network simulation";
   let description = [{

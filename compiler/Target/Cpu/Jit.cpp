@@ -14,7 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/compiler/Jit.h"
+#include "Jit.h"
 
 #include "snnc/runtime/ThreadTeam.h"
 

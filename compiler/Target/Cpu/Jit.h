@@ -7,8 +7,10 @@
 // would run (`snnc emit llvm|asm`).
 //
 //===----------------------------------------------------------------------===//
-#ifndef SNNC_COMPILER_JIT_H
-#define SNNC_COMPILER_JIT_H
+#ifndef SNNC_COMPILER_TARGET_CPU_JIT_H
+#define SNNC_COMPILER_TARGET_CPU_JIT_H
+
+#include "snnc/runtime/Program.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -32,7 +34,7 @@ namespace snnc {
 std::string hostCpuDescription();
 
 /// A compiled program: entry points over the layout's buffers.
-class JitProgram {
+class JitProgram : public rt::Program {
 public:
   /// Compiles a module already lowered to the LLVM dialect into a
   /// relocatable object for this CPU, in memory: the optimised module
@@ -46,14 +48,11 @@ public:
   /// fresh compile and a cache hit run the same code, loaded the same way.
   static llvm::Expected<std::unique_ptr<JitProgram>>
   load(std::unique_ptr<llvm::MemoryBuffer> object, size_t numBuffers);
-  ~JitProgram();
+  ~JitProgram() override;
 
-  /// Computes the spikes of the initial state (of `thread`'s neurons).
-  void init(void *const *buffers, int64_t thread = 0) const;
-  /// Runs steps [begin, end); in a multi-threaded program every thread
-  /// calls it with the same steps at once.
+  void init(void *const *buffers, int64_t thread = 0) const override;
   void run(void *const *buffers, int64_t begin, int64_t end,
-           int64_t thread = 0) const;
+           int64_t thread = 0) const override;
 
 private:
   JitProgram();
@@ -70,4 +69,4 @@ llvm::Error printAssembly(mlir::ModuleOp module, llvm::raw_ostream &os);
 
 } // namespace snnc
 
-#endif // SNNC_COMPILER_JIT_H
+#endif // SNNC_COMPILER_TARGET_CPU_JIT_H

@@ -7,9 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "snnc/compiler/Jit.h"
+#include "CpuTarget.h"
+#include "Jit.h"
+
 #include "snnc/compiler/Pipeline.h"
-#include "snnc/compiler/Target.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -68,9 +69,27 @@ public:
     pm.addPass(mlir::createConvertFuncToLLVMPass(funcOptions));
     pm.addPass(mlir::createReconcileUnrealizedCastsPass());
   }
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+  compile(mlir::ModuleOp module, size_t numBuffers) const override {
+    return JitProgram::compileObject(module, numBuffers);
+  }
+  llvm::Expected<std::unique_ptr<rt::Program>>
+  load(std::unique_ptr<llvm::MemoryBuffer> code,
+       size_t numBuffers) const override {
+    llvm::Expected<std::unique_ptr<JitProgram>> program =
+        JitProgram::load(std::move(code), numBuffers);
+    if (!program)
+      return program.takeError();
+    return std::unique_ptr<rt::Program>(std::move(*program));
+  }
+  llvm::Error print(mlir::ModuleOp module, TargetCode form,
+                    llvm::raw_ostream &os) const override {
+    return form == TargetCode::LLVMIR ? printLLVMIR(module, os)
+                                      : printAssembly(module, os);
+  }
 };
 } // namespace
 
-std::unique_ptr<Target> snnc::createHostCpuTarget() {
+std::unique_ptr<Target> snnc::createCpuTarget() {
   return std::make_unique<CpuTarget>();
 }
