@@ -14,6 +14,7 @@
 #include "snnc/Simulation.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Endian.h"
@@ -32,6 +33,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <link.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,13 +97,14 @@ bool isTemporaryName(llvm::StringRef name) {
   return !suffix.empty() && llvm::all_of(suffix, llvm::isAlnum);
 }
 
-/// Which build of the compiler runs: the executable's size and time of
-/// last change. The key is the program as generated, before the passes, so
-/// a rebuilt compiler (whose passes may lower the same program otherwise)
-/// must not reuse entries of an older one.
+/// Which build of the compiler runs: the size and time of last change of
+/// the file its code was loaded from. The key is the program as generated,
+/// before the passes, so a rebuilt compiler (whose passes may lower the
+/// same program otherwise) must not reuse entries of an older one.
 std::string compilerIdentity() {
   llvm::sys::fs::file_status status;
-  if (llvm::sys::fs::status("/proc/self/exe", status))
+  std::string file = compilerBuildFile();
+  if (file.empty() || llvm::sys::fs::status(file, status))
     return "unknown";
   return std::to_string(status.getSize()) + "@" +
          std::to_string(
@@ -151,6 +154,45 @@ std::string randomSuffix() {
 }
 
 } // namespace
+
+std::string snnc::compilerBuildFile() {
+  // The loaded object whose segments hold this very function: libsnnc.so
+  // in a program linked with the shared library, the executable when the
+  // compiler is linked in statically. The executable itself is listed
+  // without a name.
+  struct Search {
+    uintptr_t address = 0;
+    bool found = false;
+    std::string name;
+  } search;
+  search.address = reinterpret_cast<uintptr_t>(&snnc::compilerBuildFile);
+  dl_iterate_phdr(
+      [](dl_phdr_info *info, size_t, void *data) {
+        Search &search = *static_cast<Search *>(data);
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr) &segment = info->dlpi_phdr[i];
+          uintptr_t begin = info->dlpi_addr + segment.p_vaddr;
+          if (segment.p_type == PT_LOAD && search.address >= begin &&
+              search.address - begin < segment.p_memsz) {
+            search.found = true;
+            search.name = info->dlpi_name ? info->dlpi_name : "";
+            return 1;
+          }
+        }
+        return 0;
+      },
+      &search);
+  if (!search.found)
+    return "";
+  llvm::SmallString<256> path;
+  if (search.name.empty()) {
+    // The main program: its path as the kernel knows it.
+    path = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+  } else if (llvm::sys::fs::real_path(search.name, path)) {
+    path = search.name;
+  }
+  return std::string(path);
+}
 
 std::optional<uint64_t> snnc::parseCacheSize(llvm::StringRef text) {
   text = text.trim();

@@ -350,6 +350,7 @@ const Model &Simulation::model() const { return impl->model; }
 const ProgramLayout &Simulation::layout() const { return impl->layout; }
 double Simulation::dtMs() const { return impl->layout.dtMs; }
 int Simulation::threads() const { return impl->layout.threads; }
+bool Simulation::compiled() const { return impl->program != nullptr; }
 
 void Simulation::setWorkers(int workers) {
   if (impl->schedule)
@@ -678,6 +679,13 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
 bool Simulation::setParameters(llvm::ArrayRef<std::string> overrides,
                                DiagnosticEngine &diags) {
   Impl &sim = *impl;
+  if (!sim.program) {
+    diags.error(llvm::SMRange(),
+                "this simulation was created without its program "
+                "(SimulationOptions::compile = false): there are no values "
+                "to change");
+    return false;
+  }
   if (sim.layout.params < 0) {
     diags.error(llvm::SMRange(),
                 "this simulation has its values compiled in "
@@ -751,6 +759,8 @@ bool makeRoom(std::vector<T> &values, size_t extra, size_t final,
 } // namespace
 
 bool Simulation::run(int64_t count) {
+  if (!impl->program)
+    return false; // only planned (SimulationOptions::compile = false)
   if (impl->stop)
     return false; // its states are not finite; nothing more to compute
   int64_t end = std::min(steps, done + std::max<int64_t>(0, count));
@@ -904,7 +914,8 @@ llvm::ArrayRef<float> Simulation::state(llvm::StringRef population,
                                         llvm::StringRef stateName) const {
   std::optional<StateRef> found =
       findNeuronState(impl->model, population, stateName);
-  if (!found || impl->layout.doublePrecision)
+  // Without a program the buffers were never allocated.
+  if (!found || impl->layout.doublePrecision || !impl->program)
     return {};
   return {impl->buffer<float>(
               impl->layout.populations[found->population].states[found->state]),
@@ -915,7 +926,7 @@ std::vector<double> Simulation::stateValues(llvm::StringRef population,
                                             llvm::StringRef stateName) const {
   std::optional<StateRef> found =
       findNeuronState(impl->model, population, stateName);
-  if (!found)
+  if (!found || !impl->program)
     return {};
   int buffer = impl->layout.populations[found->population].states[found->state];
   std::vector<double> values(impl->model.populations[found->population].size);

@@ -119,6 +119,22 @@ class Plot(unittest.TestCase):
         self.assertIn("python3-matplotlib", err)
         self.assertNotIn("Traceback", err)
 
+    def test_the_build_tree_runs_the_source_trees_script(self):
+        # echo as the interpreter shows which script snnc hands it. No
+        # share/snnc/ next to the build's bin/: the source tree's is used.
+        status, stdout, err = cli.snnc("plot", self.runs["one"],
+                                       env={"SNNC_PYTHON": "/bin/echo"})
+        self.assertEqual(status, 0, err)
+        script = os.path.join(cli.SOURCE, "examples", "plot", "snnc_plot.py")
+        self.assertEqual(os.path.realpath(stdout.split()[0]),
+                         os.path.realpath(script))
+
+    def test_a_missing_script_names_where_it_was_looked_for(self):
+        status, _, err = cli.snnc("plot", self.runs["one"],
+                                  env={"SNNC_PLOT_SCRIPT": "/nonexistent.py"})
+        self.assertEqual(status, 1)
+        self.assertIn("no plot script at /nonexistent.py (", err)
+
     def test_unknown_kind(self):
         status, _, err = cli.snnc("plot", self.runs["one"], "--kind", "bogus")
         self.assertEqual(status, 1)

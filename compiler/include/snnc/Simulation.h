@@ -11,6 +11,20 @@
 //   for (const snnc::SpikeTrain &train : sim->spikes()) ...
 //   llvm::ArrayRef<float> v = sim->state("N", "V");   // no copy
 //
+// Ownership. The caller owns the Simulation (create() hands out a
+// unique_ptr); everything an accessor returns by reference, pointer or
+// ArrayRef belongs to it and lives at most as long as it does. Each
+// accessor says what else ends its validity; results returned by value
+// (stateValues(), the writers' llvm::Error) are the caller's. create()
+// copies the model and the options: neither need outlive it, except
+// SimulationOptions::stop, which is kept and read by every run(). The
+// model's source locations (SMRange, in RunStop::where and in what
+// setParameters() reports) point into the buffers of the SourceMgr the
+// model was loaded with: keep that SourceMgr alive while they are used.
+// A Simulation is used by one thread at a time. It is not copyable (a
+// copy would duplicate every buffer of the network) nor movable: move the
+// unique_ptr instead.
+//
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_SIMULATION_H
 #define SNNC_SIMULATION_H
@@ -77,6 +91,7 @@ struct SimulationOptions {
   /// Read between chunks of run(): once it holds true, run() returns at
   /// that chunk boundary (stepsDone() says where), so that a SIGINT
   /// handler that only sets it can stop a long run. Null: never stops.
+  /// Not owned: the flag must outlive the Simulation.
   const std::atomic<bool> *stop = nullptr;
 };
 
@@ -98,11 +113,21 @@ class Simulation {
 public:
   /// Builds connectivity and initial state and compiles the program.
   /// Errors in the model are reported through `diags` (located where
-  /// possible) and give null.
+  /// possible) and give null. `diags` is used during the call only.
   static std::unique_ptr<Simulation> create(const model::Model &model,
                                             const SimulationOptions &options,
                                             DiagnosticEngine &diags);
   ~Simulation();
+  Simulation(const Simulation &) = delete;
+  Simulation &operator=(const Simulation &) = delete;
+
+  /// Whether there is a program to run: false for a simulation created
+  /// with SimulationOptions::compile = false, which holds only the plan
+  /// (model(), layout(), memoryEstimate(), totalSteps(), dtMs(),
+  /// threads()). Such a one has no spike trains, state traces or state:
+  /// run() and setParameters() return false at once, state() and
+  /// stateValues() are empty.
+  bool compiled() const;
 
   /// Steps in the run (duration / dt).
   int64_t totalSteps() const { return steps; }
@@ -125,9 +150,11 @@ public:
   /// is checked at the end of each call and at least every 1000 steps,
   /// between the program's chunks), or the memory for the recordings ran
   /// out. stopped() then says why and where; what was recorded up to there
-  /// is kept, and further calls do nothing.
+  /// is kept, and further calls do nothing. Also false, doing nothing and
+  /// with stopped() null, when the simulation is not compiled().
   bool run(int64_t count);
-  /// Why the run stopped early (RunCheck.h); null while it has not.
+  /// Why the run stopped early (RunCheck.h); null while it has not. Owned
+  /// by the Simulation; once set it stays, valid as long as the Simulation.
   const RunStop *stopped() const;
 
   /// Changes parameter values, scalar weights or drives between calls of
@@ -136,25 +163,46 @@ public:
   /// They act from the next step on; states keep their values (an initial
   /// value that reads a parameter is not drawn again). Values the program
   /// has compiled in (snnc check marks them; all of them with
-  /// specializeParameters) cannot change: that, unknown names and wrong
-  /// units are reported through `diags` and give false, changing nothing.
+  /// specializeParameters) cannot change: that, unknown names, wrong
+  /// units and a simulation that is not compiled() are reported through
+  /// `diags` and give false, changing nothing. On success model() is
+  /// replaced by the changed model (see model()).
   bool setParameters(llvm::ArrayRef<std::string> overrides,
                      DiagnosticEngine &diags);
 
+  /// What was recorded so far: one train per `record P.spike` and one
+  /// trace per `record P.X` of the model, in its order. The vectors
+  /// themselves live as long as the Simulation (their number and order
+  /// never change), but run() appends to their `steps`, `indices` and
+  /// `values`: a pointer, iterator or ArrayRef into those is valid until
+  /// the next run().
   const std::vector<SpikeTrain> &spikes() const { return trains; }
   const std::vector<StateTrace> &stateTraces() const { return traces; }
-  /// The current values of a neuron state, without copying; empty when the
-  /// names are unknown or the simulation runs in double precision.
+  /// The current values of a neuron state, without copying: a view of the
+  /// buffer the compiled program steps, so it stays valid (same address,
+  /// same length) until the Simulation is destroyed, and each run()
+  /// changes the values it shows. Empty when the names are unknown, the
+  /// simulation runs in double precision, or it is not compiled().
   llvm::ArrayRef<float> state(llvm::StringRef population,
                               llvm::StringRef stateName) const;
   /// A copy of a neuron state's current values in double precision, in
-  /// either precision mode; empty when the names are unknown.
+  /// either precision mode, owned by the caller; empty when the names are
+  /// unknown or the simulation is not compiled().
   std::vector<double> stateValues(llvm::StringRef population,
                                   llvm::StringRef stateName) const;
+  /// Where compile time went; fixed once create() returns, valid as long
+  /// as the Simulation.
   const CompileTimes &compileTimes() const { return times; }
-  /// The memory estimate the run was admitted with (Network.h).
+  /// The memory estimate the run was admitted with (Network.h); fixed,
+  /// valid as long as the Simulation.
   const MemoryEstimate &memoryEstimate() const { return memory; }
+  /// The model being run: the one given to create() with the overrides
+  /// applied. A setParameters() that succeeds replaces it, which ends the
+  /// validity of references into it (a Population, a name); the reference
+  /// to the model itself stays valid as long as the Simulation.
   const model::Model &model() const;
+  /// The planned buffers (ProgramLayout.h); fixed once create() returns,
+  /// valid as long as the Simulation.
   const ProgramLayout &layout() const;
 
   /// Writes the spikes / the recorded states as NumPy (Recordings.h).

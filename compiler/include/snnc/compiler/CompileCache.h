@@ -62,9 +62,17 @@ std::string layoutSignature(const ProgramLayout &layout);
 /// Names a cache entry (64 hex digits): a digest of `program` (the
 /// program as generated, which holds every constant and static shape, but
 /// not the values of run-time parameters: those are data), `target` (the
-/// target machine and its features), the compiler build and the LLVM
-/// version.
+/// target machine and its features), the compiler build (the file of
+/// compilerBuildFile()) and the LLVM version.
 std::string compileCacheKey(llvm::StringRef program, llvm::StringRef target);
+
+/// The file the compiler's code was loaded from, as an absolute path:
+/// libsnnc.so in a program linked with the shared library, else the
+/// executable the compiler is linked into. Its size and time of last
+/// change stand for the compiler build in every key (compileCacheKey), so
+/// a rebuilt or reinstalled library does not reuse entries of the old one
+/// whichever program loads it. Empty if it cannot be found.
+std::string compilerBuildFile();
 
 /// What a lookup found.
 struct CacheLookup {

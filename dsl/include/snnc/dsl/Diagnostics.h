@@ -48,6 +48,8 @@ struct LineOrigin {
 };
 
 /// Collects and prints diagnostics against the buffers of a SourceMgr.
+/// It keeps a reference to the SourceMgr and a pointer to the output
+/// stream (null: print nothing): both must outlive it.
 class DiagnosticEngine {
 public:
   explicit DiagnosticEngine(llvm::SourceMgr &sourceMgr,
@@ -66,6 +68,8 @@ public:
 
   unsigned errorCount() const { return numErrors; }
   bool hasErrors() const { return numErrors > 0; }
+  /// Everything reported so far, in order; the next report appends, which
+  /// may move the elements (hold indices, not pointers).
   const std::vector<Diagnostic> &diagnostics() const { return reported; }
   llvm::SourceMgr &getSourceMgr() { return sourceMgr; }
 

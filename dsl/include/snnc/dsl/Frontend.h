@@ -3,6 +3,12 @@
 // The one entry point the CLI, the library API and the REPL share: read a
 // file (or take a string), follow its imports, parse, and check it.
 //
+// What these return is the caller's. The text they read is added to the
+// SourceMgr of `diags`, which owns it: every source location in the
+// returned module or model (SMRange) points into it, so that SourceMgr
+// must outlive every use of the locations (diagnostics about the model,
+// Simulation::setParameters, RunStop::where).
+//
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_DSL_FRONTEND_H
 #define SNNC_DSL_FRONTEND_H
