@@ -113,6 +113,22 @@ private:
   std::optional<std::vector<OdePlan>> planSynapse(const SynapseGroup &group);
   /// A source location for MLIR ops, so pass errors point at the .snn file.
   mlir::Location locate(llvm::SMRange range);
+  /// Ops built while it lives are located at `range` (the population,
+  /// projection, drive or record they come from); then the location before.
+  class LocatedAt {
+  public:
+    LocatedAt(ProgramBuilder &builder, llvm::SMRange range)
+        : builder(builder), saved(builder.loc) {
+      builder.loc = builder.locate(range);
+    }
+    ~LocatedAt() { builder.loc = saved; }
+    LocatedAt(const LocatedAt &) = delete;
+    LocatedAt &operator=(const LocatedAt &) = delete;
+
+  private:
+    ProgramBuilder &builder;
+    mlir::Location saved;
+  };
   /// Steps every planned ODE of a block from the state values `values`
   /// (which `leaf` must read for State leaves): one snn.integrate per
   /// method, so Runge-Kutta stages see the whole system. Returns the new
@@ -709,6 +725,7 @@ void ProgramBuilder::emitStateRecording(Value localStep) {
   for (unsigned r = 0; r < layout.stateRecords.size(); ++r) {
     const StateRecordBuffer &record = layout.stateRecords[r];
     const Population &pop = model.populations[record.target.population];
+    LocatedAt at(*this, record.range);
     int from =
         layout.populations[record.target.population].states[record.state];
     // Not elementwise: neuron j writes element (step, j) of the buffer.
@@ -759,6 +776,7 @@ void ProgramBuilder::emitPropagation(Value t) {
       continue; // the source never spikes
     const SynapseGroup &group = layout.groups[bufs.group];
     const SynapseModel &synapse = model.synapses[proj.synapse];
+    LocatedAt at(*this, proj.range);
     withBody<snn::PropagateOp>(
         [&](mlir::Block &block) {
           Value target = block.getArgument(0), m = block.getArgument(1);
@@ -822,6 +840,7 @@ void ProgramBuilder::emitNeuronPass(
   const Population &pop = model.populations[popIndex];
   const NeuronModel &neuron = model.neurons[pop.neuron];
   const PopulationBuffers &bufs = layout.populations[popIndex];
+  LocatedAt at(*this, pop.range);
 
   std::vector<unsigned> groups;
   bool elementwise = true;
@@ -991,6 +1010,7 @@ void ProgramBuilder::emitSynapseDecay(unsigned g,
   const Population &pop = model.populations[group.target.population];
   if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }))
     return;
+  LocatedAt at(*this, model.projections[group.projections.front()].range);
   bool whole = group.target.begin == 0 && group.target.end == pop.size;
   std::string name = whole
                          ? pop.name
@@ -1027,6 +1047,7 @@ Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
     const Drive &drive = model.drives[d];
     if (drive.target.population != popIndex || drive.input != input)
       continue;
+    LocatedAt at(*this, drive.range);
     Value value = namedValue(named.drive(d), drive.value);
     if (drive.target.begin != 0 || drive.target.end != pop.size) {
       Value inside = insideRange(j, drive.target.begin, drive.target.end);
@@ -1071,6 +1092,7 @@ void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
   const PopulationBuffers &bufs = layout.populations[popIndex];
   if (!neuron.spike)
     return;
+  LocatedAt at(*this, pop.range);
   withBody<snn::ForEachNeuronOp>(
       [&](mlir::Block &block) {
         Value j = block.getArgument(0);
@@ -1124,6 +1146,11 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
   if (!ok)
     return nullptr;
 
+  // The module, its functions, the time loop and the barriers come from the
+  // run statement; every other op from the construct that asked for it.
+  std::optional<LocatedAt> atRun;
+  if (model.run)
+    atRun.emplace(*this, model.run->range);
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::ModuleOp::create(loc);
   builder.setInsertionPointToEnd(module->getBody());
   {

@@ -154,7 +154,7 @@ ProgramLayout snnc::planLayout(const Model &model,
       const Population &pop = model.populations[record.target.population];
       const std::string &state =
           model.neurons[pop.neuron].states[record.state].name;
-      StateRecordBuffer buffer{record.target, record.state, -1};
+      StateRecordBuffer buffer{record.target, record.state, -1, record.range};
       buffer.buffer = layout.addBuffer(
           pop.name + ".record_" + state + "_" +
               std::to_string(layout.stateRecords.size()),

@@ -72,6 +72,7 @@ struct StateRecordBuffer {
   model::Slice target;
   unsigned state;
   int buffer;
+  llvm::SMRange range; ///< The record statement.
 };
 
 /// Everything the code generator and the driver agree on.
