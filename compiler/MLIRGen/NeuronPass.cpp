@@ -1,0 +1,318 @@
+//===- NeuronPass.cpp - A population's step -------------------------------===//
+
+#include "Builder.h"
+#include "snnc/compiler/ThreadPartition.h"
+
+using namespace snnc;
+using namespace snnc::mlirgen;
+
+void ProgramBuilder::emitStateRecording(Value localStep) {
+  using namespace mlir::arith;
+  for (unsigned r = 0; r < layout.stateRecords.size(); ++r) {
+    const StateRecordBuffer &record = layout.stateRecords[r];
+    const Population &pop = model.populations[record.target.population];
+    LocatedAt at(*this, record.range);
+    int from =
+        layout.populations[record.target.population].states[record.state];
+    // Not elementwise: neuron j writes element (step, j) of the buffer.
+    withBody<snn::ForEachNeuronOp>(
+        [&](mlir::Block &block) {
+          Value j = block.getArgument(0);
+          Value neuron =
+              builder.create<AddIOp>(loc, j, index(record.target.begin));
+          Value at = builder.create<AddIOp>(
+              loc,
+              builder.create<MulIOp>(loc, localStep,
+                                     index(record.target.size())),
+              j);
+          store(load(from, neuron), record.buffer, at);
+        },
+        pop.name + "[" + std::to_string(record.target.begin) + ":" +
+            std::to_string(record.target.end) + "]",
+        record.target.size(), /*elementwise=*/false,
+        layout.threads == 1 ? mlir::ValueRange{}
+                            : mlir::ValueRange(recordRanges[r]));
+  }
+}
+
+void ProgramBuilder::emitNeuronPass(
+    unsigned popIndex, const NeuronPlan &plan,
+    const std::vector<std::vector<OdePlan>> &synapsePlans, Value t, Value tNext,
+    Value localStep) {
+  using namespace mlir::arith;
+  const Population &pop = model.populations[popIndex];
+  const NeuronModel &neuron = model.neurons[pop.neuron];
+  const PopulationBuffers &bufs = layout.populations[popIndex];
+  LocatedAt at(*this, pop.range);
+
+  std::vector<unsigned> groups;
+  bool elementwise = true;
+  for (unsigned g = 0; g < layout.groups.size(); ++g) {
+    const SynapseGroup &group = layout.groups[g];
+    if (group.target.population != popIndex)
+      continue;
+    groups.push_back(g);
+    elementwise &= group.target.begin == 0 && group.target.end == pop.size;
+  }
+
+  // The neuron update: reset, integrate, refractoriness, spike flag.
+  withBody<snn::ForEachNeuronOp>(
+      [&](mlir::Block &block) {
+        Value j = block.getArgument(0);
+        std::vector<Value> states;
+        for (int buffer : bufs.states)
+          states.push_back(load(buffer, j));
+
+        // Synapse state of the groups onto this population, at neuron j;
+        // slices are clamped and masked.
+        struct GroupView {
+          Value at, inside;
+          std::vector<Value> states;
+        };
+        std::map<unsigned, GroupView> views;
+        for (unsigned g : groups) {
+          const SynapseGroup &group = layout.groups[g];
+          GroupView view{j, Value(), {}};
+          if (group.target.begin != 0 || group.target.end != pop.size) {
+            Value shifted =
+                builder.create<SubIOp>(loc, j, index(group.target.begin));
+            Value clampedLow = builder.create<MaxSIOp>(loc, shifted, index(0));
+            view.at = builder.create<MinSIOp>(loc, clampedLow,
+                                              index(group.target.size() - 1));
+            view.inside = insideRange(j, group.target.begin, group.target.end);
+          }
+          for (int buffer : group.stateBuffers)
+            view.states.push_back(load(buffer, view.at));
+          views[g] = std::move(view);
+        }
+        Value jReal = builder.create<SIToFPOp>(
+            loc, real,
+            builder.create<IndexCastOp>(loc, builder.getI64Type(), j));
+
+        // Leaves of neuron expressions; `current` holds the state values.
+        std::vector<Value> current = states;
+        auto leaf = [&](const Expr &e) -> Value {
+          switch (e.op) {
+          case Op::State:
+            return current[e.index];
+          case Op::Param:
+            return load(bufs.perNeuronParams[e.index], j);
+          case Op::Time:
+            return t;
+          case Op::Dt:
+            return constant(layout.dtMs);
+          case Op::NeuronIndex:
+            return jReal;
+          case Op::SynapseState: {
+            GroupView &view = views[e.group];
+            if (e.index == insideSliceIndex)
+              return builder.create<SelectOp>(loc, view.inside, constant(1.0),
+                                              constant(0.0));
+            Value value = view.states[e.index];
+            if (!view.inside)
+              return value;
+            return builder.create<SelectOp>(loc, view.inside, value,
+                                            constant(0.0));
+          }
+          case Op::Input:
+            return emitDrive(popIndex, e.index, j);
+          default:
+            return constant(0.0);
+          }
+        };
+        auto bound = [&](const ExprP &expr) {
+          return bindParams(expr, pop.params, neuronNamed(popIndex),
+                            &bufs.perNeuronParams);
+        };
+
+        // 1. Reset from the previous step's spike (brainpy: at the next
+        //    step), on the variable the spike condition tests.
+        std::optional<unsigned> resetState = neuron.spikeState;
+        if (neuron.spike && resetState &&
+            neuron.reset != NeuronModel::ResetKind::None) {
+          // The flag the previous step (or snn_init) wrote: the very spike
+          // that propagation delivered, not the condition re-evaluated now.
+          Value spiked = builder.create<CmpIOp>(
+              loc, CmpIPredicate::ne, load(bufs.spikeFlags, j),
+              builder.create<ConstantIntOp>(loc, 0, 8));
+          Value x = current[*resetState];
+          Value resetValue = emit(bound(neuron.resetValue), leaf);
+          Value reset = resetValue;
+          if (neuron.reset == NeuronModel::ResetKind::Soft) {
+            // x - (threshold - reset): keeps the overshoot.
+            Value threshold = emit(bound(neuron.spikeThreshold), leaf);
+            reset = builder.create<SubFOp>(
+                loc, x, builder.create<SubFOp>(loc, threshold, resetValue));
+          }
+          current[*resetState] =
+              builder.create<SelectOp>(loc, spiked, reset, x);
+          emitted.clear(); // expressions now read the post-reset state
+        }
+        Value held = resetState ? current[*resetState] : Value();
+
+        // 2. One ODE step for every equation, from the post-reset state.
+        std::vector<Value> next = stepOdes(plan.odes, current, t, leaf);
+
+        // 3. Refractory: the reset variable keeps its post-reset value.
+        if (neuron.refractory && resetState) {
+          Value tauRef = emit(bound(neuron.refractory), leaf);
+          Value last = load(bufs.lastSpike, j);
+          Value refractory = builder.create<CmpFOp>(
+              loc, CmpFPredicate::OLT, builder.create<SubFOp>(loc, t, last),
+              tauRef);
+          next[*resetState] = builder.create<SelectOp>(loc, refractory, held,
+                                                       next[*resetState]);
+        }
+        for (unsigned s = 0; s < next.size(); ++s)
+          store(next[s], bufs.states[s], j);
+
+        // 4. This step's spike, from the new state.
+        if (neuron.spike) {
+          current = next;
+          emitted.clear();
+          Value spiked = emit(bound(neuron.spike), leaf);
+          if (bufs.lastSpike >= 0) {
+            Value last = load(bufs.lastSpike, j);
+            store(builder.create<SelectOp>(loc, spiked, t, last),
+                  bufs.lastSpike, j);
+          }
+          store(builder.create<ExtUIOp>(loc, builder.getI8Type(), spiked),
+                bufs.spikeFlags, j);
+        }
+      },
+      pop.name, pop.size, elementwise, populationRange(popIndex));
+
+  // 5. Synapse decay, after the neuron update has read this step's value
+  //    (unless the synapse adds its increments before the decay). It is
+  //    the next step's decay, so it runs at the next step's time.
+  for (unsigned g : groups)
+    if (!model.synapses[layout.groups[g].synapse].incrementBeforeDecay)
+      emitSynapseDecay(g, synapsePlans[g], tNext);
+  if (neuron.spike)
+    emitCompaction(popIndex, localStep, bufs.recordIndices >= 0);
+}
+
+void ProgramBuilder::emitSynapseDecay(unsigned g,
+                                      const std::vector<OdePlan> &odes,
+                                      Value t) {
+  const SynapseGroup &group = layout.groups[g];
+  const Population &pop = model.populations[group.target.population];
+  if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }))
+    return;
+  LocatedAt at(*this, model.projections[group.projections.front()].range);
+  bool whole = group.target.begin == 0 && group.target.end == pop.size;
+  std::string name = whole
+                         ? pop.name
+                         : pop.name + "[" + std::to_string(group.target.begin) +
+                               ":" + std::to_string(group.target.end) + "]";
+  withBody<snn::ForEachNeuronOp>(
+      [&](mlir::Block &block) {
+        Value at = block.getArgument(0);
+        std::vector<Value> states;
+        for (int buffer : group.stateBuffers)
+          states.push_back(load(buffer, at));
+        auto leaf = [&](const Expr &e) -> Value {
+          if (e.op == Op::State)
+            return states[e.index];
+          if (e.op == Op::Time)
+            return t;
+          if (e.op == Op::Dt)
+            return constant(layout.dtMs);
+          return constant(0.0);
+        };
+        std::vector<Value> next = stepOdes(odes, states, t, leaf);
+        for (unsigned s = 0; s < odes.size(); ++s)
+          if (odes[s].rhs)
+            store(next[s], group.stateBuffers[s], at);
+      },
+      name, group.target.size(), /*elementwise=*/true, groupRange(g));
+}
+
+Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
+  using namespace mlir::arith;
+  const Population &pop = model.populations[popIndex];
+  Value sum = constant(0.0);
+  for (unsigned d = 0; d < model.drives.size(); ++d) {
+    const Drive &drive = model.drives[d];
+    if (drive.target.population != popIndex || drive.input != input)
+      continue;
+    LocatedAt at(*this, drive.range);
+    Value value = namedValue(named.drive(d), drive.value);
+    if (drive.target.begin != 0 || drive.target.end != pop.size) {
+      Value inside = insideRange(j, drive.target.begin, drive.target.end);
+      value = builder.create<SelectOp>(loc, inside, value, constant(0.0));
+    }
+    sum = builder.create<AddFOp>(loc, sum, value);
+  }
+  return sum;
+}
+
+void ProgramBuilder::emitCompaction(unsigned popIndex, Value localStep,
+                                    bool record) {
+  using namespace mlir::arith;
+  const PopulationBuffers &bufs = layout.populations[popIndex];
+  // A thread lists the range of its partitions [first, end); its counters
+  // sit in the slot of `first` and its recording counts from
+  // first * chunkSteps (ProgramLayout.h). The slots of the others stay as
+  // they are: the driver empties them (Simulation.cpp, assignPartitions).
+  llvm::SmallVector<Value, 3> part;
+  if (layout.threads > 1) {
+    part = {populationRanges[popIndex][0], populationRanges[popIndex][1],
+            builder.create<MulIOp>(loc, partsBegin, index(kPerThreadStride))};
+    if (record)
+      localStep = builder.create<AddIOp>(
+          loc, localStep,
+          builder.create<MulIOp>(loc, partsBegin, index(layout.chunkSteps)));
+  }
+  if (record)
+    builder.create<snn::CompactOp>(
+        loc, args[bufs.spikeFlags], args[bufs.spikeList], args[bufs.spikeCount],
+        part, args[bufs.recordIndices], args[bufs.recordCounts],
+        args[bufs.recordFill], localStep);
+  else
+    builder.create<snn::CompactOp>(loc, args[bufs.spikeFlags],
+                                   args[bufs.spikeList], args[bufs.spikeCount],
+                                   part, Value(), Value(), Value(), Value());
+}
+
+void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
+  const Population &pop = model.populations[popIndex];
+  const NeuronModel &neuron = model.neurons[pop.neuron];
+  const PopulationBuffers &bufs = layout.populations[popIndex];
+  if (!neuron.spike)
+    return;
+  LocatedAt at(*this, pop.range);
+  withBody<snn::ForEachNeuronOp>(
+      [&](mlir::Block &block) {
+        Value j = block.getArgument(0);
+        // Step 0's view of the neuron: t = 0, inputs are the drives.
+        auto leaf = [&](const Expr &e) -> Value {
+          switch (e.op) {
+          case Op::State:
+            return load(bufs.states[e.index], j);
+          case Op::Param:
+            return load(bufs.perNeuronParams[e.index], j);
+          case Op::Dt:
+            return constant(layout.dtMs);
+          case Op::Input:
+            return emitDrive(popIndex, e.index, j);
+          case Op::NeuronIndex:
+            return builder.create<mlir::arith::SIToFPOp>(
+                loc, real,
+                builder.create<mlir::arith::IndexCastOp>(
+                    loc, builder.getI64Type(), j));
+          default:
+            return constant(0.0);
+          }
+        };
+        Value spiked =
+            emit(bindParams(neuron.spike, pop.params, neuronNamed(popIndex),
+                            &bufs.perNeuronParams),
+                 leaf);
+        store(builder.create<mlir::arith::ExtUIOp>(loc, builder.getI8Type(),
+                                                   spiked),
+              bufs.spikeFlags, j);
+      },
+      pop.name, pop.size, /*elementwise=*/true, populationRange(popIndex));
+  emitCompaction(popIndex, Value(), /*record=*/false);
+}

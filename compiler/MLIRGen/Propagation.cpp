@@ -1,0 +1,72 @@
+//===- Propagation.cpp - Delivering spikes along projections --------------===//
+
+#include "Builder.h"
+
+using namespace snnc;
+using namespace snnc::mlirgen;
+
+void ProgramBuilder::emitPropagation(Value t) {
+  for (unsigned p = 0; p < model.projections.size(); ++p) {
+    const Projection &proj = model.projections[p];
+    const ProjectionBuffers &bufs = layout.projections[p];
+    const PopulationBuffers &source =
+        layout.populations[proj.source.population];
+    if (source.spikeList < 0)
+      continue; // the source never spikes
+    const SynapseGroup &group = layout.groups[bufs.group];
+    const SynapseModel &synapse = model.synapses[proj.synapse];
+    LocatedAt at(*this, proj.range);
+    withBody<snn::PropagateOp>(
+        [&](mlir::Block &block) {
+          Value target = block.getArgument(0), m = block.getArgument(1);
+          for (const AssignStatement &stmt : synapse.onPre) {
+            emitted.clear();
+            auto leaf = [&](const Expr &e) -> Value {
+              switch (e.op) {
+              case Op::State:
+                return load(group.stateBuffers[e.index], target);
+              case Op::Param:
+                return namedValue(
+                    named.synapseParam(group.projections.front(), e.index),
+                    group.synapseParams[e.index]);
+              case Op::Weight:
+                return bufs.weights >= 0 ? load(bufs.weights, m)
+                                         : namedValue(named.weight(p),
+                                                      proj.weight.value->value);
+              case Op::Time:
+                return t;
+              case Op::Dt:
+                return constant(layout.dtMs);
+              default:
+                return constant(0.0);
+              }
+            };
+            Value value = emit(stmt.value, leaf);
+            int buffer = group.stateBuffers[stmt.state];
+            Value old = load(buffer, target);
+            using namespace mlir::arith;
+            switch (stmt.op) {
+            case ast::AssignOp::Set:
+              break;
+            case ast::AssignOp::Add:
+              value = builder.create<AddFOp>(loc, old, value);
+              break;
+            case ast::AssignOp::Sub:
+              value = builder.create<SubFOp>(loc, old, value);
+              break;
+            case ast::AssignOp::Mul:
+              value = builder.create<MulFOp>(loc, old, value);
+              break;
+            case ast::AssignOp::Div:
+              value = builder.create<DivFOp>(loc, old, value);
+              break;
+            }
+            store(value, buffer, target);
+          }
+        },
+        args[source.spikeList], args[source.spikeCount], args[bufs.rowStart],
+        args[bufs.targets], proj.source.begin, proj.source.end, layout.threads,
+        layout.threads > 1 ? args[source.threadBounds] : Value(), partsBegin,
+        partsEnd);
+  }
+}
