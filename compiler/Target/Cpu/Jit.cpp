@@ -156,6 +156,25 @@ optimizedModule(mlir::ModuleOp module, llvm::LLVMContext &context,
   return llvmModule;
 }
 
+/// An optimised module and the host target machine it was optimised for.
+struct HostModule {
+  std::unique_ptr<llvm::TargetMachine> machine;
+  std::unique_ptr<llvm::Module> module;
+};
+
+llvm::Expected<HostModule> optimizedForHost(mlir::ModuleOp module,
+                                            llvm::LLVMContext &context) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      hostTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      optimizedModule(module, context, **machine);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  return HostModule{std::move(*machine), std::move(*llvmModule)};
+}
+
 /// The name of the packed form of `name`, as MLIR's ExecutionEngine
 /// names it.
 std::string packedName(llvm::StringRef name) { return "_mlir_" + name.str(); }
@@ -227,19 +246,15 @@ JitProgram::compileObject(mlir::ModuleOp module, size_t numBuffers) {
         llvm::Twine("the program's entry points do not take the ") +
             llvm::Twine(numBuffers) + " buffers of its layout");
 
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> optimizer =
-      hostTargetMachine();
-  if (!optimizer)
-    return optimizer.takeError();
   // The JIT compiles exactly the module `emit llvm` prints, plus the
   // packed entry points.
   llvm::LLVMContext context;
-  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
-      optimizedModule(module, context, **optimizer);
-  if (!llvmModule)
-    return llvmModule.takeError();
+  llvm::Expected<HostModule> optimized = optimizedForHost(module, context);
+  if (!optimized)
+    return optimized.takeError();
+  llvm::Module &llvmModule = *optimized->module;
   for (llvm::StringRef name : {"snn_init", "snn_run"})
-    if (llvm::Error error = addPackedEntryPoint(**llvmModule, name))
+    if (llvm::Error error = addPackedEntryPoint(llvmModule, name))
       return error;
 
   // Machine code from a target machine of its own, as ORC's IR layer
@@ -249,7 +264,7 @@ JitProgram::compileObject(mlir::ModuleOp module, size_t numBuffers) {
   if (!codegen)
     return codegen.takeError();
   llvm::orc::SimpleCompiler compiler(**codegen);
-  return compiler(**llvmModule);
+  return compiler(llvmModule);
 }
 
 llvm::Expected<std::unique_ptr<JitProgram>>
@@ -323,37 +338,27 @@ void JitProgram::run(void *const *buffers, int64_t begin, int64_t end,
 }
 
 llvm::Error snnc::printLLVMIR(mlir::ModuleOp module, llvm::raw_ostream &os) {
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      hostTargetMachine();
-  if (!machine)
-    return machine.takeError();
   llvm::LLVMContext context;
-  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
-      optimizedModule(module, context, **machine);
-  if (!llvmModule)
-    return llvmModule.takeError();
-  (*llvmModule)->print(os, nullptr);
+  llvm::Expected<HostModule> optimized = optimizedForHost(module, context);
+  if (!optimized)
+    return optimized.takeError();
+  optimized->module->print(os, nullptr);
   return llvm::Error::success();
 }
 
 llvm::Error snnc::printAssembly(mlir::ModuleOp module, llvm::raw_ostream &os) {
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      hostTargetMachine();
-  if (!machine)
-    return machine.takeError();
   llvm::LLVMContext context;
-  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
-      optimizedModule(module, context, **machine);
-  if (!llvmModule)
-    return llvmModule.takeError();
+  llvm::Expected<HostModule> optimized = optimizedForHost(module, context);
+  if (!optimized)
+    return optimized.takeError();
   llvm::SmallString<0> text;
   llvm::raw_svector_ostream stream(text);
   llvm::legacy::PassManager passes;
-  if ((*machine)->addPassesToEmitFile(passes, stream, nullptr,
-                                      llvm::CodeGenFileType::AssemblyFile))
+  if (optimized->machine->addPassesToEmitFile(
+          passes, stream, nullptr, llvm::CodeGenFileType::AssemblyFile))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the target cannot emit assembly");
-  passes.run(**llvmModule);
+  passes.run(*optimized->module);
   os << text;
   return llvm::Error::success();
 }
