@@ -56,8 +56,9 @@ struct SimulationOptions {
   std::optional<double> durationMs; ///< overrides the run duration
   std::optional<double> dtMs;       ///< overrides the time step
   bool showProgress = true;         ///< a progress bar on terminals
-  /// Threads that step the network together (each owns a contiguous range
-  /// of every population; results are the same bit for bit). 0: one per
+  /// Threads that step the network together, at most (the program is built
+  /// for that many partitions, contiguous ranges of every population;
+  /// results are the same bit for bit with any number of them). 0: one per
   /// core for networks large enough to gain (rt::defaultThreadCount).
   int threads = 0;
   /// With several threads, choose stretch by stretch how many of them run

@@ -69,7 +69,9 @@ commands:
       --double             float64 state instead of float32
       --threads N          threads stepping the network together (default:
                            one per 16 384 neurons, at most one per core, at
-                           least 1); results are the same bit for bit
+                           least 1); results are the same bit for bit; when
+                           another process holds a core, stretches run on
+                           one thread if that is faster (snnc run says so)
       --no-progress        no progress bar
       --no-cache           compile even if this program was compiled before
                            (cache: $SNNC_CACHE_DIR, else $XDG_CACHE_HOME/snnc

@@ -1,8 +1,10 @@
 //===- ThreadTeam.h - Threads that step one simulation together -*- C++ -*-===//
 //
-// A multi-threaded run splits every population into one contiguous range of
-// neurons per thread; each thread runs the whole time loop over its ranges
-// and the threads meet at a barrier between the phases of a step. Steps are
+// A multi-threaded run splits every population into partitions, contiguous
+// ranges of neurons; each thread runs the whole time loop over one or more
+// adjacent partitions (rt::Partitions, Program.h) and the threads meet at a
+// barrier between the phases of a step. How many threads share the
+// partitions may change between jobs (WorkerSchedule.h). Steps are
 // short (microseconds to a millisecond), so the barrier spins first and only
 // then sleeps in the kernel: on an idle machine a crossing costs tens of
 // nanoseconds, and on a busy one a waiting thread gives its core away rather
