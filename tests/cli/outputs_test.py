@@ -208,8 +208,13 @@ class Outputs(unittest.TestCase):
             # temporary file beside the final ones.
             for name in litter(out):
                 path = os.path.join(out, name)
-                if not os.path.isdir(path) or os.listdir(path):
-                    return True
+                try:
+                    if not os.path.isdir(path) or os.listdir(path):
+                        return True
+                except FileNotFoundError:
+                    # Moved into place or removed since it was listed: the
+                    # writing is over (or was never seen); poll on.
+                    continue
             return False
 
         deadline = time.monotonic() + 60
