@@ -42,6 +42,12 @@ class Targets(unittest.TestCase):
             self.assertIn("cannot compile programs yet", err)
             self.assertEqual(out, "", args)
 
+    def test_the_reference_engine_takes_no_other_target(self):
+        status, _, err = cli.snnc("run", self.model, "--engine", "reference",
+                                  "--target", "nvptx", "--no-progress")
+        self.assertEqual(status, 2, err)
+        self.assertIn("--target nvptx applies to the compiled engine", err)
+
     def test_an_unknown_target_is_a_usage_error(self):
         for command in (["run", self.model], ["emit", "llvm", self.model]):
             status, _, err = cli.snnc(*command, "--target", "tpu")

@@ -246,6 +246,11 @@ std::string parseRunArgs(const std::vector<std::string> &args, RunArgs &out) {
   }
   if (out.file.empty())
     return "'run' needs a FILE";
+  // The interpreter runs on this CPU; a target would be silently ignored.
+  if (out.engine == "reference" && out.options.target != "cpu")
+    return "--target " + out.options.target +
+           " applies to the compiled engine; --engine reference runs on "
+           "this CPU";
   return "";
 }
 
