@@ -215,8 +215,7 @@ struct Simulation::Impl {
 
   /// Runs job(parts) on `count` threads at once, each with its partitions;
   /// returns the least share of its wall time any of them was on a core.
-  double onThreads(int count,
-                   const std::function<void(rt::Partitions)> &job) {
+  double onThreads(int count, const std::function<void(rt::Partitions)> &job) {
     if (!team)
       return job({}), 1.0;
     assignPartitions(count);
@@ -380,7 +379,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
                                      "'; expected " + targetList());
     return nullptr;
   }
-  if (std::string why = target->unavailable(); options.compile && !why.empty()) {
+  if (std::string why = target->unavailable();
+      options.compile && !why.empty()) {
     diags.error(llvm::SMRange(), why);
     return nullptr;
   }
@@ -666,8 +666,8 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   // the connectivity (hundreds of MB for large networks).
   impl.network = NetworkData();
   impl.workers = threads;
-  impl.schedule = std::make_unique<rt::WorkerSchedule>(
-      threads, options.adaptiveThreads);
+  impl.schedule =
+      std::make_unique<rt::WorkerSchedule>(threads, options.adaptiveThreads);
   impl.onThreads(threads, [&](rt::Partitions parts) {
     FlushDenormals flush;
     impl.program->init(impl.pointers.data(), parts);

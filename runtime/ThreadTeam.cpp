@@ -110,7 +110,8 @@ namespace {
 double clockSeconds(clockid_t clock) {
   timespec now;
   clock_gettime(clock, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+  return static_cast<double>(now.tv_sec) +
+         1e-9 * static_cast<double>(now.tv_nsec);
 }
 } // namespace
 

@@ -47,8 +47,8 @@ WorkerSchedule::Stretch WorkerSchedule::next() const {
       perStep = recent[slot(current)] * current / workers;
     int64_t steps = kProbeMinSteps;
     if (perStep > 0)
-      steps = std::max<int64_t>(
-          kProbeMinSteps, static_cast<int64_t>(std::ceil(kProbeSeconds / perStep)));
+      steps = std::max<int64_t>(kProbeMinSteps, static_cast<int64_t>(std::ceil(
+                                                    kProbeSeconds / perStep)));
     return {workers, steps};
   }
   // Short stretches first, so the first measurements come early; then as
@@ -56,8 +56,8 @@ WorkerSchedule::Stretch WorkerSchedule::next() const {
   return {current, stretchCap};
 }
 
-void WorkerSchedule::finished(const Stretch &ran, int64_t steps,
-                              double seconds, double leastCpuShare) {
+void WorkerSchedule::finished(const Stretch &ran, int64_t steps, double seconds,
+                              double leastCpuShare) {
   if (steps <= 0)
     return;
   if (ran.workers == maxWorkers)

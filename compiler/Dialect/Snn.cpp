@@ -394,11 +394,10 @@ ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
   if (parser.resolveOperands(operands, types, parser.getCurrentLocation(),
                              result.operands))
     return failure();
-  if (threads > 1 &&
-      (parser.resolveOperand(partsBegin, builder.getIndexType(),
-                             result.operands) ||
-       parser.resolveOperand(partsEnd, builder.getIndexType(),
-                             result.operands)))
+  if (threads > 1 && (parser.resolveOperand(partsBegin, builder.getIndexType(),
+                                            result.operands) ||
+                      parser.resolveOperand(partsEnd, builder.getIndexType(),
+                                            result.operands)))
     return failure();
   result.addAttribute("sourceBegin", builder.getI64IntegerAttr(begin));
   result.addAttribute("sourceEnd", builder.getI64IntegerAttr(end));

@@ -14,8 +14,8 @@
 
 #include "snnc/compiler/Dialect/Snn.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace snnc::snn;

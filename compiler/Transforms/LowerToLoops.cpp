@@ -259,7 +259,8 @@ private:
     Value row = rewriter.create<arith::SubIOp>(loc, source, begin);
     Value rowBegin =
         toIndex(load(op.getRowStart(), rowTableIndex(op, row, false)));
-    Value rowEnd = toIndex(load(op.getRowStart(), rowTableIndex(op, row, true)));
+    Value rowEnd =
+        toIndex(load(op.getRowStart(), rowTableIndex(op, row, true)));
     scf::ForOp synapses = loop(rowBegin, rowEnd);
     Value synapse = synapses.getInductionVar();
     Value target = toIndex(load(op.getTargets(), synapse));
@@ -293,8 +294,8 @@ private:
         loc, rewriter.create<arith::AddIOp>(loc, q, index(prefetchDistance)),
         lastSpike);
     Value source = toIndex(load(op.getSpikes(), ahead));
-    Value row = rewriter.create<arith::SubIOp>(loc, source,
-                                               index(op.getSourceBegin()));
+    Value row =
+        rewriter.create<arith::SubIOp>(loc, source, index(op.getSourceBegin()));
     // The source row itself is clamped, so that both ends of its part of
     // the row table are in range.
     int64_t rowCount = (rows.getNumElements() - 1) / op.getThreads();

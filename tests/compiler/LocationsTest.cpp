@@ -1,4 +1,5 @@
-//===- LocationsTest.cpp - Every op of the program says where it came from -===//
+//===- LocationsTest.cpp - Every op of the program says where it came from
+//-===//
 //
 // MLIRGen locates each op at the .snn construct that asked for it (the
 // population of a neuron pass, the projection of a delivery, a drive, a

@@ -45,7 +45,8 @@ TEST(ThreadTeamTest, AJobRunsOnAsManyThreadsAsItAsksFor) {
     for (int t = 0; t < workers; ++t)
       ++expected[t];
     for (int t = 0; t < 4; ++t)
-      ASSERT_EQ(calls[t].load(), expected[t]) << "job " << job << " thread " << t;
+      ASSERT_EQ(calls[t].load(), expected[t])
+          << "job " << job << " thread " << t;
   }
 }
 

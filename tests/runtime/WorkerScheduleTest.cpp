@@ -15,8 +15,8 @@ using namespace snnc::rt;
 namespace {
 
 struct Machine {
-  double all, one;    ///< seconds per step on all threads, on one
-  bool busy = false;  ///< another process holds a core
+  double all, one;   ///< seconds per step on all threads, on one
+  bool busy = false; ///< another process holds a core
   int64_t chunk = 1000;
   double seconds = 0; ///< wall time of everything run
 };

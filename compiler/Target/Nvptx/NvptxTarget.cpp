@@ -19,8 +19,7 @@ constexpr const char *notYetMessage =
     "the nvptx target cannot compile programs yet; use --target cpu";
 
 llvm::Error notYet() {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 notYetMessage);
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), notYetMessage);
 }
 
 class NvptxTarget : public Target {
@@ -28,8 +27,7 @@ public:
   llvm::StringRef name() const override { return "nvptx"; }
   std::string description() const override { return "nvptx64-nvidia-cuda"; }
   std::string unavailable() const override { return notYetMessage; }
-  void addLoweringPasses(mlir::OpPassManager &pm,
-                         Stage until) const override {}
+  void addLoweringPasses(mlir::OpPassManager &pm, Stage until) const override {}
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
   compile(mlir::ModuleOp module, size_t numBuffers) const override {
     return notYet();

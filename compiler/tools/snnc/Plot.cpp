@@ -86,8 +86,8 @@ int tool::runPlotScript(const std::string &runDir,
   int status = llvm::sys::ExecuteAndWait(*interpreter, argv, std::nullopt, {},
                                          0, 0, &problem);
   if (status < 0) {
-    errors << "snnc plot: error: cannot run " << *interpreter << ": "
-           << problem << "\n";
+    errors << "snnc plot: error: cannot run " << *interpreter << ": " << problem
+           << "\n";
     return 1;
   }
   return status;

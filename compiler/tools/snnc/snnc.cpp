@@ -449,17 +449,15 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
     return session.finish();
   Stage last = stage == "mlir" ? until : Stage::LLVM;
   std::unique_ptr<Target> target = createTarget(targetName);
-  if (mlir::failed(
-          runPipelineReporting(*module, last, *target, session.diags)))
+  if (mlir::failed(runPipelineReporting(*module, last, *target, session.diags)))
     return session.finish();
   if (stage == "mlir") {
     module->print(llvm::outs());
     return session.finish();
   }
-  llvm::Error error =
-      target->print(*module,
-                    stage == "llvm" ? TargetCode::LLVMIR : TargetCode::Assembly,
-                    llvm::outs());
+  llvm::Error error = target->print(
+      *module, stage == "llvm" ? TargetCode::LLVMIR : TargetCode::Assembly,
+      llvm::outs());
   if (error) {
     session.diags.error(llvm::SMRange(), llvm::toString(std::move(error)));
   }
@@ -487,7 +485,8 @@ int main(int argc, char **argv) {
   }
   if (command == "plot") {
     if (args.size() < 2 || llvm::StringRef(args[1]).starts_with("-"))
-      return badUsage("'plot' needs the directory a run wrote (snnc run -o DIR)");
+      return badUsage(
+          "'plot' needs the directory a run wrote (snnc run -o DIR)");
     return runPlotScript(args[1], llvm::ArrayRef(args).drop_front(2),
                          llvm::errs());
   }

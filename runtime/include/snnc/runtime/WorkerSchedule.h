@@ -1,4 +1,5 @@
-//===- WorkerSchedule.h - How many threads step the next stretch -*- C++ -*-===//
+//===- WorkerSchedule.h - How many threads step the next stretch -*- C++
+//-*-===//
 //
 // A program built for several partitions runs the same, bit for bit, on
 // any number of threads that share them (Program.h), so the number can
@@ -46,12 +47,12 @@ public:
 private:
   int maxWorkers;
   bool adaptive;
-  int current;            ///< workers of the stretches between probes
-  bool probing = false;   ///< the next stretch times the other count
+  int current;          ///< workers of the stretches between probes
+  bool probing = false; ///< the next stretch times the other count
   /// Seconds per step, by config (0: all threads, 1: one); 0 unknown.
   double recent[2] = {0, 0}, best[2] = {0, 0};
-  double sinceProbe = 0;  ///< seconds run on `current` since the last probe
-  double probeGap;        ///< seconds to run before probing again
+  double sinceProbe = 0;   ///< seconds run on `current` since the last probe
+  double probeGap;         ///< seconds to run before probing again
   int64_t stretchCap = 16; ///< steps of the next normal stretch (grows)
   int64_t stepsAll = 0, stepsOne = 0;
 
