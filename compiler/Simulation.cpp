@@ -360,10 +360,6 @@ int64_t Simulation::stepsOnOneThread() const {
   return impl->schedule ? impl->schedule->stepsOnOne() : 0;
 }
 
-int64_t Simulation::stepsOnAllThreads() const {
-  return impl->schedule ? impl->schedule->stepsOnAll() : 0;
-}
-
 std::unique_ptr<Simulation> Simulation::create(const Model &input,
                                                const SimulationOptions &options,
                                                DiagnosticEngine &diags) {

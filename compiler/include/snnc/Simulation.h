@@ -139,9 +139,8 @@ public:
   /// the choice is no longer adaptive. Results do not depend on it.
   void setWorkers(int workers);
   /// Steps run so far on one thread of a multi-threaded simulation (the
-  /// machine was busy), and on all of them.
+  /// machine was busy).
   int64_t stepsOnOneThread() const;
-  int64_t stepsOnAllThreads() const;
   double dtMs() const;
 
   /// Advances `count` steps (clamped to the run's end), or fewer when
