@@ -1,6 +1,8 @@
 //===- Pipeline.cpp - The one place compiler passes are ordered -----------===//
 //
-// The target-independent part of the pipeline; the target adds the rest.
+// Stages up to `parameters` are the same for every target; the target
+// specialises the program, the shared conversions make loops of it, and the
+// target lowers those to its code.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,9 +19,9 @@
 using namespace snnc;
 
 llvm::ArrayRef<llvm::StringRef> snnc::stageNames() {
-  static const llvm::StringRef names[] = {"snn",          "fused", "integrated",
-                                          "parameters",   "loops", "optimized",
-                                          "approximated", "llvm"};
+  static const llvm::StringRef names[] = {
+      "snn",   "fused",     "integrated",   "parameters", "specialised",
+      "loops", "optimized", "approximated", "llvm"};
   return names;
 }
 
@@ -33,6 +35,7 @@ std::optional<Stage> snnc::parseStage(llvm::StringRef name) {
 
 mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until,
                                       const Target &target,
+                                      const ProgramLayout &layout,
                                       ParameterProgram *parameters,
                                       Stage from) {
   assert(from < Stage::Optimized && "the target's stages run together");
@@ -50,6 +53,8 @@ mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until,
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(createOutlineParametersPass(parameters ? parameters : &unused));
   }
+  if (runs(Stage::Specialised))
+    target.addSpecialisingPasses(pm, layout);
   if (runs(Stage::Loops))
     pm.addPass(createLowerToLoopsPass());
   if (runs(Stage::Optimized)) {
@@ -65,7 +70,8 @@ mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until,
 
 mlir::LogicalResult
 snnc::runPipelineReporting(mlir::ModuleOp module, Stage until,
-                           const Target &target, DiagnosticEngine &diags,
+                           const Target &target, const ProgramLayout &layout,
+                           DiagnosticEngine &diags,
                            ParameterProgram *parameters, Stage from) {
   llvm::SourceMgr &sources = diags.getSourceMgr();
   // Maps an MLIR file:line:col back into the buffer it came from.
@@ -84,7 +90,7 @@ snnc::runPipelineReporting(mlir::ModuleOp module, Stage until,
   };
   // The target's own stages need a target that can make code.
   std::string unavailable = target.unavailable();
-  if (until > Stage::Optimized && !unavailable.empty()) {
+  if (until >= Stage::Specialised && !unavailable.empty()) {
     diags.error(llvm::SMRange(), unavailable);
     return mlir::failure();
   }
@@ -96,7 +102,7 @@ snnc::runPipelineReporting(mlir::ModuleOp module, Stage until,
         return mlir::success();
       });
   mlir::LogicalResult result =
-      runPipeline(module, until, target, parameters, from);
+      runPipeline(module, until, target, layout, parameters, from);
   if (mlir::failed(result) && diags.errorCount() == errorsBefore)
     diags.error(llvm::SMRange(), "internal error: compiling the program "
                                  "failed without a diagnostic");

@@ -470,7 +470,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   // params buffer, part of the layout a cache entry is checked against.
   ParameterProgram &parameters = impl.parameterProgram;
   if (mlir::failed(runPipelineReporting(*module, Stage::Parameters, *target,
-                                        diags, &parameters)))
+                                        impl.layout, diags, &parameters)))
     return nullptr;
   std::vector<double> paramValues;
   if (impl.layout.params >= 0) {
@@ -509,8 +509,9 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   // Without a verified entry: the rest of the pipeline, and LLVM.
   size_t numBuffers = impl.layout.buffers.size();
   auto compile = [&]() -> std::unique_ptr<llvm::MemoryBuffer> {
-    if (mlir::failed(runPipelineReporting(*module, Stage::LLVM, *target, diags,
-                                          nullptr, Stage::Parameters)))
+    if (mlir::failed(runPipelineReporting(*module, Stage::LLVM, *target,
+                                          impl.layout, diags, nullptr,
+                                          Stage::Parameters)))
       return nullptr;
     llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compiled =
         target->compile(*module, numBuffers);

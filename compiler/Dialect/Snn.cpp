@@ -128,11 +128,13 @@ ParseResult TimeLoopOp::parse(OpAsmParser &parser, OperationState &result) {
 //===----------------------------------------------------------------------===//
 
 void ForEachNeuronOp::build(OpBuilder &builder, OperationState &state,
-                            StringRef population, int64_t size,
+                            StringRef population, int64_t offset, int64_t size,
                             bool elementwise, ValueRange range) {
   state.addOperands(range);
   state.addAttribute(getPopulationAttrName(state.name),
                      builder.getStringAttr(population));
+  state.addAttribute(getOffsetAttrName(state.name),
+                     builder.getI64IntegerAttr(offset));
   state.addAttribute(getSizeAttrName(state.name),
                      builder.getI64IntegerAttr(size));
   if (elementwise)
@@ -144,6 +146,8 @@ void ForEachNeuronOp::build(OpBuilder &builder, OperationState &state,
 LogicalResult ForEachNeuronOp::verify() {
   if (static_cast<int64_t>(getSize()) < 1)
     return emitOpError("needs at least one neuron, got ") << getSize();
+  if (static_cast<int64_t>(getOffset()) < 0)
+    return emitOpError("needs an offset of at least 0, got ") << getOffset();
   if (!getRange().empty() && getRange().size() != 2)
     return emitOpError("a range is two indices [lo, hi), got ")
            << getRange().size();
@@ -151,40 +155,60 @@ LogicalResult ForEachNeuronOp::verify() {
                              "the neuron index");
 }
 
+/// `range [%lo, %hi)`, or nothing: one thread's share of a pass.
+static void printNeuronRange(OpAsmPrinter &p, Operation *, OperandRange range) {
+  if (!range.empty())
+    p << " range [" << range[0] << ", " << range[1] << ")";
+}
+
+static ParseResult
+parseNeuronRange(OpAsmParser &parser,
+                 SmallVectorImpl<OpAsmParser::UnresolvedOperand> &range) {
+  if (failed(parser.parseOptionalKeyword("range")))
+    return success();
+  OpAsmParser::UnresolvedOperand lo, hi;
+  if (parser.parseLSquare() || parser.parseOperand(lo) || parser.parseComma() ||
+      parser.parseOperand(hi) || parser.parseRParen())
+    return failure();
+  range.append({lo, hi});
+  return success();
+}
+
 void ForEachNeuronOp::print(OpAsmPrinter &p) {
   p << " ";
   p.printAttributeWithoutType(getPopulationAttr());
+  if (getOffset() != 0)
+    p << " offset " << getOffset();
   p << " size " << getSize();
-  if (!getRange().empty())
-    p << " range [" << getRange()[0] << ", " << getRange()[1] << ")";
+  printNeuronRange(p, *this, getRange());
   if (getElementwise())
     p << " elementwise";
   p << " ";
   p.printRegion(getBody(), true, false);
-  p.printOptionalAttrDict(
-      (*this)->getAttrs(),
-      {getPopulationAttrName(), getSizeAttrName(), getElementwiseAttrName()});
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getPopulationAttrName(), getOffsetAttrName(),
+                           getSizeAttrName(), getElementwiseAttrName()});
 }
 
 ParseResult ForEachNeuronOp::parse(OpAsmParser &parser,
                                    OperationState &result) {
   std::string population;
-  int64_t size;
+  int64_t offset = 0, size;
   Builder &builder = parser.getBuilder();
-  if (parser.parseString(&population) || parser.parseKeyword("size") ||
-      parser.parseInteger(size))
+  if (parser.parseString(&population))
+    return failure();
+  if (succeeded(parser.parseOptionalKeyword("offset")) &&
+      parser.parseInteger(offset))
+    return failure();
+  if (parser.parseKeyword("size") || parser.parseInteger(size))
     return failure();
   result.addAttribute("population", builder.getStringAttr(population));
+  result.addAttribute("offset", builder.getI64IntegerAttr(offset));
   result.addAttribute("size", builder.getI64IntegerAttr(size));
-  if (succeeded(parser.parseOptionalKeyword("range"))) {
-    OpAsmParser::UnresolvedOperand lo, hi;
-    if (parser.parseLSquare() || parser.parseOperand(lo) ||
-        parser.parseComma() || parser.parseOperand(hi) ||
-        parser.parseRParen() ||
-        parser.resolveOperands({lo, hi}, builder.getIndexType(),
-                               result.operands))
-      return failure();
-  }
+  SmallVector<OpAsmParser::UnresolvedOperand, 2> range;
+  if (parseNeuronRange(parser, range) ||
+      parser.resolveOperands(range, builder.getIndexType(), result.operands))
+    return failure();
   if (succeeded(parser.parseOptionalKeyword("elementwise")))
     result.addAttribute("elementwise", builder.getUnitAttr());
   if (parseBody(parser, result))
@@ -298,17 +322,18 @@ OpFoldResult ExprelOp::fold(FoldAdaptor adaptor) {
 
 void PropagateOp::build(OpBuilder &builder, OperationState &state, Value spikes,
                         Value count, Value rowStart, Value targets,
-                        int64_t sourceBegin, int64_t sourceEnd, int64_t threads,
-                        Value bounds, Value partsBegin, Value partsEnd) {
+                        int64_t sourceBegin, int64_t sourceEnd,
+                        int64_t partitions, Value bounds, Value partsBegin,
+                        Value partsEnd) {
   state.addOperands({spikes, count, rowStart, targets});
-  if (threads > 1)
+  if (bounds)
     state.addOperands({bounds, partsBegin, partsEnd});
   state.addAttribute(getSourceBeginAttrName(state.name),
                      builder.getI64IntegerAttr(sourceBegin));
   state.addAttribute(getSourceEndAttrName(state.name),
                      builder.getI64IntegerAttr(sourceEnd));
-  state.addAttribute(getThreadsAttrName(state.name),
-                     builder.getI64IntegerAttr(threads));
+  state.addAttribute(getPartitionsAttrName(state.name),
+                     builder.getI64IntegerAttr(partitions));
   buildBody(builder, state, {builder.getIndexType(), builder.getIndexType()});
 }
 
@@ -318,25 +343,26 @@ LogicalResult PropagateOp::verify() {
   if (begin < 0 || begin >= end)
     return emitOpError("source slice [")
            << begin << ", " << end << ") is empty";
-  auto threads = static_cast<int64_t>(getThreads());
-  if (threads < 1)
-    return emitOpError("needs at least one thread, got ") << threads;
-  if (threads > 1) {
+  auto partitions = static_cast<int64_t>(getPartitions());
+  if (partitions < 1)
+    return emitOpError("needs at least one partition, got ") << partitions;
+  if (!getPartition().empty()) {
     if (getPartition().size() != 3 ||
         !isa<MemRefType>(getPartition()[0].getType()) ||
         !getPartition()[1].getType().isIndex() ||
         !getPartition()[2].getType().isIndex())
-      return emitOpError("with threads, needs the spike list's segment "
+      return emitOpError("partitioned, needs the spike list's segment "
                          "bounds (memref) and the partitions [first, end) "
                          "(index, index)");
-  } else if (!getPartition().empty()) {
-    return emitOpError("segment bounds and partitions only with threads > 1");
+    if (partitions == 1)
+      return emitOpError("segment bounds and partitions only with "
+                         "partitions > 1");
   }
   auto rows = cast<MemRefType>(getRowStart().getType());
   if (rows.hasStaticShape() &&
-      rows.getNumElements() != (end - begin) * threads + 1)
+      rows.getNumElements() != (end - begin) * partitions + 1)
     return emitOpError("row_start needs one entry per source neuron and "
-                       "thread, plus one, got ")
+                       "partition, plus one, got ")
            << rows.getNumElements();
   return verifyBodyArguments(
       *this, getBody(),
@@ -348,24 +374,27 @@ void PropagateOp::print(OpAsmPrinter &p) {
   p << " " << getSpikes() << ", " << getCount() << " through " << getRowStart()
     << ", " << getTargets() << " source [" << getSourceBegin() << ", "
     << getSourceEnd() << ")";
-  if (getThreads() > 1)
-    p << " threads " << getThreads() << " bounds " << getPartition()[0]
-      << " parts [" << getPartition()[1] << ", " << getPartition()[2] << ")";
+  bool partitioned = !getPartition().empty();
+  if (getPartitions() > 1)
+    p << " partitions " << getPartitions();
+  if (partitioned)
+    p << " bounds " << getPartition()[0] << " parts [" << getPartition()[1]
+      << ", " << getPartition()[2] << ")";
   p << " : " << getSpikes().getType() << ", " << getCount().getType() << ", "
     << getRowStart().getType() << ", " << getTargets().getType();
-  if (getThreads() > 1)
+  if (partitioned)
     p << ", " << getPartition()[0].getType();
   p << " ";
   p.printRegion(getBody(), true, false);
-  p.printOptionalAttrDict(
-      (*this)->getAttrs(),
-      {getSourceBeginAttrName(), getSourceEndAttrName(), getThreadsAttrName()});
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getSourceBeginAttrName(), getSourceEndAttrName(),
+                           getPartitionsAttrName()});
 }
 
 ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
   OpAsmParser::UnresolvedOperand spikes, count, rows, targets, bounds,
       partsBegin, partsEnd;
-  int64_t begin, end, threads = 1;
+  int64_t begin, end, partitions = 1;
   SmallVector<Type, 5> types;
   if (parser.parseOperand(spikes) || parser.parseComma() ||
       parser.parseOperand(count) || parser.parseKeyword("through") ||
@@ -376,9 +405,12 @@ ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
     return failure();
   SmallVector<OpAsmParser::UnresolvedOperand, 5> operands{spikes, count, rows,
                                                           targets};
-  if (succeeded(parser.parseOptionalKeyword("threads"))) {
-    if (parser.parseInteger(threads) || parser.parseKeyword("bounds") ||
-        parser.parseOperand(bounds) || parser.parseKeyword("parts") ||
+  if (succeeded(parser.parseOptionalKeyword("partitions")) &&
+      parser.parseInteger(partitions))
+    return failure();
+  bool partitioned = succeeded(parser.parseOptionalKeyword("bounds"));
+  if (partitioned) {
+    if (parser.parseOperand(bounds) || parser.parseKeyword("parts") ||
         parser.parseLSquare() || parser.parseOperand(partsBegin) ||
         parser.parseComma() || parser.parseOperand(partsEnd) ||
         parser.parseRParen())
@@ -394,14 +426,14 @@ ParseResult PropagateOp::parse(OpAsmParser &parser, OperationState &result) {
   if (parser.resolveOperands(operands, types, parser.getCurrentLocation(),
                              result.operands))
     return failure();
-  if (threads > 1 && (parser.resolveOperand(partsBegin, builder.getIndexType(),
+  if (partitioned && (parser.resolveOperand(partsBegin, builder.getIndexType(),
                                             result.operands) ||
                       parser.resolveOperand(partsEnd, builder.getIndexType(),
                                             result.operands)))
     return failure();
   result.addAttribute("sourceBegin", builder.getI64IntegerAttr(begin));
   result.addAttribute("sourceEnd", builder.getI64IntegerAttr(end));
-  result.addAttribute("threads", builder.getI64IntegerAttr(threads));
+  result.addAttribute("partitions", builder.getI64IntegerAttr(partitions));
   if (parseBody(parser, result))
     return failure();
   return parser.parseOptionalAttrDict(result.attributes);
@@ -426,6 +458,32 @@ LogicalResult CompactOp::verify() {
   if (!getPart().empty() && getPart().size() != 3)
     return emitOpError("a part is (lo, hi, slot), got ")
            << getPart().size() << " indices";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// record_state
+//===----------------------------------------------------------------------===//
+
+LogicalResult RecordStateOp::verify() {
+  auto source = cast<MemRefType>(getSource().getType());
+  auto buffer = cast<MemRefType>(getBuffer().getType());
+  int64_t offset = getOffset(), size = getSize();
+  if (source.getElementType() != buffer.getElementType())
+    return emitOpError("records into a buffer of another element type");
+  if (size < 1 || offset < 0)
+    return emitOpError("needs at least one neuron at an offset of at least "
+                       "0, got size ")
+           << size << " at " << offset;
+  if (source.hasStaticShape() && offset + size > source.getNumElements())
+    return emitOpError("records neurons ")
+           << offset << " .. " << offset + size - 1 << " of a state of "
+           << source.getNumElements();
+  if (buffer.hasStaticShape() && buffer.getNumElements() % size != 0)
+    return emitOpError("needs a buffer of whole rows of ") << size;
+  if (!getRange().empty() && getRange().size() != 2)
+    return emitOpError("a range is two indices [lo, hi), got ")
+           << getRange().size();
   return success();
 }
 

@@ -43,7 +43,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
-#include <array>
 #include <functional>
 #include <map>
 #include <optional>
@@ -68,14 +67,6 @@ struct OdePlan {
 struct NeuronPlan {
   std::vector<OdePlan> odes;
 };
-
-/// Param leaves with this `group` are run-time scalars: `index` is their
-/// RuntimeScalars slot.
-constexpr unsigned scalarGroup = ~0u - 1;
-
-inline bool isScalar(const Expr &e) {
-  return e.op == Op::Param && e.group == scalarGroup;
-}
 
 /// Which named value (listParameters index) a model's parameter q is; -1
 /// when it has none.
@@ -143,8 +134,18 @@ private:
   bool readAtRunTime(int n) const {
     return runtime && n >= 0 && parameters[n].specialisedBecause.empty();
   }
-  /// The scalar leaf for `value`, an expression of named values.
+  /// The scalar leaf for `value`, an expression of named values: a leaf
+  /// the builder owns and knows by identity (scalarSlot), so that nothing
+  /// in the front end's Expr has to mark it.
   ExprP scalarLeaf(ExprP value);
+  /// The RuntimeScalars slot `e` stands for, if it is a scalar leaf.
+  std::optional<unsigned> scalarSlot(const Expr &e) const {
+    auto it = slotOfLeaf.find(&e);
+    if (it == slotOfLeaf.end())
+      return std::nullopt;
+    return it->second;
+  }
+  bool isScalar(const Expr &e) const { return scalarSlot(e).has_value(); }
   /// A named value in the code: an snn.param, or a constant.
   Value namedValue(int n, double value);
   NamedFn neuronNamed(unsigned pop) const {
@@ -201,25 +202,11 @@ private:
   Value emitDrive(unsigned pop, unsigned input, Value j);
 
   /// A function over the layout's buffers, then (`withRange`) the steps
-  /// [begin, end) to run, then the partitions [first, end) it steps
-  /// (0 <= first < end <= threads; rt::Partitions).
+  /// [begin, end) to run.
   mlir::func::FuncOp createFunction(llvm::StringRef name, bool withRange);
-  /// Multi-threaded: loads the neuron range of partitions [first, end) of
-  /// every population and derives its range of every synapse group's
-  /// target slice.
-  void emitThreadRanges(mlir::Value firstArgument, mlir::Value endArgument);
-  /// The range operands of a neuron pass over population `pop` / group
-  /// `group`: empty with one thread (the whole population).
-  mlir::ValueRange populationRange(unsigned pop) const;
-  mlir::ValueRange groupRange(unsigned group) const;
-  /// This thread's part of a population slice, indexed from the slice's
-  /// first neuron.
-  std::array<Value, 2> sliceRange(const Slice &slice);
-  /// Copies the recorded neuron states into their chunk buffers
+  /// Records the recorded neuron states into their chunk buffers
   /// (ProgramLayout::stateRecords), after the step's neuron passes.
   void emitStateRecording(Value localStep);
-  /// Multi-threaded: all threads meet (snn.barrier).
-  void emitBarrier();
   void emitPropagation(Value t);
   void emitNeuronPass(unsigned pop, const NeuronPlan &plan,
                       const std::vector<std::vector<OdePlan>> &synapsePlans,
@@ -237,10 +224,6 @@ private:
   DiagnosticEngine &diags;
   mlir::Type real;
   std::vector<Value> args; ///< Buffers of the function being built.
-  /// Multi-threaded: the partitions [first, end) this code steps (index),
-  /// and their ranges, [lo, hi) each.
-  Value partsBegin, partsEnd;
-  std::vector<std::array<Value, 2>> populationRanges, groupRanges, recordRanges;
   /// Values already emitted in the current block, by expression. The map
   /// owns its keys: a freed temporary's address must never hit the cache.
   std::map<ExprP, Value> emitted;
@@ -249,6 +232,8 @@ private:
   bool runtime; ///< Parameters are run-time scalars.
   RuntimeScalars scalars;
   std::map<std::string, unsigned> scalarSlots; ///< By appendKey.
+  std::vector<ExprP> scalarLeaves;             ///< Every leaf scalarLeaf made.
+  std::map<const Expr *, unsigned> slotOfLeaf; ///< Their slots.
 };
 
 template <typename OpT, typename... Args>

@@ -78,14 +78,14 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
       result = constant(evaluate(*expr, [](const Expr &) { return 0.0; }));
       break;
     }
-    bool allScalar = llvm::all_of(expr->args, [](const ExprP &a) {
+    bool allScalar = llvm::all_of(expr->args, [&](const ExprP &a) {
       return a->op == Op::Constant || isScalar(*a);
     });
     if (allScalar) { // the same, on the host, once per run
       auto value = std::make_shared<Expr>(*expr);
       for (ExprP &a : value->args)
-        if (isScalar(*a))
-          a = scalars.values[a->index];
+        if (std::optional<unsigned> slot = scalarSlot(*a))
+          a = scalars.values[*slot];
       result = emit(scalarLeaf(value), leaf);
       break;
     }
@@ -129,10 +129,9 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
     break;
   }
   case Op::Param:
-    if (isScalar(*expr)) {
-      result = builder.create<snn::ParamOp>(loc, real,
-                                            static_cast<uint64_t>(expr->index),
-                                            scalars.names[expr->index]);
+    if (std::optional<unsigned> slot = scalarSlot(*expr)) {
+      result = builder.create<snn::ParamOp>(
+          loc, real, static_cast<uint64_t>(*slot), scalars.names[*slot]);
       break;
     }
     result = leaf(*expr);

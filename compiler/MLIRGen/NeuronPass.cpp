@@ -1,37 +1,19 @@
 //===- NeuronPass.cpp - A population's step -------------------------------===//
 
 #include "Builder.h"
-#include "snnc/compiler/ThreadPartition.h"
 
 using namespace snnc;
 using namespace snnc::mlirgen;
 
 void ProgramBuilder::emitStateRecording(Value localStep) {
-  using namespace mlir::arith;
-  for (unsigned r = 0; r < layout.stateRecords.size(); ++r) {
-    const StateRecordBuffer &record = layout.stateRecords[r];
+  for (const StateRecordBuffer &record : layout.stateRecords) {
     const Population &pop = model.populations[record.target.population];
     LocatedAt at(*this, record.range);
     int from =
         layout.populations[record.target.population].states[record.state];
-    // Not elementwise: neuron j writes element (step, j) of the buffer.
-    withBody<snn::ForEachNeuronOp>(
-        [&](mlir::Block &block) {
-          Value j = block.getArgument(0);
-          Value neuron =
-              builder.create<AddIOp>(loc, j, index(record.target.begin));
-          Value at = builder.create<AddIOp>(
-              loc,
-              builder.create<MulIOp>(loc, localStep,
-                                     index(record.target.size())),
-              j);
-          store(load(from, neuron), record.buffer, at);
-        },
-        pop.name + "[" + std::to_string(record.target.begin) + ":" +
-            std::to_string(record.target.end) + "]",
-        record.target.size(), /*elementwise=*/false,
-        layout.threads == 1 ? mlir::ValueRange{}
-                            : mlir::ValueRange(recordRanges[r]));
+    builder.create<snn::RecordStateOp>(
+        loc, args[from], args[record.buffer], localStep, mlir::ValueRange{},
+        pop.name, record.target.begin, record.target.size());
   }
 }
 
@@ -180,7 +162,7 @@ void ProgramBuilder::emitNeuronPass(
                 bufs.spikeFlags, j);
         }
       },
-      pop.name, pop.size, elementwise, populationRange(popIndex));
+      pop.name, 0, pop.size, elementwise);
 
   // 5. Synapse decay, after the neuron update has read this step's value
   //    (unless the synapse adds its increments before the decay). It is
@@ -200,11 +182,6 @@ void ProgramBuilder::emitSynapseDecay(unsigned g,
   if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }))
     return;
   LocatedAt at(*this, model.projections[group.projections.front()].range);
-  bool whole = group.target.begin == 0 && group.target.end == pop.size;
-  std::string name = whole
-                         ? pop.name
-                         : pop.name + "[" + std::to_string(group.target.begin) +
-                               ":" + std::to_string(group.target.end) + "]";
   withBody<snn::ForEachNeuronOp>(
       [&](mlir::Block &block) {
         Value at = block.getArgument(0);
@@ -225,7 +202,7 @@ void ProgramBuilder::emitSynapseDecay(unsigned g,
           if (odes[s].rhs)
             store(next[s], group.stateBuffers[s], at);
       },
-      name, group.target.size(), /*elementwise=*/true, groupRange(g));
+      pop.name, group.target.begin, group.target.size(), /*elementwise=*/true);
 }
 
 Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
@@ -249,30 +226,16 @@ Value ProgramBuilder::emitDrive(unsigned popIndex, unsigned input, Value j) {
 
 void ProgramBuilder::emitCompaction(unsigned popIndex, Value localStep,
                                     bool record) {
-  using namespace mlir::arith;
   const PopulationBuffers &bufs = layout.populations[popIndex];
-  // A thread lists the range of its partitions [first, end); its counters
-  // sit in the slot of `first` and its recording counts from
-  // first * chunkSteps (ProgramLayout.h). The slots of the others stay as
-  // they are: the driver empties them (Simulation.cpp, assignPartitions).
-  llvm::SmallVector<Value, 3> part;
-  if (layout.threads > 1) {
-    part = {populationRanges[popIndex][0], populationRanges[popIndex][1],
-            builder.create<MulIOp>(loc, partsBegin, index(kPerThreadStride))};
-    if (record)
-      localStep = builder.create<AddIOp>(
-          loc, localStep,
-          builder.create<MulIOp>(loc, partsBegin, index(layout.chunkSteps)));
-  }
   if (record)
     builder.create<snn::CompactOp>(
         loc, args[bufs.spikeFlags], args[bufs.spikeList], args[bufs.spikeCount],
-        part, args[bufs.recordIndices], args[bufs.recordCounts],
+        mlir::ValueRange{}, args[bufs.recordIndices], args[bufs.recordCounts],
         args[bufs.recordFill], localStep);
   else
-    builder.create<snn::CompactOp>(loc, args[bufs.spikeFlags],
-                                   args[bufs.spikeList], args[bufs.spikeCount],
-                                   part, Value(), Value(), Value(), Value());
+    builder.create<snn::CompactOp>(
+        loc, args[bufs.spikeFlags], args[bufs.spikeList], args[bufs.spikeCount],
+        mlir::ValueRange{}, Value(), Value(), Value(), Value());
 }
 
 void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
@@ -313,6 +276,6 @@ void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
                                                    spiked),
               bufs.spikeFlags, j);
       },
-      pop.name, pop.size, /*elementwise=*/true, populationRange(popIndex));
+      pop.name, 0, pop.size, /*elementwise=*/true);
   emitCompaction(popIndex, Value(), /*record=*/false);
 }

@@ -50,11 +50,12 @@ ExprP ProgramBuilder::scalarLeaf(ExprP value) {
     scalars.names.push_back(name);
     scalars.units.push_back(value->unit.str());
   }
+  // A leaf of the value's unit; its other fields mean nothing.
   auto leaf = std::make_shared<Expr>();
   leaf->op = Op::Param;
-  leaf->group = scalarGroup;
-  leaf->index = it->second;
   leaf->unit = value->unit;
+  scalarLeaves.push_back(leaf);
+  slotOfLeaf[leaf.get()] = it->second;
   return leaf;
 }
 
@@ -95,16 +96,16 @@ ExprP ProgramBuilder::bindParams(const ExprP &expr,
       return e;
     if (e->op == Op::Call) // calls fold when emitted (see emit)
       return makeCall(e->fn, std::move(args), e->unit, e->range);
-    auto constantLike = [](const ExprP &a) {
+    auto constantLike = [&](const ExprP &a) {
       return a->op == Op::Constant || isScalar(*a);
     };
     if (!e->isBoolean && llvm::all_of(args, constantLike) &&
-        llvm::any_of(args, [](const ExprP &a) { return isScalar(*a); })) {
+        llvm::any_of(args, [&](const ExprP &a) { return isScalar(*a); })) {
       // makeNode would fold this in double: one scalar, evaluated alike.
       auto value = std::make_shared<Expr>(*e);
       for (ExprP &arg : args)
-        if (isScalar(*arg))
-          arg = scalars.values[arg->index];
+        if (std::optional<unsigned> slot = scalarSlot(*arg))
+          arg = scalars.values[*slot];
       value->args = std::move(args);
       return scalarLeaf(value);
     }

@@ -65,8 +65,6 @@ void ProgramBuilder::emitPropagation(Value t) {
           }
         },
         args[source.spikeList], args[source.spikeCount], args[bufs.rowStart],
-        args[bufs.targets], proj.source.begin, proj.source.end, layout.threads,
-        layout.threads > 1 ? args[source.threadBounds] : Value(), partsBegin,
-        partsEnd);
+        args[bufs.targets], proj.source.begin, proj.source.end, layout.threads);
   }
 }

@@ -1,7 +1,6 @@
 //===- StepSchedule.cpp - Functions, time loop, what runs when ------------===//
 
 #include "Builder.h"
-#include "snnc/compiler/ThreadPartition.h"
 
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -32,8 +31,6 @@ mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
     types.push_back(builder.getI64Type());
     types.push_back(builder.getI64Type());
   }
-  types.push_back(builder.getI64Type()); // the partitions: first
-  types.push_back(builder.getI64Type()); // and end
   auto function = builder.create<mlir::func::FuncOp>(
       loc, name, builder.getFunctionType(types, {}));
   // Name every buffer, and keep the unit of the values it holds: the code
@@ -47,59 +44,7 @@ mlir::func::FuncOp ProgramBuilder::createFunction(llvm::StringRef name,
   mlir::Block *entry = function.addEntryBlock();
   args.assign(entry->args_begin(), entry->args_end());
   builder.setInsertionPointToStart(entry);
-  if (layout.threads > 1)
-    emitThreadRanges(entry->getArgument(entry->getNumArguments() - 2),
-                     entry->getArgument(entry->getNumArguments() - 1));
   return function;
-}
-
-void ProgramBuilder::emitThreadRanges(Value firstArgument, Value endArgument) {
-  partsBegin = toIndex(firstArgument);
-  partsEnd = toIndex(endArgument);
-  populationRanges.clear();
-  for (const PopulationBuffers &bufs : layout.populations)
-    populationRanges.push_back({toIndex(load(bufs.threadBounds, partsBegin)),
-                                toIndex(load(bufs.threadBounds, partsEnd))});
-  groupRanges.clear();
-  for (const SynapseGroup &group : layout.groups)
-    groupRanges.push_back(sliceRange(group.target));
-  recordRanges.clear();
-  for (const StateRecordBuffer &record : layout.stateRecords)
-    recordRanges.push_back(sliceRange(record.target));
-}
-
-std::array<Value, 2> ProgramBuilder::sliceRange(const Slice &slice) {
-  using namespace mlir::arith;
-  const std::array<Value, 2> &range = populationRanges[slice.population];
-  if (slice.begin == 0 && slice.end == model.populations[slice.population].size)
-    return range; // the same values: passes stay fusable
-  // A slice [b, e) is indexed from b: the thread's share is its range
-  // shifted by b and clamped to the slice.
-  std::array<Value, 2> shifted;
-  for (int k = 0; k < 2; ++k) {
-    Value local = builder.create<SubIOp>(loc, range[k], index(slice.begin));
-    shifted[k] = builder.create<MinSIOp>(
-        loc, builder.create<MaxSIOp>(loc, local, index(0)),
-        index(slice.size()));
-  }
-  return shifted;
-}
-
-mlir::ValueRange ProgramBuilder::populationRange(unsigned pop) const {
-  if (layout.threads == 1)
-    return {};
-  return populationRanges[pop];
-}
-
-mlir::ValueRange ProgramBuilder::groupRange(unsigned group) const {
-  if (layout.threads == 1)
-    return {};
-  return groupRanges[group];
-}
-
-void ProgramBuilder::emitBarrier() {
-  if (layout.threads > 1)
-    builder.create<snn::BarrierOp>(loc, args[layout.barrier]);
 }
 
 Value ProgramBuilder::timeOfStep(Value step) {
@@ -134,12 +79,19 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
   if (!ok)
     return nullptr;
 
-  // The module, its functions, the time loop and the barriers come from the
-  // run statement; every other op from the construct that asked for it.
+  // The module, its functions and the time loop come from the run
+  // statement; every other op from the construct that asked for it.
   std::optional<LocatedAt> atRun;
   if (model.run)
     atRun.emplace(*this, model.run->range);
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::ModuleOp::create(loc);
+  // The populations and their sizes, for the passes that split them.
+  llvm::SmallVector<mlir::NamedAttribute> sizes;
+  for (const Population &pop : model.populations)
+    sizes.push_back(
+        builder.getNamedAttr(pop.name, builder.getI64IntegerAttr(pop.size)));
+  module->getOperation()->setAttr("snn.populations",
+                                  builder.getDictionaryAttr(sizes));
   builder.setInsertionPointToEnd(module->getBody());
   {
     mlir::OpBuilder::InsertionGuard guard(builder);
@@ -166,9 +118,6 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
           Value tNext = timeOfStep(
               builder.create<mlir::arith::AddIOp>(loc, step, index(1)));
           emitPropagation(t);
-          // Every spike of the previous step is delivered before any
-          // thread overwrites its spike list.
-          emitBarrier();
           // Synapses whose increments decay with them step before the
           // neurons read them.
           for (unsigned g = 0; g < layout.groups.size(); ++g)
@@ -178,8 +127,6 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
             emitNeuronPass(p, neuronPlans[p], synapsePlans, t, tNext,
                            localStep);
           emitStateRecording(localStep);
-          // Every list is complete before any thread delivers it.
-          emitBarrier();
         },
         begin, end, layout.dtMs, real);
     builder.create<mlir::func::ReturnOp>(loc);

@@ -25,6 +25,7 @@ namespace {
 bool fusable(ForEachNeuronOp first, ForEachNeuronOp second) {
   return first.getElementwise() && second.getElementwise() &&
          first.getPopulation() == second.getPopulation() &&
+         first.getOffset() == second.getOffset() &&
          first.getSize() == second.getSize() &&
          first.getRange() == second.getRange();
 }

@@ -8,6 +8,7 @@
 //   snn.propagate        for each listed spike in the source slice, for each
 //                        of its synapses: the body (event-driven delivery)
 //   snn.compact          flags -> ascending spike list, count, recording
+//   snn.record_state     scf.for copying the slice into its chunk row
 //   snn.exprel           a polynomial near 0, (exp(x) - 1) / x elsewhere
 //   snn.barrier          a call of the runtime's snnc_barrier_wait
 //
@@ -49,6 +50,8 @@ public:
       return lowerPropagate(propagate);
     if (auto compact = dyn_cast<CompactOp>(op))
       return lowerCompact(compact);
+    if (auto record = dyn_cast<RecordStateOp>(op))
+      return lowerRecordState(record);
     if (auto exprel = dyn_cast<ExprelOp>(op))
       return lowerExprel(exprel);
     if (auto barrier = dyn_cast<BarrierOp>(op))
@@ -224,12 +227,12 @@ private:
   }
 
   void lowerPropagate(PropagateOp op) {
-    int64_t threads = op.getThreads();
-    // One segment of the spike list per thread that listed spikes, read in
-    // thread order: [first, first + count) for segment u.
+    // Partitioned: one segment of the spike list per partition, read in
+    // partition order, [first, first + count) for segment u. Otherwise one
+    // list from 0.
     Value first = index(0), count;
-    if (threads > 1) {
-      scf::ForOp segments = loop(index(0), index(threads));
+    if (!op.getPartition().empty()) {
+      scf::ForOp segments = loop(index(0), index(op.getPartitions()));
       Value u = segments.getInductionVar();
       first = toIndex(load(op.getPartition()[0], u));
       count = toIndex(
@@ -270,16 +273,21 @@ private:
   }
 
   /// Where the synapses of source row `row` that this code delivers start
-  /// (or, `end`, end) in the row table: the whole row with one partition;
-  /// with T, the part onto partitions [first, end), from row * T + first
-  /// to row * T + end.
+  /// (or, `end`, end) in the row table of P entries per row: partitioned,
+  /// the part onto partitions [first, end), from row * P + first to
+  /// row * P + end; otherwise the whole row, row * P to (row + 1) * P.
   Value rowTableIndex(PropagateOp op, Value row, bool end) {
-    int64_t threads = op.getThreads();
-    if (threads == 1)
+    int64_t partitions = op.getPartitions();
+    if (partitions == 1)
       return end ? rewriter.create<arith::AddIOp>(loc, row, index(1)) : row;
-    return rewriter.create<arith::AddIOp>(
-        loc, rewriter.create<arith::MulIOp>(loc, row, index(threads)),
-        op.getPartition()[end ? 2 : 1]);
+    Value rowFirst =
+        rewriter.create<arith::MulIOp>(loc, row, index(partitions));
+    if (op.getPartition().empty())
+      return end ? rewriter.create<arith::AddIOp>(loc, rowFirst,
+                                                  index(partitions))
+                 : rowFirst;
+    return rewriter.create<arith::AddIOp>(loc, rowFirst,
+                                          op.getPartition()[end ? 2 : 1]);
   }
 
   /// Starts loading the synapse row (every cache line of it) of the spike
@@ -298,7 +306,7 @@ private:
         rewriter.create<arith::SubIOp>(loc, source, index(op.getSourceBegin()));
     // The source row itself is clamped, so that both ends of its part of
     // the row table are in range.
-    int64_t rowCount = (rows.getNumElements() - 1) / op.getThreads();
+    int64_t rowCount = (rows.getNumElements() - 1) / op.getPartitions();
     Value clampedLow = rewriter.create<arith::MaxSIOp>(loc, row, index(0));
     Value clamped =
         rewriter.create<arith::MinSIOp>(loc, clampedLow, index(rowCount - 1));
@@ -399,6 +407,25 @@ private:
     rewriter.eraseOp(op);
   }
 
+  void lowerRecordState(RecordStateOp op) {
+    Value first = index(0), last = index(op.getSize());
+    if (!op.getRange().empty()) {
+      first = op.getRange()[0];
+      last = op.getRange()[1];
+    }
+    scf::ForOp forOp = loop(first, last);
+    Value j = forOp.getInductionVar();
+    Value neuron =
+        rewriter.create<arith::AddIOp>(loc, j, index(op.getOffset()));
+    Value at = rewriter.create<arith::AddIOp>(
+        loc,
+        rewriter.create<arith::MulIOp>(loc, op.getLocalStep(),
+                                       index(op.getSize())),
+        j);
+    store(load(op.getSource(), neuron), op.getBuffer(), at);
+    rewriter.eraseOp(op);
+  }
+
   void lowerBarrier(BarrierOp op) {
     rewriter.replaceOpWithNewOp<func::CallOp>(op, barrierFunction, TypeRange{},
                                               ValueRange{op.getState()});
@@ -473,8 +500,8 @@ struct LowerToLoopsPass
       // A neuron pass lowers the exprel ops of its body itself.
       if (isa<ExprelOp>(op) && op->getParentOfType<ForEachNeuronOp>())
         return;
-      if (isa<TimeLoopOp, ForEachNeuronOp, PropagateOp, CompactOp, ExprelOp,
-              BarrierOp>(op))
+      if (isa<TimeLoopOp, ForEachNeuronOp, PropagateOp, CompactOp,
+              RecordStateOp, ExprelOp, BarrierOp>(op))
         worklist.push_back(op);
     });
     declareBarrierFunction();

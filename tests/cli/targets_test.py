@@ -29,13 +29,14 @@ class Targets(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(out_dir, "spikes.npz")))
 
     def test_nvptx_shows_the_target_neutral_stages(self):
-        status, out, err = cli.snnc("emit", "mlir", "--until=optimized",
+        status, out, err = cli.snnc("emit", "mlir", "--until=parameters",
                                     "--target", "nvptx", self.model)
         self.assertEqual(status, 0, err)
-        self.assertIn("scf.for", out)
+        self.assertIn("snn.time_loop", out)
 
     def test_nvptx_refuses_its_own_stages(self):
-        for args in (["mlir", "--until=llvm"], ["llvm"], ["asm"]):
+        for args in (["mlir", "--until=specialised"], ["mlir", "--until=loops"],
+                     ["mlir", "--until=llvm"], ["llvm"], ["asm"]):
             status, out, err = cli.snnc("emit", *args, "--target", "nvptx",
                                         self.model)
             self.assertEqual(status, 1, (args, err))

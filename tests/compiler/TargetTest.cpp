@@ -85,8 +85,8 @@ TEST(TargetTest, TheCpuTargetCompilesLoadsAndPrintsThroughTheInterface) {
   mlir::OwningOpRef<mlir::ModuleOp> module =
       buildProgram(context, planned->model(), planned->layout(), h.diags);
   ASSERT_TRUE(module) << h.log;
-  ASSERT_TRUE(mlir::succeeded(
-      runPipelineReporting(*module, Stage::LLVM, *cpu, h.diags)))
+  ASSERT_TRUE(mlir::succeeded(runPipelineReporting(*module, Stage::LLVM, *cpu,
+                                                   planned->layout(), h.diags)))
       << h.log;
   std::string ir;
   llvm::raw_string_ostream irStream(ir);

@@ -1,6 +1,7 @@
 //===- CpuTarget.cpp - Lowering for the host CPU --------------------------===//
 //
-// The lowering measured to vectorise on these machines: math functions as
+// Programs split into thread partitions (PartitionThreads.h). The lowering
+// measured to vectorise on these machines: math functions as
 // polynomials (libm calls would scalarise the loops), then scf->cf, math,
 // memref, arith, cf and func to the LLVM dialect with bare pointers (static
 // shapes give LLVM noalias pointers and no run-time alias checks).
@@ -9,8 +10,10 @@
 
 #include "CpuTarget.h"
 #include "Jit.h"
+#include "PartitionThreads.h"
 
 #include "snnc/compiler/Pipeline.h"
+#include "snnc/compiler/ProgramLayout.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -53,6 +56,10 @@ class CpuTarget : public Target {
 public:
   llvm::StringRef name() const override { return "cpu"; }
   std::string description() const override { return hostCpuDescription(); }
+  void addSpecialisingPasses(mlir::OpPassManager &pm,
+                             const ProgramLayout &layout) const override {
+    pm.addPass(createPartitionThreadsPass(layout.threads));
+  }
   void addLoweringPasses(mlir::OpPassManager &pm, Stage until) const override {
     if (until >= Stage::Approximated)
       pm.addPass(std::make_unique<ApproximateMathPass>());

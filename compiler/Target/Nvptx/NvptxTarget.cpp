@@ -2,7 +2,7 @@
 //
 // The NVPTX target is registered so that `--target nvptx` is a known name
 // with a clear answer, and so that its stages can grow here: the target-
-// neutral program up to `optimized` can already be shown for it. It makes
+// neutral program up to `parameters` can already be shown for it. It makes
 // no code yet; docs/targets.md lists what a target provides.
 //
 //===----------------------------------------------------------------------===//
@@ -27,6 +27,8 @@ public:
   llvm::StringRef name() const override { return "nvptx"; }
   std::string description() const override { return "nvptx64-nvidia-cuda"; }
   std::string unavailable() const override { return notYetMessage; }
+  void addSpecialisingPasses(mlir::OpPassManager &pm,
+                             const ProgramLayout &layout) const override {}
   void addLoweringPasses(mlir::OpPassManager &pm, Stage until) const override {}
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
   compile(mlir::ModuleOp module, size_t numBuffers) const override {

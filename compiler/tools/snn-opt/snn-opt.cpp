@@ -10,6 +10,7 @@
 #include "snnc/compiler/Dialect/Snn.h"
 #include "snnc/compiler/Transforms/Passes.h"
 
+#include "Target/Cpu/PartitionThreads.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
@@ -29,6 +30,7 @@ int main(int argc, char **argv) {
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
                   mlir::cf::ControlFlowDialect, mlir::LLVM::LLVMDialect>();
   snnc::registerSnnPasses();
+  snnc::registerPartitionThreadsPass();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerLoopInvariantCodeMotionPass();

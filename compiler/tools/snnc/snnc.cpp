@@ -92,11 +92,12 @@ commands:
   emit STAGE FILE          print one stage of the compiler:
       ast                  the syntax tree
       mlir [--until=S]     MLIR after stage S: snn, fused, integrated,
-                           parameters, loops, optimized, approximated, llvm
-                           (default: loops)
+                           parameters (the last target-neutral one),
+                           specialised, loops, optimized, approximated,
+                           llvm (default: loops)
       --threads N          the program for N threads (default as for run)
       --target T           the program for target T (default cpu); nvptx
-                           shows stages up to optimized
+                           shows stages up to parameters
       llvm                 optimised LLVM IR for this CPU
       asm                  assembly for this CPU
       --specialize         values compiled in, as run --specialize does
@@ -449,7 +450,8 @@ int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
     return session.finish();
   Stage last = stage == "mlir" ? until : Stage::LLVM;
   std::unique_ptr<Target> target = createTarget(targetName);
-  if (mlir::failed(runPipelineReporting(*module, last, *target, session.diags)))
+  if (mlir::failed(runPipelineReporting(*module, last, *target, sizes->layout(),
+                                        session.diags)))
     return session.finish();
   if (stage == "mlir") {
     module->print(llvm::outs());
@@ -539,7 +541,8 @@ int main(int argc, char **argv) {
         if (!parsed)
           return badUsage("unknown stage '" + arg +
                           "' (expected snn, fused, integrated, parameters, "
-                          "loops, optimized, approximated or llvm)");
+                          "specialised, loops, optimized, approximated or "
+                          "llvm)");
         until = *parsed;
       } else if (file.empty()) {
         file = args[i];

@@ -47,7 +47,7 @@ func.func @empty_source(%l: memref<4xi32>, %c: memref<1xi32>,
 
 func.func @row_start_size(%l: memref<4xi32>, %c: memref<1xi32>,
                           %r: memref<4xi32>, %t: memref<1xi32>) {
-  // expected-error @+1 {{row_start needs one entry per source neuron and thread, plus one, got 4}}
+  // expected-error @+1 {{row_start needs one entry per source neuron and partition, plus one, got 4}}
   snn.propagate %l, %c through %r, %t source [0, 2) : memref<4xi32>, memref<1xi32>, memref<4xi32>, memref<1xi32> {
   ^bb0(%target: index, %synapse: index):
   }
@@ -74,13 +74,13 @@ func.func @time_loop_dt(%b: index, %e: index) {
 
 // -----
 
-// Two threads: two row-table entries per source row, plus one.
+// Two partitions: two row-table entries per source row, plus one.
 func.func @threaded_row_start_size(%l: memref<4xi32>, %c: memref<32xi32>,
                                    %r: memref<3xi32>, %t: memref<1xi32>,
                                    %bounds: memref<3xi32>, %first: index,
                                    %end: index) {
-  // expected-error @+1 {{row_start needs one entry per source neuron and thread, plus one, got 3}}
-  snn.propagate %l, %c through %r, %t source [0, 2) threads 2 bounds %bounds parts [%first, %end) : memref<4xi32>, memref<32xi32>, memref<3xi32>, memref<1xi32>, memref<3xi32> {
+  // expected-error @+1 {{row_start needs one entry per source neuron and partition, plus one, got 3}}
+  snn.propagate %l, %c through %r, %t source [0, 2) partitions 2 bounds %bounds parts [%first, %end) : memref<4xi32>, memref<32xi32>, memref<3xi32>, memref<1xi32>, memref<3xi32> {
   ^bb0(%target: index, %synapse: index):
   }
   return
@@ -92,5 +92,23 @@ func.func @compact_part(%f: memref<8xi8>, %l: memref<4xi32>,
                         %c: memref<32xi32>, %lo: index, %hi: index) {
   // expected-error @+1 {{a part is (lo, hi, slot), got 2 indices}}
   snn.compact %f into %l, %c part(%lo, %hi) : memref<8xi8>, memref<4xi32>, memref<32xi32>
+  return
+}
+
+// -----
+
+func.func @record_beyond_the_state(%v: memref<4xf32>, %rec: memref<12xf32>,
+                                   %step: index) {
+  // expected-error @+1 {{records neurons 2 .. 4 of a state of 4}}
+  snn.record_state "N" %v offset 2 size 3 into %rec at %step : memref<4xf32>, memref<12xf32>
+  return
+}
+
+// -----
+
+func.func @record_partial_rows(%v: memref<8xf32>, %rec: memref<10xf32>,
+                               %step: index) {
+  // expected-error @+1 {{needs a buffer of whole rows of 3}}
+  snn.record_state "N" %v offset 0 size 3 into %rec at %step : memref<8xf32>, memref<10xf32>
   return
 }

@@ -86,7 +86,7 @@ func.func @threaded(%v: memref<32xf32>, %flags: memref<32xi8>,
   // CHECK:       %[[ROW:.*]] = arith.muli %{{.*}}, %c2
   // CHECK:       arith.addi %[[ROW]], %arg8
   // CHECK:       arith.addi %{{.*}}, %arg9
-  snn.propagate %list, %count through %rows, %targets source [1, 3) threads 2 bounds %bounds parts [%first, %end) : memref<32xi32>, memref<32xi32>, memref<5xi32>, memref<6xi32>, memref<3xi32> {
+  snn.propagate %list, %count through %rows, %targets source [1, 3) partitions 2 bounds %bounds parts [%first, %end) : memref<32xi32>, memref<32xi32>, memref<5xi32>, memref<6xi32>, memref<3xi32> {
   ^bb0(%target: index, %synapse: index):
   }
   // CHECK: call @snnc_barrier_wait(%arg7)
@@ -106,5 +106,43 @@ func.func @threaded(%v: memref<32xf32>, %flags: memref<32xi8>,
   %c16 = arith.constant 16 : index
   %slot = arith.muli %first, %c16 : index
   snn.compact %flags into %list, %count part(%lo, %hi, %slot) : memref<32xi8>, memref<32xi32>, memref<32xi32>
+  return
+}
+
+// Not partitioned, on a row table of two entries per row: one spike list,
+// and each source's whole row, [rows[2 r], rows[2 r + 2]).
+// CHECK-LABEL: func.func @whole_rows_of_a_partitioned_table
+func.func @whole_rows_of_a_partitioned_table(
+    %list: memref<32xi32>, %count: memref<32xi32>, %rows: memref<5xi32>,
+    %targets: memref<6xi32>) {
+  // CHECK-NOT: scf.for {{.*}} to %c2
+  // CHECK: memref.load %arg1[%c0{{.*}}]
+  // CHECK: scf.for
+  // CHECK:   scf.if
+  // CHECK:     %[[ROW:.*]] = arith.muli %{{.*}}, %c2
+  // CHECK:     memref.load %arg2[%[[ROW]]]
+  // CHECK:     %[[NEXT:.*]] = arith.muli %{{.*}}, %c2
+  // CHECK:     %[[END:.*]] = arith.addi %[[NEXT]], %c2
+  // CHECK:     memref.load %arg2[%[[END]]]
+  snn.propagate %list, %count through %rows, %targets source [1, 3) partitions 2 : memref<32xi32>, memref<32xi32>, memref<5xi32>, memref<6xi32> {
+  ^bb0(%target: index, %synapse: index):
+  }
+  return
+}
+
+// Recording neurons 2..4 into row `step` of a 3-wide chunk buffer, whole
+// and one thread's share.
+// CHECK-LABEL: func.func @record_state
+func.func @record_state(%v: memref<8xf32>, %rec: memref<12xf32>,
+                        %step: index, %lo: index, %hi: index) {
+  // CHECK: scf.for %[[J:.*]] = %c0{{.*}} to %c3
+  // CHECK:   %[[N:.*]] = arith.addi %[[J]], %c2
+  // CHECK:   %[[ROW:.*]] = arith.muli %arg2, %c3
+  // CHECK:   %[[AT:.*]] = arith.addi %[[ROW]], %[[J]]
+  // CHECK:   %[[X:.*]] = memref.load %arg0[%[[N]]]
+  // CHECK:   memref.store %[[X]], %arg1[%[[AT]]]
+  snn.record_state "N" %v offset 2 size 3 into %rec at %step : memref<8xf32>, memref<12xf32>
+  // CHECK: scf.for %{{.*}} = %arg3 to %arg4
+  snn.record_state "N" %v offset 2 size 3 into %rec at %step range [%lo, %hi) : memref<8xf32>, memref<12xf32>
   return
 }

@@ -6,7 +6,10 @@
 //   fused        per-population passes fused (snn-fuse-neuron-passes)
 //   integrated   ODE steps expanded, exp_euler Jacobians derived
 //   parameters   constants folded; computations on run-time scalars
-//                (snn.param) moved out, read from the params buffer
+//                (snn.param) moved out, read from the params buffer: the
+//                last target-neutral stage
+//   specialised  the target's form of the program (the CPU: split into
+//                thread partitions, with barriers)
 //   loops        snn ops lowered to scf/arith/math/memref
 //   optimized    canonicalised, common subexpressions and loop invariants out
 //   approximated math.exp & co. as polynomials, so vector loops stay vector
@@ -30,12 +33,14 @@
 namespace snnc {
 
 struct ParameterProgram;
+struct ProgramLayout;
 
 enum class Stage {
   Snn,
   Fused,
   Integrated,
   Parameters,
+  Specialised,
   Loops,
   Optimized,
   Approximated,
@@ -47,12 +52,13 @@ llvm::ArrayRef<llvm::StringRef> stageNames();
 std::optional<Stage> parseStage(llvm::StringRef name);
 
 /// Runs the passes that take a program from stage `from` (exclusive; a
-/// freshly built program is at `snn`) to `until` (inclusive); stages after
-/// `optimized` come from `target`, and `from` must come before them. What
-/// the `parameters` stage takes out of the program goes to `parameters`
-/// when it is given (OutlineParameters.h).
+/// freshly built program is at `snn`) to `until` (inclusive) for `target`,
+/// whose buffers `layout` planned; `from` must come before `optimized`.
+/// What the `parameters` stage takes out of the program goes to
+/// `parameters` when it is given (OutlineParameters.h).
 mlir::LogicalResult runPipeline(mlir::ModuleOp module, Stage until,
                                 const Target &target,
+                                const ProgramLayout &layout,
                                 ParameterProgram *parameters = nullptr,
                                 Stage from = Stage::Snn);
 
@@ -60,6 +66,7 @@ mlir::LogicalResult runPipeline(mlir::ModuleOp module, Stage until,
 /// .snn source they came from (ops carry file:line:col locations).
 mlir::LogicalResult runPipelineReporting(mlir::ModuleOp module, Stage until,
                                          const Target &target,
+                                         const ProgramLayout &layout,
                                          DiagnosticEngine &diags,
                                          ParameterProgram *parameters = nullptr,
                                          Stage from = Stage::Snn);

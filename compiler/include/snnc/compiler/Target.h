@@ -1,9 +1,11 @@
 //===- Target.h - What differs between target machines ---------*- C++ -*-===//
 //
-// Every stage up to `optimized` is the same for every machine: snn ops,
-// fusion, integration, loops. What follows belongs to a Target: how math
-// functions become instructions, which LLVM dialect flavour comes out, how
-// that becomes executable code, and how the code is loaded to run. Each
+// Every stage up to `parameters` is the same for every machine: snn ops,
+// fusion, integration, parameters. The rest belongs to a Target: how the
+// program is specialised for the machine (the CPU splits it into thread
+// partitions), how math functions become instructions, which LLVM dialect
+// flavour comes out, how that becomes executable code, and how the code is
+// loaded to run. Each
 // target lives in compiler/Target/<Name>/ and is listed once, in
 // compiler/Target/Registry.cpp; docs/targets.md says how to add one.
 //
@@ -29,6 +31,8 @@ namespace snnc {
 
 enum class Stage;
 
+struct ProgramLayout;
+
 /// The forms of a target's code `snnc emit` prints.
 enum class TargetCode { LLVMIR, Assembly };
 
@@ -40,8 +44,13 @@ public:
   /// The machine and features code is generated for; part of cache keys.
   virtual std::string description() const = 0;
   /// Why this target cannot make programs here, or "" when it can. Stages
-  /// up to `optimized` need no target and can still be shown.
+  /// up to `parameters` need no target and can still be shown.
   virtual std::string unavailable() const { return ""; }
+  /// Adds the passes of the `specialised` stage: the target's form of the
+  /// neutral program, whose buffers `layout` planned (for this target's
+  /// options: ProgramLayout::threads for the CPU).
+  virtual void addSpecialisingPasses(mlir::OpPassManager &pm,
+                                     const ProgramLayout &layout) const = 0;
   /// Adds the passes from the `optimized` stage to `until` (inclusive).
   virtual void addLoweringPasses(mlir::OpPassManager &pm,
                                  Stage until) const = 0;

@@ -43,11 +43,13 @@ def Snn_ForEachNeuronOp : Snn_Op<"for_each_neuron",
     [SingleBlockImplicitTerminator<"YieldOp">]> {
   let summary = "One pass over the neurons of a population";
   let description = [{
-    The body runs for neuron indices 0 .. size-1 with no order between
-    them; with a `range [%lo, %hi)` (one thread's share of a multi-threaded
-    run) for lo .. hi-1 only. `elementwise` promises that iteration j
-    touches only element j of every buffer it reads or writes, which makes
-    passes over the same population and range fusable
+    The body runs for indices j = 0 .. size-1 with no order between them:
+    neurons offset .. offset+size-1 of the population (a slice of it when
+    `offset` is given or `size` is less than the population's). With a
+    `range [%lo, %hi)` (one thread's share, added by the CPU target's
+    partitioning) for lo .. hi-1 only. `elementwise` promises that
+    iteration j touches only element j of every buffer it reads or writes,
+    which makes passes over the same neurons fusable
     (`snn-fuse-neuron-passes`) and lets LLVM vectorise.
 
     ```mlir
@@ -55,17 +57,20 @@ def Snn_ForEachNeuronOp : Snn_Op<"for_each_neuron",
     ^bb0(%j: index):
       ...
     }
+    snn.for_each_neuron "N" offset 3200 size 800 elementwise { ... }
     snn.for_each_neuron "N" size 4000 range [%lo, %hi) elementwise { ... }
     ```
   }];
   let arguments = (ins Variadic<Index>:$range, StrAttr:$population,
+                       DefaultValuedAttr<I64Attr, "0">:$offset,
                        I64Attr:$size, UnitAttr:$elementwise);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let skipDefaultBuilders = 1;
   let builders = [OpBuilder<(ins "::llvm::StringRef":$population,
-                                 "int64_t":$size, "bool":$elementwise,
+                                 "int64_t":$offset, "int64_t":$size,
+                                 "bool":$elementwise,
                                  CArg<"::mlir::ValueRange", "{}">:$range)>];
 }
 
@@ -147,15 +152,19 @@ def Snn_PropagateOp : Snn_Op<"propagate",
     for each of its synapses, in CSR order (`row_start`, `targets`), with the
     target's index and the synapse's index. Only spiking sources do work.
 
-    Partitioned (`threads T bounds %bounds parts [%first, %end)`): the
-    population is split into T partitions, and the spike list has one
-    segment per partition u, starting at `bounds[u]` (its first neuron)
-    with `count[16 u]` entries; the segments are read in order, so spikes
-    arrive in ascending source order as with one partition. Each row is
-    sorted by target and `row_start` has T entries per row: a thread that
-    steps partitions [first, end) delivers along
-    `[row_start[r*T + first], row_start[r*T + end])`, the synapses onto
-    its own neurons.
+    The row table has `partitions` entries per source row (P, one per
+    partition of the target population in the layout; 1 by default): each
+    row is sorted by target, and row r's synapses onto partition u are
+    `[row_start[r*P + u], row_start[r*P + u + 1])`, so its whole row is
+    `[row_start[r*P], row_start[(r+1)*P])`.
+
+    Partitioned (`bounds %bounds parts [%first, %end)`, added by the CPU
+    target for one thread): the spike list has one segment per partition
+    u, starting at `bounds[u]` (its first neuron) with `count[16 u]`
+    entries; the segments are read in order, so spikes arrive in ascending
+    source order as with one partition. A thread that steps partitions
+    [first, end) delivers along `[row_start[r*P + first], row_start[r*P +
+    end])`, the synapses onto its own neurons.
 
     ```mlir
     snn.propagate %list, %count through %rows, %targets
@@ -171,7 +180,7 @@ def Snn_PropagateOp : Snn_Op<"propagate",
                        MemRefRankOf<[I32], [1]>:$targets,
                        Variadic<AnyType>:$partition,
                        I64Attr:$sourceBegin, I64Attr:$sourceEnd,
-                       DefaultValuedAttr<I64Attr, "1">:$threads);
+                       DefaultValuedAttr<I64Attr, "1">:$partitions);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
@@ -179,7 +188,7 @@ def Snn_PropagateOp : Snn_Op<"propagate",
   let builders = [OpBuilder<(ins "::mlir::Value":$spikes,
       "::mlir::Value":$count, "::mlir::Value":$rowStart,
       "::mlir::Value":$targets, "int64_t":$sourceBegin,
-      "int64_t":$sourceEnd, CArg<"int64_t", "1">:$threads,
+      "int64_t":$sourceEnd, CArg<"int64_t", "1">:$partitions,
       CArg<"::mlir::Value", "{}">:$bounds,
       CArg<"::mlir::Value", "{}">:$partsBegin,
       CArg<"::mlir::Value", "{}">:$partsEnd)>];
@@ -215,6 +224,32 @@ def Snn_CompactOp : Snn_Op<"compact", [AttrSizedOperandSegments]> {
      $localStep)? attr-dict `:` type($flags) `,` type($spikes) `,`
      type($count) (`,` type($recordIndices)^ `,` type($recordCounts) `,`
      type($recordFill))?
+  }];
+  let hasVerifier = 1;
+}
+
+def Snn_RecordStateOp : Snn_Op<"record_state"> {
+  let summary = "Keep this step's value of a state, for a recording";
+  let description = [{
+    `buffer[local_step * size + j] = source[offset + j]` for j = 0 ..
+    size-1: neurons offset .. offset+size-1 of the population, after the
+    step's neuron passes, into row `local_step` of a recording buffer that
+    holds a chunk of steps. With a `range [%lo, %hi)` (one thread's share)
+    for j = lo .. hi-1 only.
+
+    ```mlir
+    snn.record_state "N" %v offset 0 size 10 into %rec at %step
+        : memref<4000xf32>, memref<1000xf32>
+    ```
+  }];
+  let arguments = (ins MemRefRankOf<[AnyFloat], [1]>:$source,
+                       MemRefRankOf<[AnyFloat], [1]>:$buffer,
+                       Index:$localStep, Variadic<Index>:$range,
+                       StrAttr:$population, I64Attr:$offset, I64Attr:$size);
+  let assemblyFormat = [{
+    $population $source `offset` $offset `size` $size `into` $buffer `at`
+    $localStep custom<NeuronRange>($range) attr-dict `:` type($source) `,`
+    type($buffer)
   }];
   let hasVerifier = 1;
 }
