@@ -8,6 +8,7 @@
 
 #include "snnc/compiler/Pipeline.h"
 
+#include "snnc/compiler/Transforms/LoopLowering.h"
 #include "snnc/compiler/Transforms/OutlineParameters.h"
 #include "snnc/compiler/Transforms/Passes.h"
 
@@ -56,7 +57,7 @@ mlir::LogicalResult snnc::runPipeline(mlir::ModuleOp module, Stage until,
   if (runs(Stage::Specialised))
     target.addSpecialisingPasses(pm, layout);
   if (runs(Stage::Loops))
-    pm.addPass(createLowerToLoopsPass());
+    pm.addPass(createLowerToLoopsPass(target.targetInfo()));
   if (runs(Stage::Optimized)) {
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(createDivisionByConstantPass());

@@ -7,6 +7,6 @@ void snnc::registerSnnPasses() {
   mlir::registerPass(createFuseNeuronPassesPass);
   mlir::registerPass(createIntegrateOdesPass);
   mlir::registerPass([] { return createOutlineParametersPass(); });
-  mlir::registerPass(createLowerToLoopsPass);
+  mlir::registerPass([] { return createLowerToLoopsPass(); });
   mlir::registerPass(createDivisionByConstantPass);
 }

@@ -69,9 +69,9 @@ public:
     WalkResult result = function.walk([&](Operation *op) {
       LogicalResult done = success();
       if (auto neurons = dyn_cast<ForEachNeuronOp>(op))
-        done = partition(neurons);
+        done = partitionSlice(neurons);
       else if (auto record = dyn_cast<RecordStateOp>(op))
-        done = partition(record);
+        done = partitionSlice(record);
       else if (auto compact = dyn_cast<CompactOp>(op))
         done = partition(compact);
       else if (auto propagate = dyn_cast<PropagateOp>(op))
@@ -156,16 +156,8 @@ private:
     return slices[key] = shifted;
   }
 
-  LogicalResult partition(ForEachNeuronOp op) {
-    std::optional<std::array<Value, 2>> range =
-        sliceRange(op, op.getPopulation(), op.getOffset(), op.getSize());
-    if (!range)
-      return failure();
-    op.getRangeMutable().assign(ValueRange{(*range)[0], (*range)[1]});
-    return success();
-  }
-
-  LogicalResult partition(RecordStateOp op) {
+  /// A neuron pass or a recording: the thread's part of its slice.
+  template <typename OpT> LogicalResult partitionSlice(OpT op) {
     std::optional<std::array<Value, 2>> range =
         sliceRange(op, op.getPopulation(), op.getOffset(), op.getSize());
     if (!range)

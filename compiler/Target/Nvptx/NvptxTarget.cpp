@@ -10,6 +10,7 @@
 #include "NvptxTarget.h"
 
 #include "snnc/compiler/Pipeline.h"
+#include "snnc/compiler/Transforms/LoopLowering.h"
 
 using namespace snnc;
 
@@ -29,6 +30,7 @@ public:
   std::string unavailable() const override { return notYetMessage; }
   void addSpecialisingPasses(mlir::OpPassManager &pm,
                              const ProgramLayout &layout) const override {}
+  TargetInfo targetInfo() const override { return {}; }
   void addLoweringPasses(mlir::OpPassManager &pm, Stage until) const override {}
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
   compile(mlir::ModuleOp module, size_t numBuffers) const override {

@@ -1,4 +1,4 @@
-// RUN: snn-opt --snn-lower-to-loops %s | FileCheck %s
+// RUN: snn-opt --snn-lower-to-loops="version-exprel-passes=true" %s | FileCheck %s
 
 // A neuron pass with exprel of a per-neuron value: a first loop computes
 // only the arguments and ORs |x| >= 1/2 over the neurons; then either the

@@ -1,4 +1,4 @@
-// RUN: snn-opt --canonicalize --snn-lower-to-loops %s | FileCheck %s
+// RUN: snn-opt --canonicalize --snn-lower-to-loops="prefetch-rows-ahead=4 version-exprel-passes=true barrier-function=snnc_barrier_wait" %s | FileCheck %s
 
 // Barriers call the runtime, declared once (see @threaded below).
 // CHECK-LABEL: func.func private @snnc_barrier_wait(memref<48xi32>)

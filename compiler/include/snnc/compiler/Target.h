@@ -32,6 +32,7 @@ namespace snnc {
 enum class Stage;
 
 struct ProgramLayout;
+struct TargetInfo;
 
 /// The forms of a target's code `snnc emit` prints.
 enum class TargetCode { LLVMIR, Assembly };
@@ -51,6 +52,9 @@ public:
   /// options: ProgramLayout::threads for the CPU).
   virtual void addSpecialisingPasses(mlir::OpPassManager &pm,
                                      const ProgramLayout &layout) const = 0;
+  /// What the shared conversions to loops ask of this machine (prefetch,
+  /// loop versioning, the barrier's runtime function: LoopLowering.h).
+  virtual TargetInfo targetInfo() const = 0;
   /// Adds the passes from the `optimized` stage to `until` (inclusive).
   virtual void addLoweringPasses(mlir::OpPassManager &pm,
                                  Stage until) const = 0;

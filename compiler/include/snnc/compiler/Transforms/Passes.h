@@ -1,7 +1,7 @@
 //===- Passes.h - The snn dialect's passes ----------------------*- C++ -*-===//
 //
-// One pass per file in compiler/Transforms/; Pipeline.cpp is the one place
-// that orders them.
+// One pass per file in compiler/Transforms/ (the lowering to loops in its
+// own folder); Pipeline.cpp is the one place that orders them.
 //
 //   snn-fuse-neuron-passes  merge adjacent elementwise passes over the same
 //                           population (synapse decay into the neuron update)
@@ -10,8 +10,10 @@
 //   snn-outline-parameters  computations on run-time scalars (snn.param)
 //                           out of the program, into the params buffer
 //                           (OutlineParameters.h)
-//   snn-lower-to-loops      time loop, neuron passes, propagation and
-//                           compaction -> scf/arith/math/memref
+//   snn-lower-to-loops      time loop, neuron passes, propagation,
+//                           compaction, recording -> scf/arith/math/memref,
+//                           with the target's hooks (LoopLowering.h; one
+//                           file per op family in Transforms/Loops/)
 //   snn-divide-by-reciprocal  x / c -> x * (1/c) for constants c
 //
 //===----------------------------------------------------------------------===//
@@ -26,6 +28,9 @@ namespace snnc {
 
 std::unique_ptr<mlir::Pass> createFuseNeuronPassesPass();
 std::unique_ptr<mlir::Pass> createIntegrateOdesPass();
+/// Plain loops, nothing machine-specific (TargetInfo's defaults; its pass
+/// options on snn-opt's command line). createLowerToLoopsPass(info) in
+/// LoopLowering.h takes a target's.
 std::unique_ptr<mlir::Pass> createLowerToLoopsPass();
 std::unique_ptr<mlir::Pass> createDivisionByConstantPass();
 
