@@ -2,7 +2,7 @@
 
 #include "snnc/compiler/ProgramLayout.h"
 
-#include "snnc/compiler/ThreadPartition.h"
+#include "snnc/runtime/ThreadPartition.h"
 #include "snnc/model/Network.h"
 #include "snnc/runtime/ThreadTeam.h"
 
@@ -40,7 +40,7 @@ ProgramLayout snnc::planLayout(const Model &model,
   layout.threads = std::max(1, threads);
   // Per-thread counters: one int32 alone, or one cache line per thread.
   int64_t counters =
-      layout.threads == 1 ? 1 : layout.threads * kPerThreadStride;
+      layout.threads == 1 ? 1 : layout.threads * rt::kPerThreadStride;
   layout.dtMs = model.run ? model.run->dtMs : 0.1;
 
   std::vector<bool> recorded(model.populations.size(), false);

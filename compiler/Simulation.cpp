@@ -13,13 +13,15 @@
 #include "snnc/compiler/ProgramBuilder.h"
 #include "snnc/compiler/ProgramLayout.h"
 #include "snnc/compiler/Target.h"
-#include "snnc/compiler/ThreadPartition.h"
 #include "snnc/compiler/Transforms/OutlineParameters.h"
 #include "snnc/model/MemoryBudget.h"
 #include "snnc/model/Network.h"
 #include "snnc/model/Parameters.h"
 #include "snnc/model/RunCheck.h"
+#include "snnc/runtime/NonFinite.h"
 #include "snnc/runtime/Progress.h"
+#include "snnc/runtime/SystemMemory.h"
+#include "snnc/runtime/ThreadPartition.h"
 #include "snnc/runtime/ThreadTeam.h"
 #include "snnc/runtime/WorkerSchedule.h"
 
@@ -39,6 +41,12 @@
 
 using namespace snnc;
 using namespace snnc::model;
+using rt::availableMemoryBytes;
+using rt::countNonFinite;
+using rt::firstNonFinite;
+using rt::kPerThreadStride;
+using rt::splitRowsByThread;
+using rt::threadBounds;
 
 namespace {
 

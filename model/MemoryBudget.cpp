@@ -1,8 +1,10 @@
-//===- MemoryBudget.cpp - Will a run fit in memory? ------------------------===//
+//===- MemoryBudget.cpp - Will a run fit in memory?
+//------------------------===//
 
 #include "snnc/model/MemoryBudget.h"
 
 #include "snnc/model/Network.h"
+#include "snnc/runtime/SystemMemory.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -83,19 +85,6 @@ std::string formatBytes(double bytes) {
   return text;
 }
 
-/// A number read from the first line of `path`; nullopt for "max", a
-/// missing file or anything else.
-std::optional<double> readNumberFile(const std::string &path) {
-  std::FILE *file = std::fopen(path.c_str(), "r");
-  if (!file)
-    return std::nullopt;
-  unsigned long long value;
-  bool ok = std::fscanf(file, "%llu", &value) == 1;
-  std::fclose(file);
-  if (!ok)
-    return std::nullopt;
-  return static_cast<double>(value);
-}
 } // namespace
 
 MemoryEstimate snnc::estimateReferenceMemory(const Model &model,
@@ -118,65 +107,10 @@ MemoryEstimate snnc::estimateReferenceMemory(const Model &model,
   return estimate;
 }
 
-double snnc::availableMemoryBytes() {
-  double best = -1;
-  auto consider = [&](double bytes) {
-    bytes = std::max(bytes, 0.0);
-    if (best < 0 || bytes < best)
-      best = bytes;
-  };
-  if (std::FILE *meminfo = std::fopen("/proc/meminfo", "r")) {
-    char line[256];
-    while (std::fgets(line, sizeof(line), meminfo)) {
-      unsigned long long kib;
-      if (std::sscanf(line, "MemAvailable: %llu kB", &kib) == 1) {
-        consider(static_cast<double>(kib) * 1024);
-        break;
-      }
-    }
-    std::fclose(meminfo);
-  }
-  // A container's limit (cgroup v2): what this process's group may still
-  // take, which MemAvailable (the whole machine's) does not show.
-  if (std::FILE *cgroup = std::fopen("/proc/self/cgroup", "r")) {
-    char line[4096];
-    while (std::fgets(line, sizeof(line), cgroup)) {
-      llvm::StringRef text = llvm::StringRef(line).rtrim("\n");
-      if (!text.consume_front("0::"))
-        continue;
-      std::string dir = "/sys/fs/cgroup" + text.str();
-      std::optional<double> max = readNumberFile(dir + "/memory.max");
-      std::optional<double> current = readNumberFile(dir + "/memory.current");
-      if (max && current)
-        consider(*max - *current);
-    }
-    std::fclose(cgroup);
-  }
-  // ulimit -v and -d: address space and data segment left.
-  long page = sysconf(_SC_PAGESIZE);
-  unsigned long long sizePages = 0, residentPages = 0, sharedPages = 0,
-                     textPages = 0, libPages = 0, dataPages = 0;
-  if (std::FILE *statm = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(statm, "%llu %llu %llu %llu %llu %llu", &sizePages,
-                    &residentPages, &sharedPages, &textPages, &libPages,
-                    &dataPages) != 6)
-      sizePages = dataPages = 0;
-    std::fclose(statm);
-  }
-  struct rlimit limit;
-  if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-    consider(static_cast<double>(limit.rlim_cur) -
-             static_cast<double>(sizePages) * page);
-  if (getrlimit(RLIMIT_DATA, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-    consider(static_cast<double>(limit.rlim_cur) -
-             static_cast<double>(dataPages) * page);
-  return best;
-}
-
 bool snnc::admitMemory(const MemoryEstimate &estimate, llvm::SMRange where,
                        DiagnosticEngine &diags) {
   double peak = estimate.peakBytes();
-  double available = availableMemoryBytes();
+  double available = rt::availableMemoryBytes();
   if (available >= 0 && peak > available) {
     diags.error(where, "this network needs about " + formatBytes(peak) + " (" +
                            llvm::Twine(estimate.neurons) + " neurons, " +

@@ -32,6 +32,7 @@
 #include "snnc/model/MemoryBudget.h"
 #include "snnc/model/Network.h"
 #include "snnc/model/Parameters.h"
+#include "snnc/runtime/NonFinite.h"
 
 #include <algorithm>
 #include <cmath>
@@ -509,7 +510,7 @@ bool ReferenceSimulator::Impl::checkFinite(int64_t stepsDone) {
   for (unsigned p = 0; p < pops.size(); ++p)
     for (unsigned s = 0; s < pops[p].states.size(); ++s) {
       const std::vector<double> &values = pops[p].states[s];
-      int64_t at = firstNonFinite(
+      int64_t at = rt::firstNonFinite(
           values.data(), values.size(),
           resetsInfinity(model.neurons[model.populations[p].neuron], s));
       if (at >= 0)
@@ -518,7 +519,7 @@ bool ReferenceSimulator::Impl::checkFinite(int64_t stepsDone) {
   for (unsigned g = 0; g < groups.size(); ++g)
     for (unsigned s = 0; s < groups[g].states.size(); ++s) {
       const std::vector<double> &values = groups[g].states[s];
-      int64_t at = firstNonFinite(values.data(), values.size());
+      int64_t at = rt::firstNonFinite(values.data(), values.size());
       if (at >= 0)
         return found(plan.groups[g].target.population, static_cast<int>(g), s,
                      plan.groups[g].target.begin + at, values[at]);

@@ -10,8 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/Simulation.h"
 
-#include "snnc/compiler/ThreadPartition.h"
 #include "snnc/dsl/Frontend.h"
+#include "snnc/runtime/ThreadPartition.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -25,6 +25,7 @@
 #include <string>
 
 using namespace snnc;
+using namespace snnc::rt;
 
 namespace {
 

@@ -22,7 +22,7 @@
 #include "PartitionThreads.h"
 
 #include "snnc/compiler/Dialect/Snn.h"
-#include "snnc/compiler/ThreadPartition.h"
+#include "snnc/runtime/ThreadPartition.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -64,7 +64,7 @@ public:
     partsBegin = toIndex(entry.getArgument(count));
     partsEnd = toIndex(entry.getArgument(count + 1));
     slot = builder.create<arith::MulIOp>(loc, partsBegin,
-                                         index(snnc::kPerThreadStride));
+                                         index(snnc::rt::kPerThreadStride));
     // New ops go into the prelude; the walk does not visit them.
     WalkResult result = function.walk([&](Operation *op) {
       LogicalResult done = success();

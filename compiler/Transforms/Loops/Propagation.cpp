@@ -8,8 +8,8 @@
 
 #include "LoopBuilder.h"
 
-#include "snnc/compiler/ThreadPartition.h"
 #include "snnc/compiler/Transforms/LoopLowering.h"
+#include "snnc/runtime/ThreadPartition.h"
 
 using namespace mlir;
 using namespace snnc::snn;
@@ -33,9 +33,9 @@ public:
       scf::ForOp segments = b.loop(b.index(0), b.index(op.getPartitions()));
       Value u = segments.getInductionVar();
       first = b.toIndex(b.load(op.getPartition()[0], u));
-      count = b.toIndex(
-          b.load(op.getCount(), rewriter.create<arith::MulIOp>(
-                                    loc, u, b.index(snnc::kPerThreadStride))));
+      count = b.toIndex(b.load(
+          op.getCount(), rewriter.create<arith::MulIOp>(
+                             loc, u, b.index(snnc::rt::kPerThreadStride))));
     } else {
       count = b.toIndex(b.load(op.getCount(), b.index(0)));
     }

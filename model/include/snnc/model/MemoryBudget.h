@@ -58,13 +58,8 @@ struct MemoryEstimate {
 MemoryEstimate estimateReferenceMemory(const model::Model &model,
                                        int64_t steps);
 
-/// Bytes of memory this process can still get: the least of the system's
-/// MemAvailable, the room left under its cgroup's memory.max, and the
-/// address space and data limits (ulimit -v, -d); -1 when none is known.
-double availableMemoryBytes();
-
 /// Reports (at `where`) and returns false when `estimate` needs more than
-/// availableMemoryBytes(); a run that passes is the one an out-of-memory
+/// rt::availableMemoryBytes(); a run that passes is the one an out-of-memory
 /// report names (installOutOfMemoryReport).
 bool admitMemory(const MemoryEstimate &estimate, llvm::SMRange where,
                  DiagnosticEngine &diags);

@@ -61,21 +61,6 @@ struct RunStop {
   std::string message() const;
 };
 
-/// Index of the first value in `values[0..count)` that is NaN or infinite,
-/// or -1. Reads the exponent bits with integer operations, which the
-/// compiler vectorises (isfinite itself does not under strict floating
-/// point). `skipPlusInfinity`: +inf does not count (see resetsInfinity).
-int64_t firstNonFinite(const float *values, int64_t count,
-                       bool skipPlusInfinity = false);
-int64_t firstNonFinite(const double *values, int64_t count,
-                       bool skipPlusInfinity = false);
-/// How many values of `values[0..count)` are NaN or infinite (+inf not
-/// counted with `skipPlusInfinity`).
-int64_t countNonFinite(const float *values, int64_t count,
-                       bool skipPlusInfinity = false);
-int64_t countNonFinite(const double *values, int64_t count,
-                       bool skipPlusInfinity = false);
-
 /// Whether +inf in neuron state `state` is a spike rather than a failure:
 /// the spike variable of a neuron with a hard reset, which an exponential
 /// integrate-and-fire model drives to +inf in the step it spikes, is set

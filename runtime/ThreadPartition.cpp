@@ -1,14 +1,15 @@
 //===- ThreadPartition.cpp - Which thread owns which neurons --------------===//
 
-#include "snnc/compiler/ThreadPartition.h"
+#include "snnc/runtime/ThreadPartition.h"
 
 #include "snnc/runtime/Connectivity.h"
 
 #include <algorithm>
 
 using namespace snnc;
+using namespace snnc::rt;
 
-std::vector<int32_t> snnc::threadBounds(int64_t size, int threads) {
+std::vector<int32_t> snnc::rt::threadBounds(int64_t size, int threads) {
   std::vector<int32_t> bounds(threads + 1);
   for (int t = 0; t < threads; ++t)
     bounds[t] = static_cast<int32_t>(size * t / threads / kThreadRangeAlign *
@@ -18,10 +19,10 @@ std::vector<int32_t> snnc::threadBounds(int64_t size, int threads) {
 }
 
 std::vector<int32_t>
-snnc::splitRowsByThread(rt::Connectivity &connectivity,
-                        std::vector<double> &weights, int64_t targetBegin,
-                        const std::vector<int32_t> &populationBounds,
-                        const ParallelFor &parallelFor) {
+snnc::rt::splitRowsByThread(Connectivity &connectivity,
+                            std::vector<double> &weights, int64_t targetBegin,
+                            const std::vector<int32_t> &populationBounds,
+                            const ParallelFor &parallelFor) {
   int threads = static_cast<int>(populationBounds.size()) - 1;
   int64_t rows = connectivity.numPre;
   std::vector<int32_t> table(rows * threads + 1);

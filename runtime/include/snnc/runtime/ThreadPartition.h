@@ -14,18 +14,16 @@
 // With one thread that is the plain CSR row_start.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SNNC_COMPILER_THREADPARTITION_H
-#define SNNC_COMPILER_THREADPARTITION_H
+#ifndef SNNC_RUNTIME_THREADPARTITION_H
+#define SNNC_RUNTIME_THREADPARTITION_H
 
 #include <cstdint>
 #include <functional>
 #include <vector>
 
-namespace snnc {
+namespace snnc::rt {
 
-namespace rt {
 struct Connectivity;
-}
 
 /// Neurons each thread starts at, rounded down to multiples of this: whole
 /// cache lines of float state and whole words of spike flags per thread.
@@ -50,11 +48,11 @@ using ParallelFor = std::function<void(
 /// targetBegin). Rows are independent: with `parallelFor`, pieces of them
 /// are split at once.
 std::vector<int32_t>
-splitRowsByThread(rt::Connectivity &connectivity, std::vector<double> &weights,
+splitRowsByThread(Connectivity &connectivity, std::vector<double> &weights,
                   int64_t targetBegin,
                   const std::vector<int32_t> &populationBounds,
                   const ParallelFor &parallelFor = nullptr);
 
-} // namespace snnc
+} // namespace snnc::rt
 
-#endif // SNNC_COMPILER_THREADPARTITION_H
+#endif // SNNC_RUNTIME_THREADPARTITION_H
