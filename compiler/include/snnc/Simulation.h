@@ -176,8 +176,8 @@ public:
   /// never change), but run() appends to their `steps`, `indices` and
   /// `values`: a pointer, iterator or ArrayRef into those is valid until
   /// the next run().
-  const std::vector<SpikeTrain> &spikes() const { return trains; }
-  const std::vector<StateTrace> &stateTraces() const { return traces; }
+  const std::vector<SpikeTrain> &spikes() const;
+  const std::vector<StateTrace> &stateTraces() const;
   /// The current values of a neuron state, without copying: a view of the
   /// buffer the compiled program steps, so it stays valid (same address,
   /// same length) until the Simulation is destroyed, and each run()
@@ -214,8 +214,6 @@ private:
   Simulation();
   std::unique_ptr<Impl> impl;
   int64_t steps = 0, done = 0;
-  std::vector<SpikeTrain> trains;
-  std::vector<StateTrace> traces;
   CompileTimes times;
   MemoryEstimate memory;
 };
