@@ -197,11 +197,11 @@ bool writeOutputs(DiagnosticEngine &diags, const std::string &outDir,
     return stopRequested().load() ? stopped() : true;
   };
   if (!trains.empty() && !write("spikes.npz", [&](const std::string &path) {
-        return writeSpikes(path, trains, dtMs, steps);
+        return snnc::writeSpikes(path, trains, dtMs, steps);
       }))
     return false;
   if (!traces.empty() && !write("states.npz", [&](const std::string &path) {
-        return writeStates(path, traces, dtMs);
+        return snnc::writeStates(path, traces, dtMs);
       }))
     return false;
   status = set.commit(&stopRequested());

@@ -28,17 +28,12 @@ void prepareRecordings(const model::Model &model,
                        std::vector<SpikeTrain> &trains,
                        std::vector<StateTrace> &traces);
 
-/// Spikes as NumPy: times_ms, indices, population (one entry per spike),
-/// population_sizes, population_begin, population_names (newline-separated
-/// character codes), dt_ms and duration_ms. Atomic (written aside, then
-/// renamed).
+/// rt::writeSpikes and rt::writeStates (runtime/Recordings.h), with LLVM's
+/// errors.
 llvm::Error writeSpikes(const std::string &path,
                         const std::vector<SpikeTrain> &trains, double dtMs,
                         int64_t steps);
 
-/// Recorded states as NumPy: for each trace `P_X` ([step, neuron]
-/// float32), `P_X_neurons`, `P_X_times_ms` and `P_X_unit` (the unit as
-/// character codes).
 llvm::Error writeStates(const std::string &path,
                         const std::vector<StateTrace> &traces, double dtMs);
 
