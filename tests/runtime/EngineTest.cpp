@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/runtime/Engine.h"
+#include "snnc/runtime/PackedProgram.h"
 
 #include <gtest/gtest.h>
 
@@ -73,7 +74,7 @@ private:
   int64_t nanAt;
 };
 
-std::unique_ptr<Engine> startedEngine(int64_t nanAt,
+std::unique_ptr<Engine> startedEngine(std::unique_ptr<Program> program,
                                       const std::atomic<bool> *stop = nullptr) {
   EngineOptions options;
   options.showProgress = false;
@@ -87,8 +88,13 @@ std::unique_ptr<Engine> startedEngine(int64_t nanAt,
   trace.population = "N";
   trace.state = "V";
   trace.end = kNeurons;
-  engine->start(std::make_unique<CountingProgram>(nanAt), {train}, {trace});
+  engine->start(std::move(program), {train}, {trace});
   return engine;
+}
+
+std::unique_ptr<Engine> startedEngine(int64_t nanAt,
+                                      const std::atomic<bool> *stop = nullptr) {
+  return startedEngine(std::make_unique<CountingProgram>(nanAt), stop);
 }
 
 TEST(EngineTest, RunsAProgramChunkByChunkAndDrainsItsRecordings) {
@@ -155,6 +161,39 @@ TEST(EngineTest, AdoptedBuffersAreTakenOverPadded) {
   EXPECT_EQ(list[0], 7);
   EXPECT_EQ(list[1], 8);
   EXPECT_EQ(list[3], 0);
+}
+
+// The same program built as a shared library with packed entry points, as
+// the CPU target writes a bundle's: loaded without LLVM, it runs alike.
+TEST(EngineTest, RunsAProgramLoadedFromASharedLibrary) {
+  Expected<std::unique_ptr<Program>> loaded =
+      loadLibraryProgram(SNNC_COUNTING_PROGRAM, 7);
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  std::unique_ptr<Engine> fromLibrary = startedEngine(loaded.take());
+  std::unique_ptr<Engine> inProcess = startedEngine(/*nanAt=*/-1);
+  ASSERT_TRUE(fromLibrary->run(8));
+  ASSERT_TRUE(inProcess->run(8));
+  EXPECT_EQ(fromLibrary->spikes().at(0).steps, inProcess->spikes().at(0).steps);
+  EXPECT_EQ(fromLibrary->spikes().at(0).indices,
+            inProcess->spikes().at(0).indices);
+  EXPECT_EQ(fromLibrary->stateTraces().at(0).values,
+            inProcess->stateTraces().at(0).values);
+  EXPECT_EQ(fromLibrary->stateTraces().at(0).values.size(), 8u * kNeurons);
+}
+
+TEST(EngineTest, ALibraryThatIsNotAProgramIsAnError) {
+  Expected<std::unique_ptr<Program>> missing =
+      loadLibraryProgram("/nonexistent/program.so", 7);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find("cannot load the program"),
+            std::string::npos)
+      << missing.message();
+  Expected<std::unique_ptr<Program>> notAProgram =
+      loadLibraryProgram(SNNC_NOT_A_PROGRAM, 7);
+  ASSERT_FALSE(notAProgram.ok());
+  EXPECT_NE(notAProgram.message().find("has no entry point _mlir_snn_init"),
+            std::string::npos)
+      << notAProgram.message();
 }
 
 } // namespace

@@ -176,7 +176,7 @@ llvm::Expected<HostModule> optimizedForHost(mlir::ModuleOp module,
 }
 
 /// The name of the packed form of `name`, as MLIR's ExecutionEngine
-/// names it.
+/// names it (rt::kPackedInit, rt::kPackedRun).
 std::string packedName(llvm::StringRef name) { return "_mlir_" + name.str(); }
 
 /// Adds `void _mlir_NAME(void **arguments)`, which loads each argument
@@ -226,7 +226,9 @@ std::string snnc::hostCpuDescription() {
   return llvm::sys::getHostCPUName().str() + " " + hostFeatures();
 }
 
-JitProgram::JitProgram() = default;
+JitProgram::JitProgram(std::unique_ptr<llvm::orc::LLJIT> jit, Entry init,
+                       Entry run, size_t numBuffers)
+    : PackedProgram(init, run, numBuffers), jit(std::move(jit)) {}
 JitProgram::~JitProgram() = default;
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
@@ -299,42 +301,14 @@ JitProgram::load(std::unique_ptr<llvm::MemoryBuffer> object,
       return address.takeError();
     return address->toPtr<void (*)(void **)>();
   };
-  llvm::Expected<void (*)(void **)> init = entry(packedName("snn_init"));
+  llvm::Expected<void (*)(void **)> init = entry(rt::kPackedInit);
   if (!init)
     return init.takeError();
-  llvm::Expected<void (*)(void **)> run = entry(packedName("snn_run"));
+  llvm::Expected<void (*)(void **)> run = entry(rt::kPackedRun);
   if (!run)
     return run.takeError();
-  std::unique_ptr<JitProgram> program(new JitProgram());
-  program->jit = std::move(*jit);
-  program->numBuffers = numBuffers;
-  program->initEntry = *init;
-  program->runEntry = *run;
-  return program;
-}
-
-void JitProgram::init(void *const *buffers, rt::Partitions parts) const {
-  // Packed calling convention: an array of pointers to each argument.
-  std::vector<void *> slots(buffers, buffers + numBuffers);
-  std::vector<void *> packed;
-  for (void *&slot : slots)
-    packed.push_back(&slot);
-  packed.push_back(&parts.first);
-  packed.push_back(&parts.end);
-  initEntry(packed.data());
-}
-
-void JitProgram::run(void *const *buffers, int64_t begin, int64_t end,
-                     rt::Partitions parts) const {
-  std::vector<void *> slots(buffers, buffers + numBuffers);
-  std::vector<void *> packed;
-  for (void *&slot : slots)
-    packed.push_back(&slot);
-  packed.push_back(&begin);
-  packed.push_back(&end);
-  packed.push_back(&parts.first);
-  packed.push_back(&parts.end);
-  runEntry(packed.data());
+  return std::unique_ptr<JitProgram>(
+      new JitProgram(std::move(*jit), *init, *run, numBuffers));
 }
 
 llvm::Error snnc::printLLVMIR(mlir::ModuleOp module, llvm::raw_ostream &os) {

@@ -10,7 +10,7 @@
 #ifndef SNNC_COMPILER_TARGET_CPU_JIT_H
 #define SNNC_COMPILER_TARGET_CPU_JIT_H
 
-#include "snnc/runtime/Program.h"
+#include "snnc/runtime/PackedProgram.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -33,8 +33,9 @@ namespace snnc {
 /// The host CPU as LLVM sees it ("skylake-avx512 +avx512f,...").
 std::string hostCpuDescription();
 
-/// A compiled program: entry points over the layout's buffers.
-class JitProgram : public rt::Program {
+/// A compiled program linked in memory: its packed entry points over the
+/// layout's buffers (PackedProgram.h).
+class JitProgram : public rt::PackedProgram {
 public:
   /// Compiles a module already lowered to the LLVM dialect into a
   /// relocatable object for this CPU, in memory: the optimised module
@@ -50,16 +51,10 @@ public:
   load(std::unique_ptr<llvm::MemoryBuffer> object, size_t numBuffers);
   ~JitProgram() override;
 
-  void init(void *const *buffers, rt::Partitions parts = {}) const override;
-  void run(void *const *buffers, int64_t begin, int64_t end,
-           rt::Partitions parts = {}) const override;
-
 private:
-  JitProgram();
+  JitProgram(std::unique_ptr<llvm::orc::LLJIT> jit, Entry init, Entry run,
+             size_t numBuffers);
   std::unique_ptr<llvm::orc::LLJIT> jit; ///< owns the linked code
-  void (*initEntry)(void **) = nullptr;
-  void (*runEntry)(void **) = nullptr;
-  size_t numBuffers = 0;
 };
 
 /// Prints the optimised LLVM IR the JIT would compile.
