@@ -19,6 +19,7 @@
 #include "snnc/model/Parameters.h"
 #include "snnc/model/RunCheck.h"
 #include "snnc/runtime/Engine.h"
+#include "snnc/runtime/NetworkRecipe.h"
 #include "snnc/runtime/ThreadPartition.h"
 #include "snnc/runtime/ThreadTeam.h"
 
@@ -101,6 +102,60 @@ rt::EngineLayout engineLayout(const Model &model, const ProgramLayout &layout,
           {layout.groups[g].target.population, static_cast<int>(g), s});
     }
   return plan;
+}
+
+/// Where projection p's arrays go.
+rt::ProjectionSlots projectionSlots(const Model &model,
+                                    const ProgramLayout &layout, unsigned p) {
+  const ProjectionBuffers &bufs = layout.projections[p];
+  const Projection &proj = model.projections[p];
+  return {proj.target.population, proj.target.begin, bufs.rowStart,
+          bufs.targets, bufs.weights};
+}
+
+/// The initial values of every buffer but the synapses': neuron states,
+/// per-neuron parameters, last spikes, the run-time scalars, synapse
+/// states.
+std::vector<rt::BufferFill> initialFills(const Model &model,
+                                         const ProgramLayout &layout,
+                                         const NetworkData &network,
+                                         const std::vector<double> &params) {
+  std::vector<rt::BufferFill> fills;
+  auto values = [&](int buffer, const std::vector<double> &v) {
+    rt::BufferFill fill;
+    fill.buffer = buffer;
+    fill.values = v;
+    fills.push_back(std::move(fill));
+  };
+  auto constant = [&](int buffer, int64_t count, double value) {
+    rt::BufferFill fill;
+    fill.buffer = buffer;
+    fill.constant = true;
+    fill.count = count;
+    fill.value = value;
+    fills.push_back(std::move(fill));
+  };
+  for (unsigned p = 0; p < model.populations.size(); ++p) {
+    const Population &pop = model.populations[p];
+    const PopulationData &data = network.populations[p];
+    const PopulationBuffers &bufs = layout.populations[p];
+    for (size_t q = 0; q < data.params.size(); ++q)
+      if (bufs.perNeuronParams[q] >= 0)
+        values(bufs.perNeuronParams[q], data.params[q]);
+    for (size_t s = 0; s < data.states.size(); ++s)
+      values(bufs.states[s], data.states[s]);
+    if (bufs.lastSpike >= 0) // long ago: no neuron starts refractory
+      constant(bufs.lastSpike, pop.size, -1e7);
+  }
+  if (layout.params >= 0)
+    values(layout.params, params);
+  for (const SynapseGroup &group : layout.groups) {
+    const std::vector<double> &initial =
+        network.synapseInitial[group.projections.front()];
+    for (size_t s = 0; s < group.stateBuffers.size(); ++s)
+      constant(group.stateBuffers[s], group.target.size(), initial[s]);
+  }
+  return fills;
 }
 
 } // namespace
@@ -447,55 +502,16 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
                               sim->memory.peakBytes() / (1 << 30)));
     return nullptr;
   }
-  threads = impl.layout.threads;
   for (unsigned p = 0; p < model.projections.size(); ++p) {
     ProjectionData &data = impl.network.projections[p];
-    const ProjectionBuffers &bufs = impl.layout.projections[p];
-    if (threads > 1) {
-      const Projection &proj = model.projections[p];
-      // The run's threads sort the rows (hundreds of MB at scale).
-      std::vector<int32_t> table = rt::splitRowsByThread(
-          data.connectivity, data.weights, proj.target.begin,
-          engine->partitionBounds(proj.target.population),
-          [&](int64_t count,
-              const std::function<void(int64_t, int64_t)> &body) {
-            engine->parallelFor(count, body);
-          });
-      std::memcpy(engine->data<int32_t>(bufs.rowStart), table.data(),
-                  table.size() * sizeof(int32_t));
-    } else {
-      std::memcpy(engine->data<int32_t>(bufs.rowStart),
-                  data.connectivity.rowStart.data(),
-                  data.connectivity.rowStart.size() * sizeof(int32_t));
-    }
-    // The array fills the room the program was compiled for (synapseRoom),
-    // the rest zero; without one, the buffer is a zeroed placeholder.
-    if (adopted[bufs.targets])
-      engine->adopt(bufs.targets, std::move(data.connectivity.targets));
-    if (bufs.weights >= 0)
-      engine->fill(bufs.weights, data.weights);
+    rt::installProjection(*engine, projectionSlots(model, impl.layout, p),
+                          std::move(data.connectivity),
+                          std::move(data.weights));
   }
-  for (unsigned p = 0; p < model.populations.size(); ++p) {
-    const Population &pop = model.populations[p];
-    const PopulationData &data = impl.network.populations[p];
-    const PopulationBuffers &bufs = impl.layout.populations[p];
-    for (size_t q = 0; q < data.params.size(); ++q)
-      if (bufs.perNeuronParams[q] >= 0)
-        engine->fill(bufs.perNeuronParams[q], data.params[q]);
-    for (size_t s = 0; s < data.states.size(); ++s)
-      engine->fill(bufs.states[s], data.states[s]);
-    if (bufs.lastSpike >= 0) // long ago: no neuron starts refractory
-      engine->fillConstant(bufs.lastSpike, pop.size, -1e7);
-  }
-  if (impl.layout.params >= 0)
-    engine->fill(impl.layout.params, paramValues);
-  for (const SynapseGroup &group : impl.layout.groups) {
-    const std::vector<double> &initial =
-        impl.network.synapseInitial[group.projections.front()];
-    for (size_t s = 0; s < group.stateBuffers.size(); ++s)
-      engine->fillConstant(group.stateBuffers[s], group.target.size(),
-                           initial[s]);
-  }
+  std::vector<rt::BufferFill> fills =
+      initialFills(model, impl.layout, impl.network, paramValues);
+  for (const rt::BufferFill &fill : fills)
+    rt::applyFill(*engine, fill);
   std::vector<SpikeTrain> trains;
   std::vector<StateTrace> traces;
   prepareRecordings(model, trains, traces);

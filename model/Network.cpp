@@ -57,35 +57,61 @@ bool draw(const Initializer &init, int64_t n, const rt::RandomStream &stream,
   return true;
 }
 
-rt::Expected<rt::Connectivity> connect(const Projection &proj,
-                                       const rt::RandomStream &stream) {
-  int64_t numPre = proj.source.size(), numPost = proj.target.size();
+} // namespace
+
+rt::ProjectionRecipe snnc::projectionRecipe(const Model &model, unsigned p,
+                                            uint64_t seed) {
+  const Projection &proj = model.projections[p];
+  using Rule = rt::ProjectionRecipe::Rule;
+  rt::ProjectionRecipe recipe;
   const Connectivity &conn = proj.connectivity;
   switch (conn.kind) {
   case Connectivity::Kind::FixedPerPre:
-    return rt::fixedPerPre(numPre, numPost, conn.count, stream,
-                           conn.withReplacement);
+    recipe.rule = Rule::FixedPerPre;
+    break;
   case Connectivity::Kind::FixedPerPost:
-    return rt::fixedPerPost(numPre, numPost, conn.count, stream);
+    recipe.rule = Rule::FixedPerPost;
+    break;
   case Connectivity::Kind::FixedProb:
-    return rt::fixedProb(numPre, numPost, conn.probability, stream);
+    recipe.rule = Rule::FixedProb;
+    break;
   case Connectivity::Kind::AllToAll:
-    return rt::allToAll(numPre, numPost);
+    recipe.rule = Rule::AllToAll;
+    break;
   case Connectivity::Kind::OneToOne:
-    return rt::oneToOne(numPre, numPost);
+    recipe.rule = Rule::OneToOne;
+    break;
   }
-  return rt::allToAll(numPre, numPost);
+  recipe.numPre = proj.source.size();
+  recipe.numPost = proj.target.size();
+  recipe.count = conn.count;
+  recipe.probability = conn.probability;
+  recipe.withReplacement = conn.withReplacement;
+  recipe.seed = seed;
+  recipe.connectivityStream = connectivityStream(p);
+  recipe.weightStream = weightStream(p);
+  switch (proj.weight.kind) {
+  case Initializer::Kind::Normal:
+    recipe.perSynapseWeights = true;
+    recipe.weights = rt::InitSpec::normal(proj.weight.a, proj.weight.b);
+    break;
+  case Initializer::Kind::Uniform:
+    recipe.perSynapseWeights = true;
+    recipe.weights = rt::InitSpec::uniform(proj.weight.a, proj.weight.b);
+    break;
+  case Initializer::Kind::Expression:
+    break;
+  }
+  return recipe;
 }
-
-} // namespace
 
 std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
                                              DiagnosticEngine &diags) {
   NetworkData net;
   for (unsigned p = 0; p < model.projections.size(); ++p) {
     const Projection &proj = model.projections[p];
-    rt::Expected<rt::Connectivity> conn =
-        connect(proj, rt::RandomStream(seed, connectivityStream(p)));
+    rt::ProjectionRecipe recipe = projectionRecipe(model, p, seed);
+    rt::Expected<rt::Connectivity> conn = rt::drawConnectivity(recipe);
     if (!conn.ok()) {
       diags.error(proj.connectivity.range,
                   "cannot build connectivity: " + conn.message());
@@ -93,12 +119,12 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
     }
     ProjectionData data;
     data.connectivity = conn.take();
-    if (proj.weight.kind != Initializer::Kind::Expression &&
-        !draw(
-            proj.weight, data.connectivity.numSynapses(),
-            rt::RandomStream(seed, weightStream(p)),
-            [](const Expr &, int64_t) { return 0.0; }, data.weights, diags))
+    rt::Status weights =
+        rt::drawWeights(recipe, data.connectivity.numSynapses(), data.weights);
+    if (!weights.ok()) {
+      diags.error(proj.weight.range, "cannot initialise: " + weights.message());
       return std::nullopt;
+    }
     net.projections.push_back(std::move(data));
 
     const SynapseModel &synapse = model.synapses[proj.synapse];

@@ -16,7 +16,7 @@ shift $(($# ? 1 : 0))
 packages=(
   cmake ninja-build ccache g++ pkg-config
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
-  libeigen3-dev libgtest-dev
+  libeigen3-dev libgtest-dev nlohmann-json3-dev
   python3 python3-numpy python3-matplotlib
   clang libclang-rt-14-dev
 )

@@ -16,6 +16,7 @@
 #include "snnc/dsl/Diagnostics.h"
 #include "snnc/dsl/Model.h"
 #include "snnc/runtime/Connectivity.h"
+#include "snnc/runtime/NetworkRecipe.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -87,6 +88,12 @@ std::string precisionProblem(double value, bool doublePrecision);
 /// initialiser that gave it, naming the neuron or synapse.
 bool checkNetworkValues(const model::Model &model, const NetworkData &network,
                         bool doublePrecision, DiagnosticEngine &diags);
+
+/// How projection `p` of `model` draws its synapses (and per-synapse
+/// weights) with `seed`: what instantiate() draws, and what a compiled
+/// bundle draws where it runs.
+rt::ProjectionRecipe projectionRecipe(const model::Model &model, unsigned p,
+                                      uint64_t seed);
 
 /// Draws the network of `model` with `seed`. Reports problems (a
 /// connectivity too large for memory, bad distribution arguments) at the
