@@ -18,6 +18,7 @@
 #include "snnc/model/Network.h"
 #include "snnc/model/Parameters.h"
 #include "snnc/model/RunCheck.h"
+#include "snnc/runtime/Bundle.h"
 #include "snnc/runtime/Engine.h"
 #include "snnc/runtime/NetworkRecipe.h"
 #include "snnc/runtime/ThreadPartition.h"
@@ -423,10 +424,15 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   }
   // Without a verified entry: the rest of the pipeline, and LLVM.
   size_t numBuffers = impl.layout.buffers.size();
+  bool lowered = false;
+  auto lower = [&]() {
+    lowered = mlir::succeeded(runPipelineReporting(*module, Stage::LLVM,
+                                                   *target, impl.layout, diags,
+                                                   nullptr, Stage::Parameters));
+    return lowered;
+  };
   auto compile = [&]() -> std::unique_ptr<llvm::MemoryBuffer> {
-    if (mlir::failed(runPipelineReporting(*module, Stage::LLVM, *target,
-                                          impl.layout, diags, nullptr,
-                                          Stage::Parameters)))
+    if (!lower())
       return nullptr;
     llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> compiled =
         target->compile(*module, numBuffers);
@@ -476,6 +482,20 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
     }
     program = std::move(*loaded);
   }
+  // A bundle's program: the same module as a shared library.
+  std::vector<char> library;
+  if (options.bundle) {
+    if (!lowered && !lower())
+      return nullptr;
+    llvm::Expected<std::vector<char>> made =
+        target->compileLibrary(*module, numBuffers);
+    if (!made) {
+      diags.error(llvm::SMRange(), "cannot make the bundle's program: " +
+                                       llvm::toString(made.takeError()));
+      return nullptr;
+    }
+    library = std::move(*made);
+  }
   sim->times.jit = secondsSince(jitStart);
 
   // Buffers, connectivity arrays and initial state.
@@ -515,6 +535,27 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
   std::vector<SpikeTrain> trains;
   std::vector<StateTrace> traces;
   prepareRecordings(model, trains, traces);
+  if (rt::Bundle *bundle = options.bundle) {
+    // Everything snnc-run needs to do what the lines above did.
+    std::string machine = target->description();
+    size_t space = machine.find(' ');
+    bundle->target = target->name().str();
+    bundle->cpu = machine.substr(0, space);
+    bundle->features =
+        space == std::string::npos ? "" : machine.substr(space + 1);
+    bundle->layoutSignature = signature;
+    bundle->layout = engine->layout();
+    bundle->steps = sim->steps;
+    bundle->seed = run.seed;
+    bundle->spikeTrains = trains;
+    bundle->stateTraces = traces;
+    bundle->projections.clear();
+    for (unsigned p = 0; p < model.projections.size(); ++p)
+      bundle->projections.push_back({projectionRecipe(model, p, run.seed),
+                                     projectionSlots(model, impl.layout, p)});
+    bundle->fills = std::move(fills);
+    bundle->library = std::move(library);
+  }
 
   // The program's buffers hold everything now; don't keep a second copy of
   // the connectivity (hundreds of MB for large networks).

@@ -47,8 +47,9 @@ def write(directory, name, text):
     return path
 
 
-def snnc(*args, stdin=None, timeout=120, env=None):
-    """Runs snnc; returns (exit status, stdout, stderr). A hang fails."""
+def snnc(*args, stdin=None, timeout=120, env=None, cwd=None):
+    """Runs snnc (in `cwd`, if given); returns (exit status, stdout,
+    stderr). A hang fails."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     done = subprocess.run(
@@ -58,6 +59,7 @@ def snnc(*args, stdin=None, timeout=120, env=None):
         text=True,
         timeout=timeout,
         env=full_env,
+        cwd=cwd,
     )
     return done.returncode, done.stdout, done.stderr
 

@@ -71,7 +71,7 @@ def install():
 
 
 def layout():
-    for path in ("bin/snnc", "lib/libsnnc.so", "lib/cmake/snnc/snncConfig.cmake",
+    for path in ("bin/snnc", "bin/snnc-run", "lib/libsnnc.so", "lib/cmake/snnc/snncConfig.cmake",
                  "lib/cmake/snnc/snncConfigVersion.cmake",
                  "lib/cmake/snnc/snncTargets.cmake",
                  "include/snnc/Simulation.h", "include/snnc/dsl/Frontend.h",
@@ -110,6 +110,20 @@ def layout():
                            os.path.join(PREFIX, "share", "snnc",
                                         "snnc_plot.py")),
           "the installed snnc runs " + shown.split()[0])
+
+    # The installed snnc builds a bundle, and the installed snnc-run, which
+    # links no part of the compiler, runs it.
+    bundle = os.path.join(WORK, "coba.snnb")
+    run([snnc, "build", os.path.join(SOURCE, "examples", "coba.snn"), "-o",
+         bundle, "--duration", "50ms", "--no-progress", "--no-cache"])
+    snnc_run = os.path.join(PREFIX, "bin", "snnc-run")
+    linked = run(["ldd", snnc_run])
+    check("libsnnc" not in linked and "libLLVM" not in linked
+          and "libMLIR" not in linked, "snnc-run links the compiler")
+    output = run([snnc_run, bundle, "-o", os.path.join(WORK, "bundle-out"),
+                  "--no-progress"])
+    check("simulated 50 ms in 500 steps" in output,
+          "the installed snnc-run did not run the bundle: " + output)
 
 
 def consumer():

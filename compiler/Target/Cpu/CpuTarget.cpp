@@ -89,6 +89,15 @@ public:
   compile(mlir::ModuleOp module, size_t numBuffers) const override {
     return JitProgram::compileObject(module, numBuffers);
   }
+  llvm::Expected<std::vector<char>>
+  compileLibrary(mlir::ModuleOp module, size_t numBuffers) const override {
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> object =
+        JitProgram::compileObject(module, numBuffers,
+                                  /*positionIndependent=*/true);
+    if (!object)
+      return object.takeError();
+    return linkLibrary(**object);
+  }
   llvm::Expected<std::unique_ptr<rt::Program>>
   load(std::unique_ptr<llvm::MemoryBuffer> code,
        size_t numBuffers) const override {

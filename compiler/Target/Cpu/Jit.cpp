@@ -76,13 +76,16 @@ std::string hostFeatures() {
   return joined;
 }
 
-llvm::Expected<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine() {
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+hostTargetMachine(bool positionIndependent = false) {
   initializeNativeTarget();
   llvm::Expected<llvm::orc::JITTargetMachineBuilder> builder =
       llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder)
     return builder.takeError();
   builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  if (positionIndependent)
+    builder->setRelocationModel(llvm::Reloc::PIC_);
   return builder->createTargetMachine();
 }
 
@@ -232,7 +235,8 @@ JitProgram::JitProgram(std::unique_ptr<llvm::orc::LLJIT> jit, Entry init,
 JitProgram::~JitProgram() = default;
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-JitProgram::compileObject(mlir::ModuleOp module, size_t numBuffers) {
+JitProgram::compileObject(mlir::ModuleOp module, size_t numBuffers,
+                          bool positionIndependent) {
   // snn_run takes the buffers, the step range and the partitions; snn_init
   // the buffers and the partitions.
   size_t runArguments = 0, initArguments = 0;
@@ -262,7 +266,7 @@ JitProgram::compileObject(mlir::ModuleOp module, size_t numBuffers) {
   // Machine code from a target machine of its own, as ORC's IR layer
   // would make it: ORC's SimpleCompiler, in memory.
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> codegen =
-      hostTargetMachine();
+      hostTargetMachine(positionIndependent);
   if (!codegen)
     return codegen.takeError();
   llvm::orc::SimpleCompiler compiler(**codegen);

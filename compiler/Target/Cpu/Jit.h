@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class MemoryBuffer;
@@ -42,8 +43,10 @@ public:
   /// `emit llvm` prints, plus the packed entry points `_mlir_snn_init` and
   /// `_mlir_snn_run` (`void(void **)`, a pointer to each argument). An
   /// error when the entry points do not take `numBuffers` buffers.
+  /// `positionIndependent`: code for a shared library (linkLibrary).
   static llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
-  compileObject(mlir::ModuleOp module, size_t numBuffers);
+  compileObject(mlir::ModuleOp module, size_t numBuffers,
+                bool positionIndependent = false);
   /// Links an object made by `compileObject` (just now, or in an earlier
   /// run and kept by the compile cache) and finds its entry points: a
   /// fresh compile and a cache hit run the same code, loaded the same way.
@@ -56,6 +59,12 @@ private:
              size_t numBuffers);
   std::unique_ptr<llvm::orc::LLJIT> jit; ///< owns the linked code
 };
+
+/// Links a position-independent object (compileObject) into a shared
+/// library with the system's C compiler driver (`cc`, from binutils and
+/// GCC or clang), against libm: the bytes of the library, which
+/// rt::loadLibraryProgram loads without LLVM.
+llvm::Expected<std::vector<char>> linkLibrary(const llvm::MemoryBuffer &object);
 
 /// Prints the optimised LLVM IR the JIT would compile.
 llvm::Error printLLVMIR(mlir::ModuleOp module, llvm::raw_ostream &os);

@@ -36,6 +36,10 @@ public:
   compile(mlir::ModuleOp module, size_t numBuffers) const override {
     return notYet();
   }
+  llvm::Expected<std::vector<char>>
+  compileLibrary(mlir::ModuleOp module, size_t numBuffers) const override {
+    return notYet();
+  }
   llvm::Expected<std::unique_ptr<rt::Program>>
   load(std::unique_ptr<llvm::MemoryBuffer> code,
        size_t numBuffers) const override {

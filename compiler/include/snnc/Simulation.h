@@ -49,6 +49,9 @@
 namespace snnc {
 
 struct ProgramLayout;
+namespace rt {
+struct Bundle;
+}
 
 struct SimulationOptions {
   bool doublePrecision = false;     ///< float64 state instead of float32
@@ -94,6 +97,13 @@ struct SimulationOptions {
   /// handler that only sets it can stop a long run. Null: never stops.
   /// Not owned: the flag must outlive the Simulation.
   const std::atomic<bool> *stop = nullptr;
+  /// When given, create() also fills it with the compiled bundle of this
+  /// simulation (the program as a shared library, the layout, the run,
+  /// the recordings, the network's recipe and initial values), as of the
+  /// simulation's start: what `snnc build` writes (rt::writeBundle) and
+  /// snnc-run runs. Its `model` and `builtBy` are the caller's to set.
+  /// Not owned.
+  rt::Bundle *bundle = nullptr;
 };
 
 /// Where compile time went, in seconds.

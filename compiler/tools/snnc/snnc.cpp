@@ -28,6 +28,8 @@
 #include "snnc/reference/ReferenceSimulator.h"
 #include "snnc/runtime/ThreadTeam.h"
 
+#include "snnc/runtime/Bundle.h"
+
 #include "mlir/IR/MLIRContext.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -38,6 +40,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -82,6 +85,14 @@ commands:
                            interpreter (slow; no JIT), for cross-checking
       --target T           the machine to compile for: cpu (default, this
                            CPU) or nvptx (NVIDIA GPUs; cannot run yet)
+  build FILE [options]     compile a model into a bundle that snnc-run runs
+                           without the compiler (here or on another machine
+                           with this kind of CPU; docs/bundles.md)
+      -o BUNDLE            the bundle to write (default: FILE's name with
+                           .snnb)
+      --seed, --duration, --dt, --set, --specialize, --double, --threads,
+      --no-cache, --no-progress   as for run (--threads: the most threads
+                           snnc-run can use)
   plot DIR [options]       pictures of the files a run wrote to DIR: raster,
                            rate, states, isi (one PNG each)
       -o OUTDIR            where the PNGs go (default: DIR)
@@ -422,6 +433,39 @@ int runRun(const RunArgs &args) {
   return finishRun(session);
 }
 
+/// `snnc build`: the simulation as of its start, written as a bundle.
+int runBuild(const RunArgs &args) {
+  Session session;
+  std::optional<model::Model> model = loadModel(args.file, session.diags);
+  if (!model)
+    return session.finish();
+  if (!checkHasRun(session, args, *model))
+    return session.finish();
+  SimulationOptions options = args.options;
+  if (args.useCache)
+    options.cacheDirectory = defaultCacheDirectory();
+  rt::Bundle bundle;
+  options.bundle = &bundle;
+  std::unique_ptr<Simulation> sim =
+      Simulation::create(*model, options, session.diags);
+  if (!sim)
+    return session.finish();
+  bundle.model = args.file;
+  bundle.builtBy = "snnc " SNNC_VERSION;
+  if (rt::Status status = rt::writeBundle(args.outDir, bundle); !status.ok()) {
+    session.diags.error(llvm::SMRange(), status.message());
+    return session.finish();
+  }
+  llvm::outs() << llvm::formatv(
+      "wrote {0}: {1} steps of {2} ms, {3} buffers, program {4} KiB, for "
+      "{5} thread{6} on {7}\n",
+      args.outDir, bundle.steps, bundle.layout.dtMs,
+      bundle.layout.buffers.size(), bundle.library.size() / 1024,
+      bundle.layout.partitions, bundle.layout.partitions == 1 ? "" : "s",
+      bundle.cpu);
+  return session.finish();
+}
+
 int runEmitCompiled(llvm::StringRef stage, llvm::StringRef path, Stage until,
                     int threads, bool specialize,
                     const std::vector<std::string> &set,
@@ -504,6 +548,18 @@ int main(int argc, char **argv) {
     if (!problem.empty())
       return badUsage(problem);
     return runRun(runArgs);
+  }
+  if (command == "build") {
+    RunArgs buildArgs;
+    std::string problem = parseRunArgs(args, buildArgs);
+    if (!problem.empty())
+      return badUsage(problem);
+    if (buildArgs.engine != "compiled" || buildArgs.options.target != "cpu")
+      return badUsage("'build' makes bundles of the compiled engine for the "
+                      "cpu target");
+    if (std::find(args.begin(), args.end(), "-o") == args.end())
+      buildArgs.outDir = llvm::sys::path::stem(buildArgs.file).str() + ".snnb";
+    return runBuild(buildArgs);
   }
   if (command == "emit") {
     if (args.size() < 3)

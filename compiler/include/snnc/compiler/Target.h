@@ -26,6 +26,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace snnc {
 
@@ -66,6 +67,12 @@ public:
   /// compile and a cache hit run the same code, loaded the same way.
   virtual llvm::Expected<std::unique_ptr<rt::Program>>
   load(std::unique_ptr<llvm::MemoryBuffer> code, size_t numBuffers) const = 0;
+  /// The code for a module lowered to the `llvm` stage as a shared library
+  /// with the packed entry points (rt::loadLibraryProgram), for a bundle
+  /// that runs where there is no compiler; an error where the target
+  /// cannot make one.
+  virtual llvm::Expected<std::vector<char>>
+  compileLibrary(mlir::ModuleOp module, size_t numBuffers) const = 0;
   /// Prints the code `compile` would make from the module, as `form`.
   virtual llvm::Error print(mlir::ModuleOp module, TargetCode form,
                             llvm::raw_ostream &os) const = 0;
