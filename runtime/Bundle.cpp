@@ -392,8 +392,14 @@ std::string checkConsistency(const Bundle &b) {
     return (optional && index == -1) || (index >= 0 && index < count);
   };
   auto elements = [&](int index) { return l.buffers[index].size; };
-  if (l.partitions < 1 || l.chunkSteps < 1 || !(l.dtMs > 0) || b.steps < 0)
+  if (l.partitions < 1 || l.partitions > 4096 || l.chunkSteps < 1 ||
+      !(l.dtMs > 0) || b.steps < 0)
     return "the run or its partitions are out of range";
+  // Sizes whose bytes would overflow are no sizes (a buffer of 2^57
+  // elements is already more than any machine has).
+  for (const BufferDesc &buffer : l.buffers)
+    if (buffer.size > (int64_t(1) << 57))
+      return "buffer '" + buffer.name + "' is too large";
   if (l.partitions > 1 && !valid(l.barrier, false))
     return "a partitioned program without its barrier";
   for (const EngineLayout::Population &p : l.populations) {
@@ -434,8 +440,18 @@ std::string checkConsistency(const Bundle &b) {
     if (!valid(s.rowStart, false) || !valid(s.targets, false) ||
         !valid(s.weights, true) || s.targetPopulation >= l.populations.size())
       return "a projection names a buffer that is not there";
-    if (elements(s.rowStart) != p.recipe.numPre * l.partitions + 1)
+    const ProjectionRecipe &r = p.recipe;
+    if (r.numPre < 0 || r.numPre > (int64_t(1) << 40) ||
+        elements(s.rowStart) != r.numPre * l.partitions + 1)
       return "a projection's row table does not fit its rows";
+    // The program indexes the target slice's buffers with the targets.
+    const EngineLayout::Population &target = l.populations[s.targetPopulation];
+    if (r.numPost < 0 || s.targetBegin < 0 ||
+        s.targetBegin + r.numPost > target.size)
+      return "a projection's targets lie outside population '" + target.name +
+             "'";
+    if (s.weights >= 0 && elements(s.weights) < elements(s.targets))
+      return "a projection's weights do not fit its synapses";
   }
   for (const BufferFill &fill : b.fills) {
     if (!valid(fill.buffer, false) ||
@@ -500,16 +516,24 @@ Expected<Bundle> snnc::rt::readBundle(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return Status::error("cannot open '" + path + "': " + std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  uint64_t fileSize = static_cast<uint64_t>(in.tellg());
-  in.seekg(0);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad())
+    return Status::error("cannot read '" + path + "': " + std::strerror(errno));
+  return parseBundle(bytes.str(), path);
+}
+
+Expected<Bundle> snnc::rt::parseBundle(const std::string &bytes,
+                                       const std::string &name) {
+  std::istringstream in(bytes);
+  uint64_t fileSize = bytes.size();
   std::string header;
   std::getline(in, header);
   if (header.rfind("snnc-bundle ", 0) != 0)
-    return Status::error("'" + path + "' is not an snnc bundle");
+    return Status::error("'" + name + "' is not an snnc bundle");
   std::string version = header.substr(12);
   if (version != std::to_string(Bundle::kVersion))
-    return Status::error("'" + path + "' is a bundle of format version " +
+    return Status::error("'" + name + "' is a bundle of format version " +
                          version + "; this snnc-run reads version " +
                          std::to_string(Bundle::kVersion) +
                          ": build it again with this snnc");
@@ -517,18 +541,19 @@ Expected<Bundle> snnc::rt::readBundle(const std::string &path) {
   if (!readSection(in, manifest, fileSize) ||
       !readSection(in, library, fileSize) ||
       !readSection(in, values, fileSize) || values.size() % sizeof(double))
-    return Status::error("'" + path + "' is truncated or damaged");
+    return Status::error("'" + name + "' is truncated or damaged");
   std::vector<double> data(values.size() / sizeof(double));
-  std::memcpy(data.data(), values.data(), values.size());
+  if (!values.empty())
+    std::memcpy(data.data(), values.data(), values.size());
   json parsed = json::parse(manifest, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded())
-    return Status::error("'" + path + "' has a manifest that is not JSON");
+    return Status::error("'" + name + "' has a manifest that is not JSON");
   Bundle bundle;
   std::string problem = bundleOf(parsed, data, bundle);
   if (problem.empty())
     problem = checkConsistency(bundle);
   if (!problem.empty())
-    return Status::error("'" + path + "' has a bad manifest: " + problem);
+    return Status::error("'" + name + "' has a bad manifest: " + problem);
   bundle.library.assign(library.begin(), library.end());
   return bundle;
 }

@@ -104,6 +104,7 @@ Status fillNetwork(Engine &engine, const Bundle &bundle) {
       return Status::error("projection " + std::to_string(p) + ": " +
                            drawn.message());
     Connectivity connectivity = drawn.take();
+    // The weights' buffer is at least as large (the manifest is checked).
     int64_t room = bundle.layout.buffers[projection.slots.targets].size;
     if (connectivity.numSynapses() > room)
       return Status::error("projection " + std::to_string(p) + " drew " +

@@ -57,6 +57,8 @@ struct Bundle {
 
 Status writeBundle(const std::string &path, const Bundle &bundle);
 Expected<Bundle> readBundle(const std::string &path);
+/// A bundle from the bytes of one; `name` is what messages call it.
+Expected<Bundle> parseBundle(const std::string &bytes, const std::string &name);
 
 /// The manifest as JSON text (what `snnc-run --info` prints).
 std::string manifestText(const Bundle &bundle);
