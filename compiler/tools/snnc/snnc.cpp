@@ -126,6 +126,28 @@ early (a state became NaN or infinite), 2 on bad usage; after SIGINT or
 SIGTERM snnc ends by that signal (130 or 143 in a shell).
 )";
 
+/// The part of the usage text about `command` (its line and the option
+/// lines under it), or "" when there is none.
+std::string commandHelp(llvm::StringRef command) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  llvm::StringRef(usage).split(lines, '\n');
+  std::string text;
+  bool inside = false;
+  for (llvm::StringRef line : lines) {
+    // Commands sit two spaces in; their options and notes further.
+    bool commandLine =
+        line.starts_with("  ") && line.size() > 2 && line[2] != ' ';
+    if (commandLine)
+      inside = line.drop_front(2).starts_with((command + " ").str()) ||
+               line.drop_front(2) == command;
+    else if (!line.starts_with("  "))
+      inside = false;
+    if (inside)
+      text += line.str() + "\n";
+  }
+  return text;
+}
+
 int badUsage(const llvm::Twine &message) {
   llvm::errs() << "snnc: error: " << message << "\n\n" << usage;
   return 2;
@@ -522,6 +544,16 @@ int main(int argc, char **argv) {
   const std::string &command = args[0];
   if (command == "help" || command == "--help" || command == "-h") {
     llvm::outs() << usage;
+    return 0;
+  }
+  // `snnc COMMAND --help`: that command's part of the usage.
+  if (std::find_if(args.begin() + 1, args.end(), [](const std::string &a) {
+        return a == "--help" || a == "-h";
+      }) != args.end()) {
+    std::string help = commandHelp(command);
+    if (help.empty())
+      return badUsage("unknown command '" + command + "'");
+    llvm::outs() << "usage: snnc " << command << " ...\n\n" << help;
     return 0;
   }
   if (command == "check") {
