@@ -929,6 +929,7 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
     if (stateIt != synapse.states.end() &&
         mentionsWeight(*assign.value, mentionsWeight)) {
       synapse.weightUnit = stateIt->unit;
+      synapse.readsWeight = true;
       break;
     }
   }
@@ -1597,6 +1598,11 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
     return;
   }
   proj.weight = *weight;
+  // A weight nothing reads would change nothing, silently.
+  if (!synapse.readsWeight)
+    diags.warning(decl.weight->range,
+                  "this weight is never read: the on_pre of synapse " +
+                      quoted(synapse.name) + " does not use 'w'");
   model.projections.push_back(std::move(proj));
 }
 

@@ -747,3 +747,43 @@ TEST_F(SemaTest, NoModelAfterParseErrors) {
 }
 
 } // namespace
+
+namespace {
+
+// A weight that no on_pre statement reads changes nothing: say so, at it.
+TEST_F(SemaTest, AWeightNothingReadsIsAWarningAtIt) {
+  std::optional<Model> model = loadWithLibrary(R"(
+synapse Fixed {
+  state g : mS = 0 mS
+  dg/dt = -g / 5 ms
+  on_pre g += 1 mS
+}
+population N = LIF(10)
+project N -> N {
+  synapse Fixed
+  output  COBA(E = 0 mV)
+  connect all_to_all
+  weight  50000
+}
+project N -> N {
+  synapse Expon(tau = 5 ms)
+  output  COBA(E = 0 mV)
+  connect all_to_all
+  weight  0.5 mS
+}
+)");
+  ASSERT_TRUE(model) << output;
+  std::vector<const Diagnostic *> warnings;
+  for (const Diagnostic &diag : diags.diagnostics())
+    if (diag.severity == Severity::Warning)
+      warnings.push_back(&diag);
+  ASSERT_EQ(warnings.size(), 1u) << output;
+  EXPECT_EQ(warnings[0]->message,
+            "this weight is never read: the on_pre of synapse 'Fixed' does "
+            "not use 'w'");
+  EXPECT_NE(output.find("weight  50000\n"), std::string::npos) << output;
+  EXPECT_TRUE(model->synapses[0].readsWeight);  // Expon
+  EXPECT_FALSE(model->synapses[1].readsWeight); // Fixed
+}
+
+} // namespace

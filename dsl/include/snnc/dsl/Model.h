@@ -199,6 +199,9 @@ struct SynapseModel {
   std::vector<Equation> equations;
   std::vector<AssignStatement> onPre;
   Unit weightUnit; ///< The unit of `w`.
+  /// Whether an on_pre statement reads `w`: a projection's weight is
+  /// otherwise never used (a warning says so).
+  bool readsWeight = false;
   /// When a step's spikes land: false (brainpy's AlignPost order) adds them
   /// after the step's decay, g_k = decay(g_{k-1}) + x_k; true decays them
   /// with it, g_k = decay(g_{k-1} + x_k).
