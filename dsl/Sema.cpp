@@ -40,6 +40,10 @@ struct Symbol {
 /// The names an expression may read, and what else it may use.
 struct Scope {
   std::map<std::string, Symbol> symbols;
+  /// Names the model declares that this expression cannot read, with what
+  /// they are ("a state of neuron 'LIF'"): said as such, not suggested
+  /// away as a misspelling.
+  std::map<std::string, std::string> unreadable;
   bool allowTime = false;  ///< t and dt
   bool allowIndex = false; ///< i, the neuron index
   const char *context = "this expression";
@@ -48,6 +52,18 @@ struct Scope {
     symbols[name] = Symbol{op, index, std::move(unit)};
   }
 };
+
+/// The parameters and states a model body declares, as "a parameter of
+/// `owner`" and "a state of `owner`".
+std::map<std::string, std::string> declaredNames(const ast::ModelBody &body,
+                                                 const std::string &owner) {
+  std::map<std::string, std::string> names;
+  for (const ast::VariableDecl &param : body.params)
+    names.emplace(param.name.name, "a parameter of " + owner);
+  for (const ast::VariableDecl &state : body.states)
+    names.emplace(state.name.name, "a state of " + owner);
+  return names;
+}
 
 struct BuiltinInfo {
   Builtin fn;
@@ -417,6 +433,12 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope,
     ExprP one = makeConstant(1.0, *unit);
     std::const_pointer_cast<Expr>(one)->range = expr.range;
     return one;
+  }
+  if (auto declared = scope.unreadable.find(name);
+      declared != scope.unreadable.end()) {
+    diags.error(expr.range, quoted(name) + " is " + declared->second +
+                                ", which cannot be read in " + scope.context);
+    return nullptr;
   }
   std::vector<std::string> candidates;
   for (const auto &entry : scope.symbols)
@@ -796,11 +818,18 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   neuron.range = decl.name.range;
   std::map<std::string, SMRange> seen;
 
+  std::map<std::string, std::string> declared =
+      declaredNames(decl, "neuron " + quoted(neuron.name));
+  for (const ast::InputDecl &input : decl.inputs)
+    declared.emplace(input.name.name,
+                     "an input of neuron " + quoted(neuron.name));
   Scope constants;
   constants.context = "a parameter value";
+  constants.unreadable = declared;
   checkVariables(decl.params, &neuron.params, nullptr, constants, seen);
   Scope paramScope;
   paramScope.context = "an initial value";
+  paramScope.unreadable = declared;
   for (unsigned p = 0; p < neuron.params.size(); ++p)
     paramScope.add(neuron.params[p].name, Op::Param, p, neuron.params[p].unit);
   checkVariables(decl.states, nullptr, &neuron.states, paramScope, seen);
@@ -900,11 +929,15 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
   synapse.range = decl.name.range;
   synapse.incrementBeforeDecay = decl.incrementBeforeDecay;
   std::map<std::string, SMRange> seen;
+  std::map<std::string, std::string> declared =
+      declaredNames(decl, "synapse " + quoted(synapse.name));
   Scope constants;
   constants.context = "a parameter value";
+  constants.unreadable = declared;
   checkVariables(decl.params, &synapse.params, nullptr, constants, seen);
   Scope scope;
   scope.context = "a synapse equation";
+  scope.unreadable = declared;
   for (unsigned p = 0; p < synapse.params.size(); ++p)
     scope.add(synapse.params[p].name, Op::Param, p, synapse.params[p].unit);
   checkVariables(decl.states, nullptr, &synapse.states, scope, seen);
@@ -1277,6 +1310,12 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
   initScope.context = "an initialiser";
   for (unsigned p = 0; p < neuron.params.size(); ++p)
     initScope.add(neuron.params[p].name, Op::Param, p, neuron.params[p].unit);
+  for (const State &state : neuron.states)
+    initScope.unreadable.emplace(state.name,
+                                 "a state of neuron " + quoted(neuron.name));
+  for (const Input &input : neuron.inputs)
+    initScope.unreadable.emplace(input.name,
+                                 "an input of neuron " + quoted(neuron.name));
   std::map<std::string, SMRange> initialised;
   for (const ast::Initializer &init : decl.initializers) {
     auto [previous, fresh] =
