@@ -423,6 +423,11 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope,
     }
     return makeLeaf(Op::NeuronIndex, 0, Unit(), expr.range);
   }
+  if (name == "pi") { // unless the model declares its own
+    ExprP pi = makeConstant(M_PI);
+    std::const_pointer_cast<Expr>(pi)->range = expr.range;
+    return pi;
+  }
   if (failedNames.count(name))
     return nullptr; // its declaration's error is reported already
   // A bare unit name is one of that unit: `10 mV/ms` is (10 mV) / (1 ms).

@@ -384,6 +384,9 @@ SymbolTable buildSymbolTable() {
       {"C", makeDimension(1, 0, 0, 1), Scale(), true, true},
       {"W", makeDimension(-3, 2, 1, 0), Scale(), true, true},
       {"J", makeDimension(-2, 2, 1, 0), Scale(), true, true},
+      // The centimetre alone of the centi units: per-area values in
+      // physiology are per cm^2 (uF/cm^2, mS/cm^2, uA/cm^2).
+      {"cm", makeDimension(0, 1, 0, 0), Scale::powerOfTen(-2), false, true},
   };
   struct Prefix {
     const char *symbol;

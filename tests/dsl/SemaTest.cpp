@@ -787,3 +787,29 @@ project N -> N {
 }
 
 } // namespace
+
+namespace {
+
+// pi is a number wherever expressions are; a model's own pi wins.
+TEST_F(SemaTest, PiIsANumberAndPerAreaValuesConvert) {
+  std::optional<Model> model = loadWithLibrary(R"(
+neuron Patch {
+  param c = 1 uF/cm^2
+  param pi = 3
+  state V : mV = 0 mV
+  input I : mA
+  dV/dt = (-V + 1 ohm * I) / 10 ms * pi
+}
+population N = LIF(4)
+population P = Patch(4)
+drive N.I = 2 * pi * 1 mA
+)");
+  ASSERT_TRUE(model) << output;
+  EXPECT_DOUBLE_EQ(model->drives[0].value, 2 * M_PI);
+  const NeuronModel &patch = model->neurons[1];
+  // 1 uF/cm^2 = 10^-2 F/m^2, kept in the unit it was written in.
+  EXPECT_EQ(patch.params[0].unit.str(), "uF/cm^2");
+  EXPECT_DOUBLE_EQ(model->populations[1].params[1], 3); // its own pi
+}
+
+} // namespace

@@ -51,6 +51,15 @@ TEST(UnitLookupTest, BaseSymbolsHaveTheirSIDimensionAtScaleOne) {
     EXPECT_TRUE(unit(symbol).scale().isOne()) << symbol;
 }
 
+// Per-area values in physiology are per cm^2; centi is not a prefix of
+// anything else (cV, cS would only hide typos).
+TEST(UnitLookupTest, TheCentimetreIsOneHundredthOfTheMetre) {
+  EXPECT_EQ(unit("cm").dimension(), Dimension::base(BaseQuantity::Length));
+  EXPECT_EQ(unit("cm").scale(), Scale::powerOfTen(-2));
+  EXPECT_FALSE(lookupUnit("cV"));
+  EXPECT_FALSE(lookupUnit("mcm"));
+}
+
 TEST(UnitLookupTest, GramIsOneThousandthOfTheKilogram) {
   EXPECT_EQ(unit("g").dimension(), Dimension::base(BaseQuantity::Mass));
   EXPECT_EQ(unit("g").scale(), Scale::powerOfTen(-3));
