@@ -176,8 +176,10 @@ TEST(UnitLookupTest, KnownSymbolsAreExactlyTheAcceptedOnes) {
         "kHz", "mol", "cd", "kg", "mg", "nF", "pC", "GW", "fJ"})
     EXPECT_TRUE(unique.count(symbol)) << symbol;
   EXPECT_FALSE(unique.count("mkg"));
-  // 16 prefixable symbols * (1 + 10 prefixes) + "kg" ("kg" from g is merged).
-  EXPECT_EQ(symbols.size(), 16u * 11u + 1u - 1u);
+  // 16 prefixable symbols * (1 + 10 prefixes) + "kg" ("kg" from g is
+  // merged) + "cm".
+  EXPECT_EQ(symbols.size(), 16u * 11u + 1u - 1u + 1u);
+  EXPECT_TRUE(unique.count("cm"));
 }
 
 TEST(UnitLookupTest, KnownSymbolsListBareSymbolsFirst) {
