@@ -2,8 +2,8 @@
 
 #include "snnc/compiler/ProgramLayout.h"
 
-#include "snnc/runtime/ThreadPartition.h"
 #include "snnc/model/Network.h"
+#include "snnc/runtime/ThreadPartition.h"
 #include "snnc/runtime/ThreadTeam.h"
 
 #include <algorithm>
@@ -198,9 +198,9 @@ MemoryEstimate snnc::estimateMemory(const Model &model,
   // (counted with the buffers); everything else is drawn aside.
   estimate.stagingBytes = drawnNetworkBytes(model, /*withTargets=*/false);
   // The largest temporary of one projection while it is drawn and moved:
-  // fixed_prob's target array copied into its room, fixed_per_post's row
-  // cursors, the marks of a draw without replacement, the per-thread row
-  // table.
+  // fixed_prob's target array copied into its room, fixed_per_post's and
+  // fixed_total_number's row cursors, the marks of a draw without replacement,
+  // the per-thread row table.
   double temporary = 0;
   for (const Projection &proj : model.projections) {
     double pre = static_cast<double>(proj.source.size()),
@@ -208,7 +208,8 @@ MemoryEstimate snnc::estimateMemory(const Model &model,
     double bytes = 0;
     if (proj.connectivity.kind == Connectivity::Kind::FixedProb)
       bytes += 4.0 * synapseRoom(proj, 0);
-    if (proj.connectivity.kind == Connectivity::Kind::FixedPerPost)
+    if (proj.connectivity.kind == Connectivity::Kind::FixedPerPost ||
+        proj.connectivity.kind == Connectivity::Kind::FixedTotalNumber)
       bytes += 4 * pre;
     if (!proj.connectivity.withReplacement)
       bytes += post;

@@ -53,6 +53,8 @@ const char *model::connectivityName(Connectivity::Kind kind) {
     return "fixed_per_pre";
   case Connectivity::Kind::FixedPerPost:
     return "fixed_per_post";
+  case Connectivity::Kind::FixedTotalNumber:
+    return "fixed_total_number";
   case Connectivity::Kind::FixedProb:
     return "fixed_prob";
   case Connectivity::Kind::AllToAll:
@@ -442,6 +444,7 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
     switch (proj.connectivity.kind) {
     case Connectivity::Kind::FixedPerPre:
     case Connectivity::Kind::FixedPerPost:
+    case Connectivity::Kind::FixedTotalNumber:
       os << "(" << proj.connectivity.count << ")";
       break;
     case Connectivity::Kind::FixedProb:

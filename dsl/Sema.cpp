@@ -1427,17 +1427,19 @@ std::optional<Connectivity> Sema::checkConnectivity(const ast::Call &call,
   Connectivity conn;
   conn.range = call.range;
   const std::string &name = call.callee.name;
-  auto kind = llvm::StringSwitch<std::optional<Connectivity::Kind>>(name)
-                  .Case("fixed_per_pre", Connectivity::Kind::FixedPerPre)
-                  .Case("fixed_per_post", Connectivity::Kind::FixedPerPost)
-                  .Case("fixed_prob", Connectivity::Kind::FixedProb)
-                  .Case("all_to_all", Connectivity::Kind::AllToAll)
-                  .Case("one_to_one", Connectivity::Kind::OneToOne)
-                  .Default(std::nullopt);
+  auto kind =
+      llvm::StringSwitch<std::optional<Connectivity::Kind>>(name)
+          .Case("fixed_per_pre", Connectivity::Kind::FixedPerPre)
+          .Case("fixed_per_post", Connectivity::Kind::FixedPerPost)
+          .Case("fixed_total_number", Connectivity::Kind::FixedTotalNumber)
+          .Case("fixed_prob", Connectivity::Kind::FixedProb)
+          .Case("all_to_all", Connectivity::Kind::AllToAll)
+          .Case("one_to_one", Connectivity::Kind::OneToOne)
+          .Default(std::nullopt);
   if (!kind) {
-    std::string suggestion =
-        closestMatch(name, {"fixed_per_pre", "fixed_per_post", "fixed_prob",
-                            "all_to_all", "one_to_one"});
+    std::string suggestion = closestMatch(
+        name, {"fixed_per_pre", "fixed_per_post", "fixed_total_number",
+               "fixed_prob", "all_to_all", "one_to_one"});
     diags.error(call.callee.range,
                 "unknown connectivity " + quoted(name) +
                     (suggestion.empty()
@@ -1448,6 +1450,7 @@ std::optional<Connectivity> Sema::checkConnectivity(const ast::Call &call,
   conn.kind = *kind;
   bool takesArgument = conn.kind == Connectivity::Kind::FixedPerPre ||
                        conn.kind == Connectivity::Kind::FixedPerPost ||
+                       conn.kind == Connectivity::Kind::FixedTotalNumber ||
                        conn.kind == Connectivity::Kind::FixedProb;
   size_t expected = takesArgument ? 1 : 0;
   if (call.args.size() != expected) {
@@ -1478,6 +1481,17 @@ std::optional<Connectivity> Sema::checkConnectivity(const ast::Call &call,
       return std::nullopt;
     }
     conn.probability = *value;
+    return conn;
+  }
+  if (conn.kind == Connectivity::Kind::FixedTotalNumber) {
+    if (!(*value >= 0 && *value == std::floor(*value) &&
+          *value <= 2147483647)) {
+      diags.error(call.args[0]->range,
+                  "fixed_total_number takes a whole number of synapses, at "
+                  "most 2^31 - 1");
+      return std::nullopt;
+    }
+    conn.count = static_cast<int64_t>(*value);
     return conn;
   }
   // A whole number is a count; a value in (0, 1) a fraction of the other

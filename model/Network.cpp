@@ -72,6 +72,9 @@ rt::ProjectionRecipe snnc::projectionRecipe(const Model &model, unsigned p,
   case Connectivity::Kind::FixedPerPost:
     recipe.rule = Rule::FixedPerPost;
     break;
+  case Connectivity::Kind::FixedTotalNumber:
+    recipe.rule = Rule::FixedTotalNumber;
+    break;
   case Connectivity::Kind::FixedProb:
     recipe.rule = Rule::FixedProb;
     break;
@@ -279,6 +282,8 @@ double snnc::expectedSynapses(const Projection &proj) {
     return static_cast<double>(proj.connectivity.count) * pre;
   case Connectivity::Kind::FixedPerPost:
     return static_cast<double>(proj.connectivity.count) * post;
+  case Connectivity::Kind::FixedTotalNumber:
+    return static_cast<double>(proj.connectivity.count);
   case Connectivity::Kind::FixedProb:
     return proj.connectivity.probability * pre * post;
   case Connectivity::Kind::AllToAll:

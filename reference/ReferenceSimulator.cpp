@@ -183,7 +183,8 @@ void ReferenceSimulator::Impl::initialise() {
   for (unsigned p = 0; p < model.projections.size(); ++p) {
     const Projection &proj = model.projections[p];
     Weights w;
-    if (!network.projections[p].weights.empty())
+    // Per synapse when drawn so, even for a projection that drew none.
+    if (proj.weight.kind != Initializer::Kind::Expression)
       w.perSynapse = rounded(network.projections[p].weights);
     else
       w.shared = eval.round(

@@ -44,6 +44,8 @@ const char *ruleName(ProjectionRecipe::Rule rule) {
     return "fixed_per_pre";
   case Rule::FixedPerPost:
     return "fixed_per_post";
+  case Rule::FixedTotalNumber:
+    return "fixed_total_number";
   case Rule::FixedProb:
     return "fixed_prob";
   case Rule::AllToAll:
@@ -324,8 +326,9 @@ std::string bundleOf(const json &m, const std::vector<double> &data,
     ProjectionRecipe &r = projection.recipe;
     std::string rule = f.text(p, "rule");
     bool known = false;
-    for (Rule candidate : {Rule::FixedPerPre, Rule::FixedPerPost,
-                           Rule::FixedProb, Rule::AllToAll, Rule::OneToOne})
+    for (Rule candidate :
+         {Rule::FixedPerPre, Rule::FixedPerPost, Rule::FixedTotalNumber,
+          Rule::FixedProb, Rule::AllToAll, Rule::OneToOne})
       if (rule == ruleName(candidate)) {
         r.rule = candidate;
         known = true;

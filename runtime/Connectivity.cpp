@@ -224,6 +224,49 @@ Expected<Connectivity> fixedPerPost(int64_t numPre, int64_t numPost,
   return result;
 }
 
+Expected<Connectivity> fixedTotalNumber(int64_t numPre, int64_t numPost,
+                                        int64_t total,
+                                        const RandomStream &stream,
+                                        const ConnectivityLimits &limits) {
+  const char *builder = "fixedTotalNumber";
+  Status status = checkSizes(builder, numPre, numPost);
+  if (!status.ok())
+    return status;
+  if (total < 0)
+    return Status::error("fixedTotalNumber: the number of synapses must not "
+                         "be negative, got " +
+                         std::to_string(total));
+  if (total > 0 && (numPre == 0 || numPost == 0))
+    return Status::error("fixedTotalNumber: cannot draw " +
+                         std::to_string(total) +
+                         " synapses between empty populations");
+  status = checkTotal(builder, total, numPre, limits);
+  if (!status.ok())
+    return status;
+
+  // Synapse k joins source uniformInt(2k) and target uniformInt(2k + 1);
+  // stored source-major, each row in draw order. As for fixedPerPost, the
+  // draws are made twice rather than kept: once to size the rows, once to
+  // place the targets.
+  Connectivity result = emptyRows(numPre, numPost);
+  auto forEachDraw = [&](auto &&visit) {
+    for (int64_t k = 0; k < total; ++k)
+      visit(int32_t(stream.uniformInt(2 * uint64_t(k), uint32_t(numPre))),
+            int32_t(stream.uniformInt(2 * uint64_t(k) + 1, uint32_t(numPost))));
+  };
+  forEachDraw([&](int32_t pre, int32_t) { ++result.rowStart[pre + 1]; });
+  for (int64_t i = 0; i < numPre; ++i)
+    result.rowStart[i + 1] += result.rowStart[i];
+  reserveTargets(result.targets, size_t(total));
+  result.targets.resize(size_t(total));
+  std::vector<int32_t> cursor(result.rowStart.begin(),
+                              result.rowStart.end() - 1);
+  forEachDraw([&](int32_t pre, int32_t post) {
+    result.targets[size_t(cursor[pre]++)] = post;
+  });
+  return result;
+}
+
 Expected<Connectivity> fixedProb(int64_t numPre, int64_t numPost, double p,
                                  const RandomStream &stream,
                                  const ConnectivityLimits &limits) {

@@ -19,6 +19,8 @@ snnc::rt::drawConnectivity(const ProjectionRecipe &recipe) {
                        recipe.withReplacement);
   case ProjectionRecipe::Rule::FixedPerPost:
     return fixedPerPost(numPre, numPost, recipe.count, stream);
+  case ProjectionRecipe::Rule::FixedTotalNumber:
+    return fixedTotalNumber(numPre, numPost, recipe.count, stream);
   case ProjectionRecipe::Rule::FixedProb:
     return fixedProb(numPre, numPost, recipe.probability, stream);
   case ProjectionRecipe::Rule::AllToAll:

@@ -11,7 +11,8 @@ import cli
 SNNC_RUN = os.environ.get("SNNC_RUN", "build/bin/snnc-run")
 
 # Per-neuron initial values and parameters, a random per-synapse weight, a
-# rule that draws a random number of synapses, slices, a recorded state.
+# rule that draws a random number of synapses, one that draws a fixed total
+# at random, slices, a recorded state.
 MODEL = """
 neuron LIF {
   param tau = 10 ms
@@ -45,7 +46,7 @@ project P[0:240] -> P {
 project P[240:300] -> P[100:300] {
   synapse Expon(tau = 10 ms)
   output  COBA(E = -20 mV)
-  connect fixed_per_pre(20)
+  connect fixed_total_number(1200)
   weight  0.2 mS
 }
 drive P.I = 11 mA

@@ -813,3 +813,45 @@ drive N.I = 2 * pi * 1 mA
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(SemaTest, FixedTotalNumberTakesAWholeNumberOfSynapses) {
+  std::optional<Model> model = loadWithLibrary(R"(
+population N = LIF(10)
+project N -> N {
+  synapse Expon(tau = 5 ms)
+  output  COBA(E = 0 mV)
+  connect fixed_total_number(250)
+  weight  0.5 mS
+}
+)");
+  ASSERT_TRUE(model) << output;
+  EXPECT_EQ(model->projections[0].connectivity.kind,
+            Connectivity::Kind::FixedTotalNumber);
+  EXPECT_EQ(model->projections[0].connectivity.count, 250);
+  for (const char *bad : {"0.5", "-3", "3000000000"}) {
+    SCOPED_TRACE(bad);
+    llvm::SourceMgr sources;
+    std::string log;
+    llvm::raw_string_ostream stream(log);
+    DiagnosticEngine fresh(sources, &stream);
+    std::string text = std::string(library) + R"(
+population N = LIF(10)
+project N -> N {
+  synapse Expon(tau = 5 ms)
+  output  COBA(E = 0 mV)
+  connect fixed_total_number()" +
+                       bad + R"()
+  weight  0.5 mS
+}
+)";
+    EXPECT_FALSE(loadModelFromString(text, "bad.snn", fresh));
+    EXPECT_NE(log.find("fixed_total_number takes a whole number of synapses, "
+                       "at most 2^31 - 1"),
+              std::string::npos)
+        << log;
+  }
+}
+
+} // namespace

@@ -161,6 +161,41 @@ TEST(FixedPerPostTest, EveryTargetGetsCountSources) {
   EXPECT_FALSE(fixedPerPost(10, 10, -2, RandomStream(1, 1)).ok());
 }
 
+TEST(FixedTotalNumberTest, ExactlyTotalSynapsesSpreadUniformly) {
+  const int64_t pre = 400, post = 300, total = 60000;
+  Expected<Connectivity> result =
+      fixedTotalNumber(pre, post, total, RandomStream(8, 5));
+  ASSERT_TRUE(result.ok()) << result.message();
+  expectWellFormed(*result);
+  EXPECT_EQ(result->numSynapses(), total);
+  // Each side's degree is binomial(total, 1/size): mean total/size, and
+  // every degree within six standard deviations of it.
+  DegreeStats out = outDegreeStats(*result), in = inDegreeStats(*result);
+  EXPECT_DOUBLE_EQ(out.mean, double(total) / pre);
+  EXPECT_DOUBLE_EQ(in.mean, double(total) / post);
+  double sdOut = std::sqrt(total * (1.0 / pre) * (1 - 1.0 / pre));
+  double sdIn = std::sqrt(total * (1.0 / post) * (1 - 1.0 / post));
+  EXPECT_GT(out.min, double(total) / pre - 6 * sdOut);
+  EXPECT_LT(out.max, double(total) / pre + 6 * sdOut);
+  EXPECT_GT(in.min, double(total) / post - 6 * sdIn);
+  EXPECT_LT(in.max, double(total) / post + 6 * sdIn);
+
+  Expected<Connectivity> again =
+      fixedTotalNumber(pre, post, total, RandomStream(8, 5));
+  Expected<Connectivity> other =
+      fixedTotalNumber(pre, post, total, RandomStream(8, 6));
+  ASSERT_TRUE(again.ok() && other.ok());
+  EXPECT_EQ(result->targets, again->targets);
+  EXPECT_EQ(result->rowStart, again->rowStart);
+  EXPECT_NE(result->targets, other->targets);
+
+  Expected<Connectivity> none = fixedTotalNumber(10, 10, 0, RandomStream(1, 1));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->numSynapses(), 0);
+  EXPECT_FALSE(fixedTotalNumber(0, 10, 1, RandomStream(1, 1)).ok());
+  EXPECT_FALSE(fixedTotalNumber(10, 10, -1, RandomStream(1, 1)).ok());
+}
+
 TEST(FixedProbTest, CountWithinFiveSigma) {
   // 1000 x 1000 pairs at p = 0.02: expected 20000 synapses, binomial sd
   // sqrt(1e6 * 0.02 * 0.98) = 140.

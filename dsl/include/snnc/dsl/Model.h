@@ -250,10 +250,17 @@ struct Slice {
 };
 
 struct Connectivity {
-  enum class Kind { FixedPerPre, FixedPerPost, FixedProb, AllToAll, OneToOne };
+  enum class Kind {
+    FixedPerPre,
+    FixedPerPost,
+    FixedTotalNumber,
+    FixedProb,
+    AllToAll,
+    OneToOne
+  };
   Kind kind = Kind::AllToAll;
-  int64_t count = 0;           ///< FixedPerPre / FixedPerPost
-  double probability = 0;      ///< FixedProb
+  int64_t count = 0;      ///< FixedPerPre / FixedPerPost / FixedTotalNumber
+  double probability = 0; ///< FixedProb
   bool withReplacement = true; ///< FixedPerPre / FixedPerPost
   llvm::SMRange range;
 };

@@ -25,10 +25,17 @@ namespace snnc::rt {
 /// How to draw one projection's synapses, and their weights when each
 /// synapse has its own.
 struct ProjectionRecipe {
-  enum class Rule { FixedPerPre, FixedPerPost, FixedProb, AllToAll, OneToOne };
+  enum class Rule {
+    FixedPerPre,
+    FixedPerPost,
+    FixedTotalNumber,
+    FixedProb,
+    AllToAll,
+    OneToOne
+  };
   Rule rule = Rule::AllToAll;
   int64_t numPre = 0, numPost = 0;
-  int64_t count = 0;           ///< FixedPerPre, FixedPerPost
+  int64_t count = 0;           ///< FixedPerPre, FixedPerPost, FixedTotalNumber
   double probability = 0;      ///< FixedProb
   bool withReplacement = true; ///< FixedPerPre
   uint64_t seed = 0;
