@@ -211,6 +211,12 @@ void snnc::ast::print(const Module &module, llvm::raw_ostream &os) {
       print(*neuron.reset->value, os);
       os << "\n";
     }
+    for (const Assignment &assign : neuron.onSpike) {
+      os << "    on_spike " << assign.target.name << " "
+         << assignOpSpelling(assign.op) << " ";
+      print(*assign.value, os);
+      os << "\n";
+    }
     if (neuron.refractory) {
       os << "    refractory ";
       print(*neuron.refractory, os);

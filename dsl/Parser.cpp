@@ -448,6 +448,7 @@ bool Parser::parseModelBody(ModelBody &body, llvm::StringRef kind) {
 // neuron := 'neuron' IDENT '{' neuron_member* '}'
 // neuron_member := common_member | 'input' IDENT ':' unit | 'spike' expr
 //                | 'reset' ('soft' | 'hard') 'to' expr | 'refractory' expr
+//                | 'on_spike' assignment
 void Parser::parseNeuron(Module &module) {
   NeuronDecl neuron;
   if (!parseModelBody(neuron, "neuron"))
@@ -498,6 +499,13 @@ void Parser::parseNeuron(Module &module) {
       neuron.reset = std::move(reset);
       return finishStatement("reset");
     }
+    if (consumeKeyword("on_spike")) {
+      std::optional<Assignment> assign = parseAssignment();
+      if (!assign)
+        return skipStatement();
+      neuron.onSpike.push_back(std::move(*assign));
+      return finishStatement("on_spike statement");
+    }
     if (consumeKeyword("refractory")) {
       neuron.refractory = parseExpr();
       neuron.refractoryRange = {start, prevEnd};
@@ -506,7 +514,7 @@ void Parser::parseNeuron(Module &module) {
       return finishStatement("refractory period");
     }
     errorExpected("a neuron member (param, state, input, dX/dt, spike, "
-                  "reset, refractory or integrator)");
+                  "reset, on_spike, refractory or integrator)");
     skipStatement();
   });
   module.neurons.push_back(std::move(neuron));

@@ -195,6 +195,8 @@ private:
                                       const Twine &what);
 
   //===--- Declarations ----------------------------------------------===//
+  /// Whether the block being checked reserves `w` (a synapse's weight).
+  bool reserveWeight = false;
   /// Reports a duplicate if `name` is already in `seen`; records it.
   bool declare(std::map<std::string, SMRange> &seen, const ast::Ident &name,
                StringRef kind);
@@ -205,6 +207,12 @@ private:
   void checkEquations(const ast::ModelBody &body, const Scope &scope,
                       const std::vector<State> &states,
                       std::vector<Equation> &equations);
+  /// `on_pre` / `on_spike` statements: each changes one of `states` by a
+  /// value of `scope`, in its unit (a plain factor for *= and /=).
+  void checkAssignments(const std::vector<ast::Assignment> &assigns,
+                        const std::vector<State> &states, const Scope &scope,
+                        const std::string &what, const std::string &owner,
+                        std::vector<AssignStatement> &out);
   void checkNeuron(const ast::NeuronDecl &decl);
   void checkSynapse(const ast::SynapseDecl &decl);
   void checkOutput(const ast::OutputDecl &decl);
@@ -676,7 +684,9 @@ std::optional<double> Sema::constantValue(const ast::Expr &expr,
 
 bool Sema::declare(std::map<std::string, SMRange> &seen, const ast::Ident &name,
                    StringRef kind) {
-  if (isReservedName(name.name)) {
+  // `w` means the weight in a synapse only: a neuron may call its
+  // adaptation current w (AdEx).
+  if (isReservedName(name.name) && (name.name != "w" || reserveWeight)) {
     diags.error(name.range, quoted(name.name) +
                                 " is a reserved name (t: time, dt: time "
                                 "step, i: neuron index, w: weight)");
@@ -819,6 +829,7 @@ void Sema::checkEquations(const ast::ModelBody &body, const Scope &scope,
 void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   NeuronModel neuron;
   failedNames.clear();
+  reserveWeight = false;
   neuron.name = decl.name.name;
   neuron.range = decl.name.range;
   std::map<std::string, SMRange> seen;
@@ -886,6 +897,11 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
                          : NeuronModel::ResetKind::Hard;
     }
   }
+  if (!decl.onSpike.empty() && !decl.spike)
+    diags.error(decl.onSpike.front().range, "on_spike needs a spike condition");
+  else
+    checkAssignments(decl.onSpike, neuron.states, scope, "on_spike",
+                     quoted(neuron.name), neuron.onSpike);
   if (decl.refractory) {
     if (!decl.spike)
       diags.error(decl.refractoryRange,
@@ -906,6 +922,8 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
     markDivisors(*neuron.spike, neuron.params, "the spike condition");
   if (neuron.resetValue)
     markDivisors(*neuron.resetValue, neuron.params, "the reset value");
+  for (const AssignStatement &stmt : neuron.onSpike)
+    markDivisors(*stmt.value, neuron.params, "on_spike");
   if (neuron.refractory) {
     markDivisors(*neuron.refractory, neuron.params, "the refractory period");
     if (neuron.refractory->op == Op::Constant) {
@@ -927,8 +945,59 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   model.neurons.push_back(std::move(neuron));
 }
 
+void Sema::checkAssignments(const std::vector<ast::Assignment> &assigns,
+                            const std::vector<State> &states,
+                            const Scope &scope, const std::string &what,
+                            const std::string &owner,
+                            std::vector<AssignStatement> &out) {
+  for (const ast::Assignment &assign : assigns) {
+    auto stateIt = llvm::find_if(
+        states, [&](const State &s) { return s.name == assign.target.name; });
+    if (stateIt == states.end()) {
+      if (failedNames.count(assign.target.name))
+        continue;
+      std::vector<std::string> names;
+      for (const State &s : states)
+        names.push_back(s.name);
+      std::string suggestion = closestMatch(assign.target.name, names);
+      diags.error(assign.target.range,
+                  what + " can only change a state of " + owner + "; " +
+                      quoted(assign.target.name) + " is not one" +
+                      (suggestion.empty()
+                           ? std::string()
+                           : " (did you mean " + quoted(suggestion) + "?)"));
+      continue;
+    }
+    ExprP value =
+        requireNumber(check(*assign.value, scope), "the assigned value");
+    if (!value)
+      continue;
+    bool scaling =
+        assign.op == ast::AssignOp::Mul || assign.op == ast::AssignOp::Div;
+    Unit target = scaling ? Unit() : stateIt->unit;
+    if (!value->unit.sameDimension(target)) {
+      if (scaling)
+        diags.error(assign.value->range,
+                    Twine("'") + ast::assignOpSpelling(assign.op) +
+                        "' needs a dimensionless factor, found " +
+                        value->unit.str());
+      else
+        diags.error(assign.range, "cannot assign " + value->unit.str() +
+                                      " to " + quoted(assign.target.name) +
+                                      " (" + stateIt->unit.str() + ")");
+      continue;
+    }
+    value = scaling ? toPlainNumber(value)
+                    : convert(value, target, assign.value->range, "the value");
+    out.push_back(
+        AssignStatement{static_cast<unsigned>(stateIt - states.begin()),
+                        assign.op, value, assign.range});
+  }
+}
+
 void Sema::checkSynapse(const ast::SynapseDecl &decl) {
   SynapseModel synapse;
+  reserveWeight = true;
   failedNames.clear();
   synapse.name = decl.name.name;
   synapse.range = decl.name.range;
@@ -973,50 +1042,8 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
   }
   scope.add("w", Op::Weight, 0, synapse.weightUnit);
 
-  for (const ast::Assignment &assign : decl.onPre) {
-    auto stateIt = llvm::find_if(synapse.states, [&](const State &s) {
-      return s.name == assign.target.name;
-    });
-    if (stateIt == synapse.states.end()) {
-      if (failedNames.count(assign.target.name))
-        continue;
-      std::vector<std::string> names;
-      for (const State &s : synapse.states)
-        names.push_back(s.name);
-      std::string suggestion = closestMatch(assign.target.name, names);
-      diags.error(assign.target.range,
-                  "on_pre can only change a state of " + quoted(synapse.name) +
-                      "; " + quoted(assign.target.name) + " is not one" +
-                      (suggestion.empty()
-                           ? std::string()
-                           : " (did you mean " + quoted(suggestion) + "?)"));
-      continue;
-    }
-    ExprP value =
-        requireNumber(check(*assign.value, scope), "the assigned value");
-    if (!value)
-      continue;
-    bool scaling =
-        assign.op == ast::AssignOp::Mul || assign.op == ast::AssignOp::Div;
-    Unit target = scaling ? Unit() : stateIt->unit;
-    if (!value->unit.sameDimension(target)) {
-      if (scaling)
-        diags.error(assign.value->range,
-                    Twine("'") + ast::assignOpSpelling(assign.op) +
-                        "' needs a dimensionless factor, found " +
-                        value->unit.str());
-      else
-        diags.error(assign.range, "cannot assign " + value->unit.str() +
-                                      " to " + quoted(assign.target.name) +
-                                      " (" + stateIt->unit.str() + ")");
-      continue;
-    }
-    value = scaling ? toPlainNumber(value)
-                    : convert(value, target, assign.value->range, "the value");
-    synapse.onPre.push_back(
-        AssignStatement{static_cast<unsigned>(stateIt - synapse.states.begin()),
-                        assign.op, value, assign.range});
-  }
+  checkAssignments(decl.onPre, synapse.states, scope, "on_pre",
+                   quoted(synapse.name), synapse.onPre);
   for (const Equation &eq : synapse.equations)
     markDivisors(*eq.rhs, synapse.params,
                  "d" + synapse.states[eq.state].name + "/dt");
@@ -1033,6 +1060,8 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
 void Sema::checkOutput(const ast::OutputDecl &decl) {
   OutputModel output;
   failedNames.clear();
+  reserveWeight = true; // next to the synapse, w could be misread
+
   output.name = decl.name.name;
   output.range = decl.name.range;
   std::map<std::string, SMRange> seen;

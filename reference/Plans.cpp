@@ -188,6 +188,8 @@ bool Planner::planPopulation(unsigned popIndex, Plan &plan) {
     out.threshold = bound(neuron.spikeThreshold);
     out.resetValue = bound(neuron.resetValue);
   }
+  for (const AssignStatement &stmt : neuron.onSpike)
+    out.onSpike.push_back(bound(stmt.value));
   out.refractory = bound(neuron.refractory);
 
   // Input i = (its drives, an Input leaf) + the currents feeding it, each

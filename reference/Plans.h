@@ -60,6 +60,8 @@ struct PopulationPlan {
   model::ExprP spike;      ///< Null: the neuron never spikes.
   model::ExprP threshold;  ///< For a soft reset.
   model::ExprP resetValue; ///< Null: no reset.
+  /// The value of each on_spike statement (NeuronModel::onSpike).
+  std::vector<model::ExprP> onSpike;
   model::ExprP refractory; ///< Null: none.
   /// Per neuron state: its value after one step, from the post-reset
   /// state; null for a state without an equation.

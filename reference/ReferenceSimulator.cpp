@@ -60,7 +60,8 @@ struct GroupState {
 /// The plan's expressions of one population, ready to run.
 struct PopulationPrograms {
   Program spike, threshold, resetValue, refractory;
-  std::vector<Program> next; ///< Per state.
+  std::vector<Program> onSpike; ///< Per on_spike statement.
+  std::vector<Program> next;    ///< Per state.
 };
 
 /// A projection's weights, in the working precision.
@@ -132,6 +133,7 @@ void ReferenceSimulator::Impl::flattenPlan() {
     out.threshold = Program(pop.threshold, eval);
     out.resetValue = Program(pop.resetValue, eval);
     out.refractory = Program(pop.refractory, eval);
+    out.onSpike = flatten(pop.onSpike);
     out.next = flatten(pop.next);
     programs.push_back(std::move(out));
   }
@@ -364,6 +366,29 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
         x[*spikeVar] = reset;
       }
     }
+    // Then the on_spike statements, each reading the one before.
+    if (pop.spiked[j])
+      for (size_t k = 0; k < neuron.onSpike.size(); ++k) {
+        double value = run.onSpike[k].run(leafOf(x));
+        double &state = x[neuron.onSpike[k].state];
+        switch (neuron.onSpike[k].op) {
+        case ast::AssignOp::Set:
+          state = value;
+          break;
+        case ast::AssignOp::Add:
+          state = eval.add(state, value);
+          break;
+        case ast::AssignOp::Sub:
+          state = eval.sub(state, value);
+          break;
+        case ast::AssignOp::Mul:
+          state = eval.mul(state, value);
+          break;
+        case ast::AssignOp::Div:
+          state = eval.div(state, value);
+          break;
+        }
+      }
 
     // Integrate every equation from the post-reset state.
     const std::vector<Program> &update = run.next;

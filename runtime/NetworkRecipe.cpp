@@ -64,7 +64,7 @@ void snnc::rt::installProjection(Engine &engine, const ProjectionSlots &slots,
   // The array fills the room the program was compiled for, the rest zero.
   if (!engine.data<int32_t>(slots.targets))
     engine.adopt(slots.targets, std::move(connectivity.targets));
-  else
+  else if (!connectivity.targets.empty())
     std::memcpy(engine.data<int32_t>(slots.targets),
                 connectivity.targets.data(),
                 connectivity.targets.size() * sizeof(int32_t));

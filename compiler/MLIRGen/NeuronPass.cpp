@@ -108,15 +108,20 @@ void ProgramBuilder::emitNeuronPass(
         };
 
         // 1. Reset from the previous step's spike (brainpy: at the next
-        //    step), on the variable the spike condition tests.
+        //    step), on the variable the spike condition tests, then the
+        //    on_spike statements in order.
         std::optional<unsigned> resetState = neuron.spikeState;
-        if (neuron.spike && resetState &&
-            neuron.reset != NeuronModel::ResetKind::None) {
-          // The flag the previous step (or snn_init) wrote: the very spike
-          // that propagation delivered, not the condition re-evaluated now.
-          Value spiked = builder.create<CmpIOp>(
+        // The flag the previous step (or snn_init) wrote: the very spike
+        // that propagation delivered, not the condition re-evaluated now.
+        Value spiked;
+        if (neuron.spike &&
+            ((resetState && neuron.reset != NeuronModel::ResetKind::None) ||
+             !neuron.onSpike.empty()))
+          spiked = builder.create<CmpIOp>(
               loc, CmpIPredicate::ne, load(bufs.spikeFlags, j),
               builder.create<ConstantIntOp>(loc, 0, 8));
+        if (neuron.spike && resetState &&
+            neuron.reset != NeuronModel::ResetKind::None) {
           Value x = current[*resetState];
           Value resetValue = emit(bound(neuron.resetValue), leaf);
           Value reset = resetValue;
@@ -129,6 +134,29 @@ void ProgramBuilder::emitNeuronPass(
           current[*resetState] =
               builder.create<SelectOp>(loc, spiked, reset, x);
           emitted.clear(); // expressions now read the post-reset state
+        }
+        for (const AssignStatement &stmt : neuron.onSpike) {
+          Value old = current[stmt.state];
+          Value value = emit(bound(stmt.value), leaf);
+          switch (stmt.op) {
+          case ast::AssignOp::Set:
+            break;
+          case ast::AssignOp::Add:
+            value = builder.create<AddFOp>(loc, old, value);
+            break;
+          case ast::AssignOp::Sub:
+            value = builder.create<SubFOp>(loc, old, value);
+            break;
+          case ast::AssignOp::Mul:
+            value = builder.create<MulFOp>(loc, old, value);
+            break;
+          case ast::AssignOp::Div:
+            value = builder.create<DivFOp>(loc, old, value);
+            break;
+          }
+          current[stmt.state] =
+              builder.create<SelectOp>(loc, spiked, value, old);
+          emitted.clear(); // the next statement reads this one's result
         }
         Value held = resetState ? current[*resetState] : Value();
 

@@ -451,7 +451,7 @@ run 10 ms
                 "2:16: expected an expression, found end of line",
                 "3:23: expected end of line after state, found ')'",
                 "4:3: expected a neuron member (param, state, input, dX/dt, "
-                "spike, reset, refractory or integrator), found 'bogus'",
+                "spike, reset, on_spike, refractory or integrator), found 'bogus'",
                 "7:17: expected '(' after 'A', found '['",
                 "8:11: expected '=', found '1'",
             }));

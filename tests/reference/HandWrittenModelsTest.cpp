@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "Differential.h"
 
+#include "snnc/dsl/Frontend.h"
+
 #include <gtest/gtest.h>
 
 using namespace snnc;
@@ -446,6 +448,92 @@ TEST(HandWrittenModelsTest, DoublePrecisionExpEulerIsBitwiseEqual) {
        (at = source.find("  integrator euler\n")) != std::string::npos;)
     source.erase(at, 19);
   EXPECT_EQ(runExactly(source, options), "");
+}
+
+} // namespace
+
+namespace {
+
+// on_spike statements, hand-computed: v rises by exactly 1 mV a step from
+// -65 mV; at 30 mV it spikes (step 94, the 95th step), and at the start of
+// the next step v = -65 mV and u += 2 mV, in that order; u has no
+// equation. So spikes come every 95 steps (94, 189, 284, 379, 474) and u
+// after step k is 2 mV per spike before k. Both engines, bitwise.
+const char *izhikevichStyleReset = R"(
+neuron Counter {
+  param c = -65 mV
+  param d = 2 mV
+  state v : mV = -65 mV
+  state u : mV = 0 mV
+  input I : mA
+  integrator euler
+  dv/dt = 1 ohm * I / 1 ms
+  spike v >= 30 mV
+  on_spike v = c
+  on_spike u += d
+}
+population P = Counter(1)
+drive P.I = 10 mA
+run 50 ms dt 0.1 ms seed 1 {
+  record P.spike
+  record P.u
+  record P.v
+}
+)";
+
+TEST(HandWrittenModelsTest, OnSpikeStatementsRunInOrderAfterTheSpike) {
+  EXPECT_EQ(runExactly(izhikevichStyleReset), "");
+  // The model's own recordings, on the compiled engine.
+  llvm::SourceMgr sources;
+  std::string log;
+  llvm::raw_string_ostream stream(log);
+  DiagnosticEngine diags(sources, &stream);
+  std::optional<model::Model> model =
+      loadModelFromString(izhikevichStyleReset, "counter.snn", diags);
+  ASSERT_TRUE(model) << log;
+  SimulationOptions options;
+  options.showProgress = false;
+  std::unique_ptr<Simulation> sim = Simulation::create(*model, options, diags);
+  ASSERT_TRUE(sim) << log;
+  ASSERT_TRUE(sim->run(sim->totalSteps()));
+  const SpikeTrain &train = sim->spikes().at(0);
+  EXPECT_EQ(train.steps, (std::vector<int32_t>{94, 189, 284, 379, 474}));
+  const StateTrace &u = sim->stateTraces().at(0);
+  const StateTrace &v = sim->stateTraces().at(1);
+  ASSERT_EQ(u.values.size(), 500u);
+  for (int32_t k = 0; k < 500; ++k) {
+    int spikesBefore = 0;
+    for (int32_t s : train.steps)
+      spikesBefore += s < k;
+    EXPECT_EQ(u.values[k], 2.0f * spikesBefore) << "after step " << k;
+  }
+  EXPECT_EQ(v.values[94], 30.0f);  // the spike
+  EXPECT_EQ(v.values[95], -64.0f); // reset to -65, then one step
+}
+
+// on_spike may scale a state, and runs after `reset` on the same spike.
+TEST(HandWrittenModelsTest, OnSpikeAfterAResetIsBitwiseEqual) {
+  EXPECT_EQ(runExactly(R"(
+neuron AdEx {
+  param tau_w = 100 ms
+  param b = 0.5 mA
+  state V : mV = -70 mV
+  state w : mA = 0 mA
+  input I : mA
+  dV/dt = (-(V + 70 mV) + 1 ohm * (I - w)) / 10 ms
+  dw/dt = -w / tau_w
+  spike V >= -50 mV
+  reset hard to -70 mV
+  on_spike w += b
+  on_spike w *= 0.9
+}
+population P = AdEx(20) {
+  V ~ uniform(-70 mV, -55 mV)
+}
+drive P.I = 30 mA
+run 100 ms seed 4
+)"),
+            "");
 }
 
 } // namespace

@@ -115,7 +115,7 @@ struct OdeDecl {
 enum class AssignOp { Set, Add, Sub, Mul, Div };
 const char *assignOpSpelling(AssignOp op);
 
-/// `X = EXPR`, `X += EXPR`, ... in `on_pre` and reset blocks.
+/// `X = EXPR`, `X += EXPR`, ... in `on_pre` and `on_spike` statements.
 struct Assignment {
   Ident target;
   AssignOp op = AssignOp::Set;
@@ -145,7 +145,8 @@ struct NeuronDecl : ModelBody {
   ExprPtr spike; ///< `spike COND`
   llvm::SMRange spikeRange;
   std::optional<ResetDecl> reset;
-  ExprPtr refractory; ///< `refractory EXPR` (a duration)
+  std::vector<Assignment> onSpike; ///< `on_spike X = EXPR`, in order
+  ExprPtr refractory;              ///< `refractory EXPR` (a duration)
   llvm::SMRange refractoryRange;
 };
 

@@ -168,6 +168,13 @@ struct Equation {
   llvm::SMRange range;
 };
 
+struct AssignStatement {
+  unsigned state;
+  ast::AssignOp op;
+  ExprP value; ///< In unit(state).
+  llvm::SMRange range;
+};
+
 struct NeuronModel {
   std::string name;
   std::vector<Param> params;
@@ -181,14 +188,10 @@ struct NeuronModel {
   /// Reset at the start of the step after a spike (see docs/language.md).
   enum class ResetKind { None, Soft, Hard } reset = ResetKind::None;
   ExprP resetValue; ///< In unit(X).
+  /// What a spike does to the neuron's states besides the reset, in
+  /// order, after it (at the start of the step after the spike).
+  std::vector<AssignStatement> onSpike;
   ExprP refractory; ///< Duration in ms; null: none.
-  llvm::SMRange range;
-};
-
-struct AssignStatement {
-  unsigned state;
-  ast::AssignOp op;
-  ExprP value; ///< In unit(state).
   llvm::SMRange range;
 };
 
