@@ -128,6 +128,10 @@ RandomNeuron makeNeuron(Draw &draw, unsigned index) {
   n.reset = draw.pick(std::vector<std::string>{"soft", "hard", "hard", ""});
   if (!n.reset.empty() && draw.chance(0.5))
     n.refractory = "tau_ref";
+  // Adaptation jumps on a spike (Izhikevich's u += d, AdEx's w += b),
+  // without a draw, so that no other part of a model moves.
+  if (n.adaptation)
+    n.onSpike.push_back("u += 0.05 * c");
   return n;
 }
 
@@ -329,6 +333,8 @@ std::string RandomModel::print() const {
     line("  spike " + n.spike);
     if (!n.reset.empty())
       line("  reset " + n.reset + " to V_reset");
+    for (const std::string &statement : n.onSpike)
+      line("  on_spike " + statement);
     if (!n.refractory.empty())
       line("  refractory " + n.refractory);
     line("}");
@@ -449,7 +455,12 @@ std::vector<RandomModel> smaller(const RandomModel &m) {
       out.push_back(c);
     };
     if (neuron.adaptation)
-      variant([](RandomNeuron &x) { x.adaptation = false; });
+      variant([](RandomNeuron &x) {
+        x.adaptation = false;
+        x.onSpike.clear(); // its statements change u
+      });
+    if (!neuron.onSpike.empty())
+      variant([](RandomNeuron &x) { x.onSpike.clear(); });
     if (!neuron.refractory.empty())
       variant([](RandomNeuron &x) { x.refractory.clear(); });
     if (neuron.integratorV != "euler")

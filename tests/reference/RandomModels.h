@@ -36,9 +36,10 @@ struct RandomNeuron {
   std::vector<std::string> params;         ///< "param NAME = VALUE" lines.
   std::vector<std::string> termsV, termsU; ///< Extra terms, each in mV.
   std::string integratorV, integratorU;
-  std::string spike;      ///< The spike condition.
-  std::string reset;      ///< "soft", "hard" or "" (none).
-  std::string refractory; ///< A duration, or "" (none).
+  std::string spike;                ///< The spike condition.
+  std::string reset;                ///< "soft", "hard" or "" (none).
+  std::vector<std::string> onSpike; ///< "u += ..." statements, in order.
+  std::string refractory;           ///< A duration, or "" (none).
 };
 
 struct RandomSynapse {
