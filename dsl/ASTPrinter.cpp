@@ -141,6 +141,8 @@ void printBody(const ModelBody &body, llvm::raw_ostream &os) {
     printVariable("param", param, os);
   for (const VariableDecl &state : body.states)
     printVariable("state", state, os);
+  for (const VariableDecl &let : body.lets)
+    printVariable("let", let, os);
   for (const OdeDecl &ode : body.odes) {
     os << "    ode d" << ode.state.name << "/dt = ";
     print(*ode.rhs, os);

@@ -398,10 +398,18 @@ std::optional<Assignment> Parser::parseAssignment() {
   return assign;
 }
 
-// common_member := param | state | ode | 'integrator' IDENT
+// common_member := param | state | 'let' var | ode | 'integrator' IDENT
 /// Members every model block accepts: param, state, ODEs, integrator.
 /// Returns false when the current token starts none of them.
 bool Parser::parseCommonMember(ModelBody &body) {
+  if (tok.isKeyword("let")) {
+    std::optional<VariableDecl> var = parseVariable();
+    if (!var)
+      return skipStatement(), true;
+    body.lets.push_back(std::move(*var));
+    finishStatement("subexpression");
+    return true;
+  }
   if (tok.isKeyword("param") || tok.isKeyword("state")) {
     bool isParam = tok.isKeyword("param");
     std::optional<VariableDecl> var = parseVariable();

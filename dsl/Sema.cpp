@@ -35,6 +35,8 @@ struct Symbol {
   Op op;
   unsigned index;
   Unit unit;
+  /// A subexpression (`let`): what the name stands for, already checked.
+  ExprP value;
 };
 
 /// The names an expression may read, and what else it may use.
@@ -49,7 +51,7 @@ struct Scope {
   const char *context = "this expression";
 
   void add(const std::string &name, Op op, unsigned index, Unit unit) {
-    symbols[name] = Symbol{op, index, std::move(unit)};
+    symbols[name] = Symbol{op, index, std::move(unit), nullptr};
   }
 };
 
@@ -62,6 +64,8 @@ std::map<std::string, std::string> declaredNames(const ast::ModelBody &body,
     names.emplace(param.name.name, "a parameter of " + owner);
   for (const ast::VariableDecl &state : body.states)
     names.emplace(state.name.name, "a state of " + owner);
+  for (const ast::VariableDecl &let : body.lets)
+    names.emplace(let.name.name, "a subexpression of " + owner);
   return names;
 }
 
@@ -207,6 +211,12 @@ private:
   void checkEquations(const ast::ModelBody &body, const Scope &scope,
                       const std::vector<State> &states,
                       std::vector<Equation> &equations);
+  /// Checks `let` subexpressions in order, each in `scope` with the ones
+  /// before it, and adds them to `scope` (and to `later`, scopes checked
+  /// after, which may read them too). Names go into `seen`.
+  void checkLets(const std::vector<ast::VariableDecl> &lets, Scope &scope,
+                 std::map<std::string, SMRange> &seen,
+                 std::vector<Scope *> later = {});
   /// `on_pre` / `on_spike` statements: each changes one of `states` by a
   /// value of `scope`, in its unit (a plain factor for *= and /=).
   void checkAssignments(const std::vector<ast::Assignment> &assigns,
@@ -412,6 +422,8 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope,
   auto found = scope.symbols.find(name);
   if (found != scope.symbols.end()) {
     const Symbol &symbol = found->second;
+    if (symbol.value)
+      return symbol.value; // a subexpression stands for its expression
     return makeLeaf(symbol.op, symbol.index, symbol.unit, expr.range);
   }
   if (name == "t" || name == "dt") {
@@ -865,6 +877,11 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
     scope.add(neuron.states[s].name, Op::State, s, neuron.states[s].unit);
   for (unsigned i = 0; i < neuron.inputs.size(); ++i)
     scope.add(neuron.inputs[i].name, Op::Input, i, neuron.inputs[i].unit);
+  // Equations read subexpressions once defined; one read before its
+  // definition is an unknown name there.
+  for (const ast::VariableDecl &let : decl.lets)
+    scope.unreadable.erase(let.name.name);
+  checkLets(decl.lets, scope, seen);
   checkEquations(decl, scope, neuron.states, neuron.equations);
 
   if (decl.spike) {
@@ -945,6 +962,38 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   model.neurons.push_back(std::move(neuron));
 }
 
+void Sema::checkLets(const std::vector<ast::VariableDecl> &lets, Scope &scope,
+                     std::map<std::string, SMRange> &seen,
+                     std::vector<Scope *> later) {
+  for (const ast::VariableDecl &let : lets) {
+    bool fresh = declare(seen, let.name, "subexpression");
+    if (!let.value) {
+      if (fresh)
+        diags.error(let.name.range, "the subexpression " +
+                                        quoted(let.name.name) +
+                                        " needs a value ('= EXPR')");
+      failedNames.insert(let.name.name);
+      continue;
+    }
+    std::string what = "the subexpression " + quoted(let.name.name);
+    ExprP value = requireNumber(check(*let.value, scope), what);
+    if (value && let.unit) {
+      if (std::optional<Unit> unit = resolveUnit(*let.unit))
+        value = convert(value, *unit, let.value->range, what);
+      else
+        value = nullptr;
+    }
+    if (!value || !fresh) {
+      failedNames.insert(let.name.name);
+      continue;
+    }
+    Symbol symbol{Op::Constant, 0, value->unit, value};
+    scope.symbols[let.name.name] = symbol;
+    for (Scope *other : later)
+      other->symbols[let.name.name] = symbol;
+  }
+}
+
 void Sema::checkAssignments(const std::vector<ast::Assignment> &assigns,
                             const std::vector<State> &states,
                             const Scope &scope, const std::string &what,
@@ -1018,6 +1067,9 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
   scope.allowTime = true;
   for (unsigned s = 0; s < synapse.states.size(); ++s)
     scope.add(synapse.states[s].name, Op::State, s, synapse.states[s].unit);
+  for (const ast::VariableDecl &let : decl.lets)
+    scope.unreadable.erase(let.name.name);
+  checkLets(decl.lets, scope, seen);
   checkEquations(decl, scope, synapse.states, synapse.equations);
 
   // `w` carries the unit of the state its on_pre statement assigns.

@@ -15,6 +15,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstring>
+
 using namespace snnc;
 using namespace snnc::testing;
 
@@ -534,6 +537,88 @@ drive P.I = 30 mA
 run 100 ms seed 4
 )"),
             "");
+}
+
+} // namespace
+
+namespace {
+
+// Subexpressions (`let`) stand for their expressions: Hodgkin-Huxley's
+// rate functions written with them compute exactly what the same model
+// written out computes, on both engines.
+const char *hodgkinHuxleyTemplate = R"(
+neuron HH {
+  param Cm = 0.2 nF
+  param gl = 0.01 uS
+  param El = -60 mV
+  param EK = -90 mV
+  param ENa = 50 mV
+  param g_na = 20 uS
+  param g_kd = 6 uS
+  param VT = -63 mV
+  state v : mV = -60 mV
+  state m = 0
+  state n = 0
+  state h = 1
+  input I : nA
+  LETS
+  dv/dt = (IION + I) / Cm
+  dm/dt = ALPHA_M * (1 - m) - BETA_M * m
+  dn/dt = ALPHA_N * (1 - n) - BETA_N * n
+  dh/dt = ALPHA_H * (1 - h) - BETA_H * h
+  spike v >= -20 mV
+}
+population P = HH(4) {
+  v ~ uniform(-65 mV, -55 mV)
+}
+drive P.I = 0.5 nA
+run 30 ms dt 0.01 ms seed 2
+)";
+
+std::string hodgkinHuxley(bool withLets) {
+  const std::pair<const char *, const char *> rates[] = {
+      {"ALPHA_M", "0.32 / ms * (13 mV - v + VT) / 1 mV / (exp((13 mV - v + "
+                  "VT) / 4 mV) - 1)"},
+      {"BETA_M", "0.28 / ms * (v - VT - 40 mV) / 1 mV / (exp((v - VT - 40 "
+                 "mV) / 5 mV) - 1)"},
+      {"ALPHA_H", "0.128 / ms * exp((17 mV - v + VT) / 18 mV)"},
+      {"BETA_H", "4 / ms / (1 + exp((40 mV - v + VT) / 5 mV))"},
+      {"ALPHA_N", "0.032 / ms * (15 mV - v + VT) / 1 mV / (exp((15 mV - v "
+                  "+ VT) / 5 mV) - 1)"},
+      {"BETA_N", "0.5 / ms * exp((10 mV - v + VT) / 40 mV)"},
+      {"IION", "(gl * (El - v) - g_na * m * m * m * h * (v - ENa) - g_kd * "
+               "n * n * n * n * (v - EK))"},
+  };
+  std::string text = hodgkinHuxleyTemplate, lets;
+  for (const auto &[name, expr] : rates) {
+    std::string lower = name;
+    for (char &c : lower)
+      c = static_cast<char>(std::tolower(c));
+    lets += "let " + lower + " = " + expr + "\n  ";
+    std::string use = withLets ? lower : std::string("(") + expr + ")";
+    for (size_t at; (at = text.find(name)) != std::string::npos;)
+      text.replace(at, std::strlen(name), use);
+  }
+  text.replace(text.find("LETS"), 4, withLets ? lets : "");
+  return text;
+}
+
+TEST(HandWrittenModelsTest, SubexpressionsComputeWhatTheyStandFor) {
+  std::string withLets = hodgkinHuxley(true);
+  std::string written = hodgkinHuxley(false);
+  ASSERT_NE(withLets.find("let alpha_m ="), std::string::npos);
+  ASSERT_EQ(written.find("let "), std::string::npos);
+  EXPECT_EQ(runExactly(withLets), "");
+  Harness a, b;
+  std::optional<BothRuns> lets = a.run(withLets, {});
+  std::optional<BothRuns> plain = b.run(written, {});
+  ASSERT_TRUE(lets && plain) << a.log << b.log;
+  for (const char *state : {"v", "m", "n", "h"})
+    EXPECT_EQ(lets->compiled->stateValues("P", state),
+              plain->compiled->stateValues("P", state))
+        << state;
+  EXPECT_EQ(lets->compiled->spikes().at(0).steps,
+            plain->compiled->spikes().at(0).steps);
 }
 
 } // namespace

@@ -135,6 +135,8 @@ struct ModelBody {
   Ident name;
   std::vector<VariableDecl> params;
   std::vector<VariableDecl> states;
+  /// `let NAME (: UNIT)? = EXPR`: named subexpressions, in order.
+  std::vector<VariableDecl> lets;
   std::vector<OdeDecl> odes;
   Ident integrator; ///< `integrator NAME`; empty: the language default.
   llvm::SMRange range;
