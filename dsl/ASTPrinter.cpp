@@ -184,6 +184,15 @@ void snnc::ast::print(const Expr &expr, llvm::raw_ostream &os) {
     print(*expr.operands[1], os);
     os << ")";
     return;
+  case ExprKind::Conditional:
+    os << "(";
+    print(*expr.operands[0], os);
+    os << " if ";
+    print(*expr.operands[1], os);
+    os << " else ";
+    print(*expr.operands[2], os);
+    os << ")";
+    return;
   case ExprKind::Call:
     os << expr.name.name;
     printArgs(expr.operands, expr.argumentNames, os);

@@ -8,6 +8,8 @@
 
 #include "snnc/dsl/Calculus.h"
 
+#include <functional>
+
 #include <cmath>
 
 using namespace snnc;
@@ -170,6 +172,19 @@ ExprP model::differentiate(const ExprP &expr,
     default:
       return nullptr; // abs, min, max, clip, exprel: not smooth or not needed
     }
+  }
+  case Op::Select: {
+    // Piecewise: the chosen branch's derivative, where the condition does
+    // not depend on the variable.
+    std::function<bool(const Expr &)> mentions = [&](const Expr &e) {
+      if (e.args.empty())
+        return e.op != Op::Constant && isVariable(e);
+      return llvm::any_of(e.args, [&](const ExprP &a) { return mentions(*a); });
+    };
+    ExprP da = d(expr->args[1]), db = d(expr->args[2]);
+    if (!da || !db || mentions(*expr->args[0]))
+      return nullptr;
+    return makeNode(Op::Select, {expr->args[0], da, db}, da->unit);
   }
   default:
     return nullptr; // comparisons and logic have no derivative

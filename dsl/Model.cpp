@@ -272,6 +272,8 @@ double model::evaluate(const Expr &expr,
     return arg(0) != 0 || arg(1) != 0;
   case Op::Not:
     return arg(0) == 0;
+  case Op::Select:
+    return arg(0) != 0 ? arg(1) : arg(2);
   case Op::Call:
     switch (expr.fn) {
     case Builtin::Exp:
@@ -375,6 +377,15 @@ void model::printExpr(
   case Op::Not:
     os << "(not ";
     print(*expr.args[0]);
+    os << ")";
+    return;
+  case Op::Select:
+    os << "(";
+    print(*expr.args[1]);
+    os << " if ";
+    print(*expr.args[0]);
+    os << " else ";
+    print(*expr.args[2]);
     os << ")";
     return;
   case Op::Call:

@@ -973,11 +973,35 @@ ExprPtr Parser::makeBinary(BinaryOp op, SMRange opRange, ExprPtr lhs,
 }
 
 // expr := or
+// expr := or ('if' or 'else' expr)?
 ExprPtr Parser::parseExpr() {
   NestingGuard guard(*this);
   if (guard.tooDeep())
     return reportTooDeep(), nullptr;
-  return parseOr();
+  ExprPtr value = parseOr();
+  if (!value || !tok.isKeyword("if"))
+    return value;
+  SMRange opRange = tok.range();
+  consume();
+  ExprPtr condition = parseOr();
+  if (!condition)
+    return nullptr;
+  if (!tok.isKeyword("else")) {
+    errorExpected("'else' and the value when the condition is false");
+    return nullptr;
+  }
+  consume();
+  ExprPtr otherwise = parseExpr();
+  if (!otherwise)
+    return nullptr;
+  auto expr = std::make_unique<Expr>();
+  expr->kind = ExprKind::Conditional;
+  expr->opRange = opRange;
+  expr->range = {value->range.Start, otherwise->range.End};
+  expr->operands.push_back(std::move(value));
+  expr->operands.push_back(std::move(condition));
+  expr->operands.push_back(std::move(otherwise));
+  return expr;
 }
 
 // or := and ('or' and)*
@@ -1160,8 +1184,9 @@ ExprPtr Parser::parsePrimary() {
     // A unit written right after a number belongs to it: `-60 mV`. Keywords
     // that may follow an expression are not units.
     if (tok.is(TokenKind::Identifier) &&
-        !llvm::is_contained({"and", "or", "dt", "seed", "using", "to"},
-                            tok.text)) {
+        !llvm::is_contained(
+            {"and", "or", "dt", "seed", "using", "to", "if", "else"},
+            tok.text)) {
       UnitFactor unit{{tok.text.str(), tok.range()}, 1};
       consume();
       if (tok.is(TokenKind::Caret)) {
@@ -1176,7 +1201,7 @@ ExprPtr Parser::parsePrimary() {
     return expr;
   }
   if (tok.is(TokenKind::Identifier)) {
-    if (llvm::is_contained({"and", "or", "not"}, tok.text)) {
+    if (llvm::is_contained({"and", "or", "not", "if", "else"}, tok.text)) {
       errorExpected("an expression");
       return nullptr;
     }

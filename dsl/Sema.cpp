@@ -321,10 +321,10 @@ std::optional<Unit> Sema::resolveUnit(const ast::UnitExpr &expr) {
 //===----------------------------------------------------------------------===//
 
 ExprP Sema::requireNumber(ExprP expr, const Twine &what) {
-  if (expr && expr->isBoolean) {
-    diags.error(expr->range, what + " must be a number, not a condition");
-    return nullptr;
-  }
+  // A condition where a number is meant is 1 or 0: `(t >= 20 ms) * I_0`.
+  if (expr && expr->isBoolean)
+    return makeNode(Op::Select, {expr, makeConstant(1.0), makeConstant(0.0)},
+                    Unit(), expr->range);
   return expr;
 }
 
@@ -382,6 +382,26 @@ ExprP Sema::check(const ast::Expr &expr, const Scope &scope, bool unitAllowed) {
   }
   case ast::ExprKind::Name:
     return checkName(expr, scope, unitAllowed);
+  case ast::ExprKind::Conditional: {
+    // `A if C else B`: both values in A's unit, C a condition.
+    ExprP value = requireNumber(check(*expr.operands[0], scope), "a value");
+    ExprP condition = requireBoolean(check(*expr.operands[1], scope),
+                                     "the condition after 'if'");
+    ExprP otherwise = requireNumber(check(*expr.operands[2], scope), "a value");
+    if (!value || !condition || !otherwise)
+      return nullptr;
+    if (!otherwise->unit.sameDimension(value->unit)) {
+      diags.error(expr.operands[2]->range,
+                  "the value after 'else' has dimension " +
+                      otherwise->unit.str() + ", but the value before 'if' " +
+                      value->unit.str());
+      return nullptr;
+    }
+    otherwise = convert(otherwise, value->unit, expr.operands[2]->range,
+                        "the value after 'else'");
+    return makeNode(Op::Select, {condition, value, otherwise}, value->unit,
+                    expr.range);
+  }
   case ast::ExprKind::Call: {
     // Fold calls on constants (`exp(1)`, `min(3, 4)`) as makeNode folds
     // arithmetic, so that parameter defaults and arguments may use them.
@@ -404,7 +424,8 @@ ExprP Sema::check(const ast::Expr &expr, const Scope &scope, bool unitAllowed) {
         return nullptr;
       return makeNode(Op::Not, {operand}, Unit(), expr.range);
     }
-    if (!requireNumber(operand, "the operand of '-'"))
+    operand = requireNumber(operand, "the operand of '-'");
+    if (!operand)
       return nullptr;
     if (expr.unaryOp == ast::UnaryOp::Plus)
       return operand;
@@ -588,8 +609,10 @@ ExprP Sema::checkBinary(const ast::Expr &expr, const Scope &scope,
     return makeNode(op == ast::BinaryOp::And ? Op::And : Op::Or, {lhs, rhs},
                     Unit(), expr.range);
   }
-  if (!requireNumber(lhs, Twine("the left side of '") + spelling + "'") ||
-      !requireNumber(rhs, Twine("the right side of '") + spelling + "'"))
+  // Comparisons are numbers (1 or 0) here; requireNumber converts them.
+  lhs = requireNumber(lhs, Twine("the left side of '") + spelling + "'");
+  rhs = requireNumber(rhs, Twine("the right side of '") + spelling + "'");
+  if (!lhs || !rhs)
     return nullptr;
 
   switch (op) {

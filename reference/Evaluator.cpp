@@ -238,6 +238,8 @@ double Evaluator::apply(const Expr &node, llvm::ArrayRef<double> args) const {
     return truth(args[0] != 0 || args[1] != 0);
   case Op::Not:
     return truth(args[0] == 0);
+  case Op::Select: // both values computed, one chosen (as the select op)
+    return args[0] != 0 ? args[1] : args[2];
   case Op::Call: {
     bool allConstant = true;
     for (const ExprP &a : node.args)

@@ -114,6 +114,15 @@ ExprP Differentiator::derive(const ExprP &f) {
       return fail();
     }
   }
+  case Op::Select: {
+    // As the compiler: the chosen value's derivative, for a condition that
+    // does not depend on x; 0 for a value that does not depend on it.
+    if (dependsOnX(*f->args[0]))
+      return fail();
+    ExprP da = d(1), db = d(2);
+    return makeRawNode(Op::Select, {f->args[0], da ? da : makeConstant(0.0),
+                                    db ? db : makeConstant(0.0)});
+  }
   default:
     return fail();
   }

@@ -71,6 +71,13 @@ Value ProgramBuilder::emit(const ExprP &expr, LeafFn leaf) {
     result = builder.create<XOrIOp>(loc, arg(0),
                                     builder.create<ConstantIntOp>(loc, 1, 1));
     break;
+  case Op::Select: {
+    // Operands in order: the condition, then both values (each computed,
+    // one chosen: no branch in the neuron loop).
+    Value condition = arg(0), value = arg(1), otherwise = arg(2);
+    result = builder.create<SelectOp>(loc, condition, value, otherwise);
+    break;
+  }
   case Op::Call: {
     bool allConstant = llvm::all_of(
         expr->args, [](const ExprP &a) { return a->op == Op::Constant; });

@@ -622,3 +622,36 @@ TEST(HandWrittenModelsTest, SubexpressionsComputeWhatTheyStandFor) {
 }
 
 } // namespace
+
+namespace {
+
+// A step current through a condition used as a number, and a conditional
+// expression in an equation: no spike before 20 ms or after the step ends
+// (plus the membrane's decay), and both engines bitwise equal.
+TEST(HandWrittenModelsTest, ConditionsAsNumbersAndConditionalsAreBitwiseEqual) {
+  const char *model = R"(
+neuron LIF {
+  param tau = 10 ms
+  state V : mV = 0 mV
+  input I : mA
+  let I_step = (t >= 20 ms and t < 60 ms) * 30 mA
+  dV/dt = (-V + 1 ohm * (I + I_step)) / tau * (1 if t < 40 ms else 0.5)
+  spike V >= 10 mV
+  reset hard to 0 mV
+}
+population P = LIF(3)
+run 100 ms seed 1
+)";
+  EXPECT_EQ(runExactly(model), "");
+  Harness harness;
+  std::optional<BothRuns> runs = harness.run(model, {});
+  ASSERT_TRUE(runs) << harness.log;
+  const SpikeTrain &train = runs->compiled->spikes().at(0);
+  ASSERT_FALSE(train.steps.empty());
+  for (int32_t step : train.steps) {
+    EXPECT_GE(step, 200);
+    EXPECT_LT(step, 620);
+  }
+}
+
+} // namespace

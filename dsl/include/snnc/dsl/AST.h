@@ -41,7 +41,7 @@ struct UnitExpr {
   llvm::SMRange range;
 };
 
-enum class ExprKind { Number, Name, Unary, Binary, Call };
+enum class ExprKind { Number, Name, Unary, Binary, Call, Conditional };
 enum class UnaryOp { Negate, Plus, Not };
 enum class BinaryOp {
   Add,
@@ -78,7 +78,8 @@ struct Expr {
   UnaryOp unaryOp = UnaryOp::Negate;
   BinaryOp binaryOp = BinaryOp::Add;
   llvm::SMRange opRange; ///< Binary: the operator token.
-  // Unary: 1 operand; Binary: 2; Call: the arguments.
+  // Unary: 1 operand; Binary: 2; Call: the arguments; Conditional
+  // (`A if C else B`): A, C, B.
   std::vector<ExprPtr> operands;
   // Call arguments may be named (`normal(mean = -55 mV, std = 2 mV)`); the
   // name of operand i, empty when positional.

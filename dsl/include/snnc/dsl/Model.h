@@ -60,6 +60,9 @@ enum class Op {
   And,
   Or,
   Not,
+  /// `args[1] if args[0] else args[2]`: a number (or, for a comparison
+  /// used as a number, 1 or 0) chosen by a condition.
+  Select,
   // Built-in function calls.
   Call,
 };
