@@ -42,6 +42,26 @@ using namespace snnc::model;
 using namespace snnc::reference;
 
 namespace {
+/// `old op= value` in the engine's arithmetic (on_pre and on_spike).
+double applyAssign(const Evaluator &eval, ast::AssignOp op, double old,
+                   double value) {
+  switch (op) {
+  case ast::AssignOp::Set:
+    return value;
+  case ast::AssignOp::Add:
+    return eval.add(old, value);
+  case ast::AssignOp::Sub:
+    return eval.sub(old, value);
+  case ast::AssignOp::Mul:
+    return eval.mul(old, value);
+  case ast::AssignOp::Div:
+    return eval.div(old, value);
+  }
+  return value;
+}
+} // namespace
+
+namespace {
 
 /// The state of one population's neurons, in the working precision.
 struct PopulationState {
@@ -315,23 +335,7 @@ void ReferenceSimulator::Impl::deliverSpikes(double t) {
             }
           });
           double &x = states[stmt.state][target];
-          switch (stmt.op) {
-          case ast::AssignOp::Set:
-            x = value;
-            break;
-          case ast::AssignOp::Add:
-            x = eval.add(x, value);
-            break;
-          case ast::AssignOp::Sub:
-            x = eval.sub(x, value);
-            break;
-          case ast::AssignOp::Mul:
-            x = eval.mul(x, value);
-            break;
-          case ast::AssignOp::Div:
-            x = eval.div(x, value);
-            break;
-          }
+          x = applyAssign(eval, stmt.op, x, value);
         }
       }
     }
@@ -371,23 +375,7 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
       for (size_t k = 0; k < neuron.onSpike.size(); ++k) {
         double value = run.onSpike[k].run(leafOf(x));
         double &state = x[neuron.onSpike[k].state];
-        switch (neuron.onSpike[k].op) {
-        case ast::AssignOp::Set:
-          state = value;
-          break;
-        case ast::AssignOp::Add:
-          state = eval.add(state, value);
-          break;
-        case ast::AssignOp::Sub:
-          state = eval.sub(state, value);
-          break;
-        case ast::AssignOp::Mul:
-          state = eval.mul(state, value);
-          break;
-        case ast::AssignOp::Div:
-          state = eval.div(state, value);
-          break;
-        }
+        state = applyAssign(eval, neuron.onSpike[k].op, state, value);
       }
 
     // Integrate every equation from the post-reset state.

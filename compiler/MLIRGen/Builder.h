@@ -183,6 +183,23 @@ private:
     return builder.create<mlir::arith::IndexCastOp>(loc, builder.getIndexType(),
                                                     v);
   }
+  /// `old op= value` (ast::AssignOp) as arith ops: on_pre and on_spike.
+  Value applyAssign(ast::AssignOp op, Value old, Value value) {
+    using namespace mlir::arith;
+    switch (op) {
+    case ast::AssignOp::Set:
+      return value;
+    case ast::AssignOp::Add:
+      return builder.create<AddFOp>(loc, old, value);
+    case ast::AssignOp::Sub:
+      return builder.create<SubFOp>(loc, old, value);
+    case ast::AssignOp::Mul:
+      return builder.create<MulFOp>(loc, old, value);
+    case ast::AssignOp::Div:
+      return builder.create<DivFOp>(loc, old, value);
+    }
+    return value;
+  }
   /// Creates an snn op with a body region and fills the body.
   template <typename OpT, typename... Args>
   OpT withBody(llvm::function_ref<void(mlir::Block &)> body, Args &&...args);

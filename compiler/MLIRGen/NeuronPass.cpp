@@ -138,22 +138,7 @@ void ProgramBuilder::emitNeuronPass(
         for (const AssignStatement &stmt : neuron.onSpike) {
           Value old = current[stmt.state];
           Value value = emit(bound(stmt.value), leaf);
-          switch (stmt.op) {
-          case ast::AssignOp::Set:
-            break;
-          case ast::AssignOp::Add:
-            value = builder.create<AddFOp>(loc, old, value);
-            break;
-          case ast::AssignOp::Sub:
-            value = builder.create<SubFOp>(loc, old, value);
-            break;
-          case ast::AssignOp::Mul:
-            value = builder.create<MulFOp>(loc, old, value);
-            break;
-          case ast::AssignOp::Div:
-            value = builder.create<DivFOp>(loc, old, value);
-            break;
-          }
+          value = applyAssign(stmt.op, old, value);
           current[stmt.state] =
               builder.create<SelectOp>(loc, spiked, value, old);
           emitted.clear(); // the next statement reads this one's result

@@ -44,23 +44,7 @@ void ProgramBuilder::emitPropagation(Value t) {
             Value value = emit(stmt.value, leaf);
             int buffer = group.stateBuffers[stmt.state];
             Value old = load(buffer, target);
-            using namespace mlir::arith;
-            switch (stmt.op) {
-            case ast::AssignOp::Set:
-              break;
-            case ast::AssignOp::Add:
-              value = builder.create<AddFOp>(loc, old, value);
-              break;
-            case ast::AssignOp::Sub:
-              value = builder.create<SubFOp>(loc, old, value);
-              break;
-            case ast::AssignOp::Mul:
-              value = builder.create<MulFOp>(loc, old, value);
-              break;
-            case ast::AssignOp::Div:
-              value = builder.create<DivFOp>(loc, old, value);
-              break;
-            }
+            value = applyAssign(stmt.op, old, value);
             store(value, buffer, target);
           }
         },

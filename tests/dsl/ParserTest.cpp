@@ -446,15 +446,16 @@ population P = A[3]
 drive P.I 1 mA
 run 10 ms
 )");
-  EXPECT_EQ(errors(),
-            (std::vector<std::string>{
-                "2:16: expected an expression, found end of line",
-                "3:23: expected end of line after state, found ')'",
-                "4:3: expected a neuron member (param, state, input, dX/dt, "
-                "spike, reset, on_spike, refractory or integrator), found 'bogus'",
-                "7:17: expected '(' after 'A', found '['",
-                "8:11: expected '=', found '1'",
-            }));
+  EXPECT_EQ(
+      errors(),
+      (std::vector<std::string>{
+          "2:16: expected an expression, found end of line",
+          "3:23: expected end of line after state, found ')'",
+          "4:3: expected a neuron member (param, state, input, dX/dt, "
+          "spike, reset, on_spike, refractory or integrator), found 'bogus'",
+          "7:17: expected '(' after 'A', found '['",
+          "8:11: expected '=', found '1'",
+      }));
   // What parsed correctly is kept.
   ASSERT_EQ(module.neurons.size(), 1u);
   EXPECT_EQ(module.neurons[0].states.size(), 1u);

@@ -1,4 +1,5 @@
-//===- MemoryBudget.h - Will a run fit in memory? ----------------*- C++ -*-===//
+//===- MemoryBudget.h - Will a run fit in memory? ----------------*- C++
+//-*-===//
 //
 // A run that cannot fit is refused up front, at the declaration that makes
 // it large, instead of failing (or swapping) halfway; a failed allocation
