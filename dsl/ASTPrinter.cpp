@@ -148,6 +148,8 @@ void printBody(const ModelBody &body, llvm::raw_ostream &os) {
     print(*ode.rhs, os);
     if (!ode.integrator.empty())
       os << " using " << ode.integrator.name;
+    if (ode.unlessRefractory.isValid())
+      os << " unless refractory";
     os << "\n";
   }
   if (!body.integrator.empty())
@@ -231,6 +233,11 @@ void snnc::ast::print(const Module &module, llvm::raw_ostream &os) {
     if (neuron.refractory) {
       os << "    refractory ";
       print(*neuron.refractory, os);
+      os << "\n";
+    }
+    if (neuron.refractoryCondition) {
+      os << "    refractory while ";
+      print(*neuron.refractoryCondition, os);
       os << "\n";
     }
   }

@@ -334,7 +334,8 @@ std::optional<VariableDecl> Parser::parseVariable() {
   return var;
 }
 
-// ode := 'd'IDENT '/' 'dt' '=' expr ('using' IDENT)?
+// ode := 'd'IDENT '/' 'dt' '=' expr ('using' IDENT)? ('unless' 'refractory')?
+//        (the two suffixes in either order)
 std::optional<OdeDecl> Parser::parseOde() {
   OdeDecl ode;
   SMRange head = tok.range();
@@ -353,11 +354,20 @@ std::optional<OdeDecl> Parser::parseOde() {
   ode.rhs = parseExpr();
   if (!ode.rhs)
     return std::nullopt;
-  if (consumeKeyword("using")) {
-    std::optional<Ident> integrator = parseIdent("an integrator name");
-    if (!integrator)
-      return std::nullopt;
-    ode.integrator = *integrator;
+  for (int suffix = 0; suffix < 2; ++suffix) {
+    SMLoc suffixStart = tok.loc();
+    if (ode.integrator.name.empty() && consumeKeyword("using")) {
+      std::optional<Ident> integrator = parseIdent("an integrator name");
+      if (!integrator)
+        return std::nullopt;
+      ode.integrator = *integrator;
+    } else if (!ode.unlessRefractory.isValid() && consumeKeyword("unless")) {
+      if (!consumeKeyword("refractory")) {
+        errorExpected("'refractory' after 'unless'");
+        return std::nullopt;
+      }
+      ode.unlessRefractory = {suffixStart, prevEnd};
+    }
   }
   ode.range = {head.Start, prevEnd};
   return ode;
@@ -455,7 +465,8 @@ bool Parser::parseModelBody(ModelBody &body, llvm::StringRef kind) {
 
 // neuron := 'neuron' IDENT '{' neuron_member* '}'
 // neuron_member := common_member | 'input' IDENT ':' unit | 'spike' expr
-//                | 'reset' ('soft' | 'hard') 'to' expr | 'refractory' expr
+//                | 'reset' ('soft' | 'hard') 'to' expr
+//                | 'refractory' expr | 'refractory' 'while' expr
 //                | 'on_spike' assignment
 void Parser::parseNeuron(Module &module) {
   NeuronDecl neuron;
@@ -515,10 +526,19 @@ void Parser::parseNeuron(Module &module) {
       return finishStatement("on_spike statement");
     }
     if (consumeKeyword("refractory")) {
-      neuron.refractory = parseExpr();
-      neuron.refractoryRange = {start, prevEnd};
-      if (!neuron.refractory)
+      bool condition = consumeKeyword("while");
+      ExprPtr value = parseExpr();
+      if (!value)
         return skipStatement();
+      SMRange range = {start, prevEnd};
+      if (neuron.refractory || neuron.refractoryCondition) {
+        diags.error(range, "a neuron has one refractory statement");
+        diags.note(neuron.refractoryRange, "the first one is here");
+        return skipStatement();
+      }
+      neuron.refractoryRange = range;
+      (condition ? neuron.refractoryCondition : neuron.refractory) =
+          std::move(value);
       return finishStatement("refractory period");
     }
     errorExpected("a neuron member (param, state, input, dX/dt, spike, "
@@ -1185,7 +1205,8 @@ ExprPtr Parser::parsePrimary() {
     // that may follow an expression are not units.
     if (tok.is(TokenKind::Identifier) &&
         !llvm::is_contained(
-            {"and", "or", "dt", "seed", "using", "to", "if", "else"},
+            {"and", "or", "dt", "seed", "using", "to", "if", "else",
+             "unless"},
             tok.text)) {
       UnitFactor unit{{tok.text.str(), tok.range()}, 1};
       consume();

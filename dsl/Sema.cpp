@@ -217,6 +217,11 @@ private:
   void checkLets(const std::vector<ast::VariableDecl> &lets, Scope &scope,
                  std::map<std::string, SMRange> &seen,
                  std::vector<Scope *> later = {});
+  /// `refractory DURATION` or `refractory while COND`, and which states it
+  /// holds (`unless refractory` equations).
+  void checkRefractoriness(const ast::NeuronDecl &decl,
+                           const Scope &paramScope, const Scope &scope,
+                           NeuronModel &neuron);
   /// `on_pre` / `on_spike` statements: each changes one of `states` by a
   /// value of `scope`, in its unit (a plain factor for *= and /=).
   void checkAssignments(const std::vector<ast::Assignment> &assigns,
@@ -942,15 +947,7 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   else
     checkAssignments(decl.onSpike, neuron.states, scope, "on_spike",
                      quoted(neuron.name), neuron.onSpike);
-  if (decl.refractory) {
-    if (!decl.spike)
-      diags.error(decl.refractoryRange,
-                  "a refractory period needs a spike condition");
-    neuron.refractory =
-        convert(requireNumber(check(*decl.refractory, paramScope),
-                              "the refractory period"),
-                millisecond(), decl.refractory->range, "the refractory period");
-  }
+  checkRefractoriness(decl, paramScope, scope, neuron);
   // What the parameters' meaning requires of their values.
   for (const Equation &eq : neuron.equations)
     markDivisors(*eq.rhs, neuron.params,
@@ -960,6 +957,9 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
                  "the initial value of " + quoted(state.name));
   if (neuron.spike)
     markDivisors(*neuron.spike, neuron.params, "the spike condition");
+  if (neuron.refractoryCondition)
+    markDivisors(*neuron.refractoryCondition, neuron.params,
+                 "the refractory condition");
   if (neuron.resetValue)
     markDivisors(*neuron.resetValue, neuron.params, "the reset value");
   for (const AssignStatement &stmt : neuron.onSpike)
@@ -983,6 +983,54 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   neuronIndex[neuron.name] = model.neurons.size();
   neuronNames.push_back(neuron.name);
   model.neurons.push_back(std::move(neuron));
+}
+
+void Sema::checkRefractoriness(const ast::NeuronDecl &decl,
+                               const Scope &paramScope, const Scope &scope,
+                               NeuronModel &neuron) {
+  std::vector<unsigned> marked;
+  for (const ast::OdeDecl &ode : decl.odes) {
+    if (!ode.unlessRefractory.isValid())
+      continue;
+    if (!decl.refractory && !decl.refractoryCondition) {
+      diags.error(ode.unlessRefractory,
+                  "'unless refractory' needs a 'refractory' statement");
+      return;
+    }
+    for (unsigned s = 0; s < neuron.states.size(); ++s)
+      if (neuron.states[s].name == ode.state.name)
+        marked.push_back(s);
+  }
+  if (!decl.refractory && !decl.refractoryCondition)
+    return;
+  if (!decl.spike) {
+    diags.error(decl.refractoryRange,
+                decl.refractory ? "a refractory period needs a spike condition"
+                                : "a refractory condition needs a spike "
+                                  "condition");
+    return;
+  }
+  if (decl.refractory) {
+    neuron.refractory =
+        convert(requireNumber(check(*decl.refractory, paramScope),
+                              "the refractory period"),
+                millisecond(), decl.refractory->range, "the refractory period");
+    // brainpy's LIFRef: the spike variable is what a refractory period holds.
+    if (marked.empty() && neuron.spikeState)
+      marked.push_back(*neuron.spikeState);
+    if (marked.empty() && neuron.spike) {
+      diags.error(decl.refractoryRange,
+                  "a refractory period holds states, but this one has none "
+                  "to hold: mark equations 'unless refractory', or write the "
+                  "spike condition as 'X >= threshold' with X a state");
+      diags.note(decl.spikeRange, "spike condition is here");
+    }
+  } else {
+    neuron.refractoryCondition =
+        requireBoolean(check(*decl.refractoryCondition, scope),
+                       "the refractory condition");
+  }
+  neuron.heldWhileRefractory = std::move(marked);
 }
 
 void Sema::checkLets(const std::vector<ast::VariableDecl> &lets, Scope &scope,
@@ -1094,6 +1142,11 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
     scope.unreadable.erase(let.name.name);
   checkLets(decl.lets, scope, seen);
   checkEquations(decl, scope, synapse.states, synapse.equations);
+  for (const ast::OdeDecl &ode : decl.odes)
+    if (ode.unlessRefractory.isValid())
+      diags.error(ode.unlessRefractory,
+                  "'unless refractory' holds a neuron's state; a synapse is "
+                  "never refractory");
 
   // `w` carries the unit of the state its on_pre statement assigns.
   auto mentionsWeight = [](const ast::Expr &expr, auto &self) -> bool {

@@ -74,10 +74,13 @@ std::vector<ModelParameter> snnc::listParameters(const Model &model) {
         collectLeaves(*eq.rhs, Op::Input, exactInputs[n]);
       }
     }
-    for (const ExprP &expr : {neuron.spike, neuron.spikeThreshold,
-                              neuron.resetValue, neuron.refractory})
+    for (const ExprP &expr :
+         {neuron.spike, neuron.spikeThreshold, neuron.resetValue,
+          neuron.refractory, neuron.refractoryCondition})
       if (expr)
         collectExponentReads(*expr, false, neuronExponent[n], nullptr);
+    for (const AssignStatement &stmt : neuron.onSpike)
+      collectExponentReads(*stmt.value, false, neuronExponent[n], nullptr);
   }
   for (unsigned s = 0; s < model.synapses.size(); ++s) {
     const SynapseModel &synapse = model.synapses[s];

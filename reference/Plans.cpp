@@ -191,6 +191,7 @@ bool Planner::planPopulation(unsigned popIndex, Plan &plan) {
   for (const AssignStatement &stmt : neuron.onSpike)
     out.onSpike.push_back(bound(stmt.value));
   out.refractory = bound(neuron.refractory);
+  out.refractoryCondition = bound(neuron.refractoryCondition);
 
   // Input i = (its drives, an Input leaf) + the currents feeding it, each
   // masked to its group's target slice.

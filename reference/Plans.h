@@ -62,7 +62,8 @@ struct PopulationPlan {
   model::ExprP resetValue; ///< Null: no reset.
   /// The value of each on_spike statement (NeuronModel::onSpike).
   std::vector<model::ExprP> onSpike;
-  model::ExprP refractory; ///< Null: none.
+  model::ExprP refractory;          ///< Null: none.
+  model::ExprP refractoryCondition; ///< Null: none.
   /// Per neuron state: its value after one step, from the post-reset
   /// state; null for a state without an equation.
   std::vector<model::ExprP> next;

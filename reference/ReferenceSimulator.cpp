@@ -11,9 +11,11 @@
 //      of the target;
 //   3. every neuron: reset if it spiked at step k-1; integrate all its
 //      equations from the post-reset state (inputs = drives + currents of
-//      the groups reaching it, read after delivery); hold the spike
-//      variable at its post-reset value while refractory; spike if the
-//      condition holds on the new state, remembering t_k;
+//      the groups reaching it, read after delivery); hold the held states
+//      (the spike variable, or the `unless refractory` equations) at their
+//      post-reset values while refractory; spike if the condition holds
+//      on the new state (and the neuron is not refractory by a
+//      condition), remembering t_k;
 //   4. record this step's spikes and the recorded states.
 //
 // Every arithmetic operation goes through an Evaluator, which rounds and
@@ -79,7 +81,7 @@ struct GroupState {
 
 /// The plan's expressions of one population, ready to run.
 struct PopulationPrograms {
-  Program spike, threshold, resetValue, refractory;
+  Program spike, threshold, resetValue, refractory, refractoryCondition;
   std::vector<Program> onSpike; ///< Per on_spike statement.
   std::vector<Program> next;    ///< Per state.
 };
@@ -153,6 +155,7 @@ void ReferenceSimulator::Impl::flattenPlan() {
     out.threshold = Program(pop.threshold, eval);
     out.resetValue = Program(pop.resetValue, eval);
     out.refractory = Program(pop.refractory, eval);
+    out.refractoryCondition = Program(pop.refractoryCondition, eval);
     out.onSpike = flatten(pop.onSpike);
     out.next = flatten(pop.next);
     programs.push_back(std::move(out));
@@ -378,6 +381,16 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
         state = applyAssign(eval, neuron.onSpike[k].op, state, value);
       }
 
+    // Refractory in this step: by the period since the last spike, or by
+    // the condition on the post-reset state.
+    bool refractory = false;
+    if (!run.refractory.empty()) {
+      double period = run.refractory.run(leafOf(x));
+      refractory = eval.sub(t, pop.lastSpike[j]) < eval.operand(period);
+    } else if (!run.refractoryCondition.empty()) {
+      refractory = run.refractoryCondition.run(leafOf(x)) != 0;
+    }
+
     // Integrate every equation from the post-reset state.
     const std::vector<Program> &update = run.next;
     next = x;
@@ -385,17 +398,17 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
       if (!update[s].empty())
         next[s] = update[s].run(leafOf(x));
 
-    // Refractory: the spike variable keeps its post-reset value.
-    if (!run.refractory.empty() && spikeVar) {
-      double period = run.refractory.run(leafOf(x));
-      if (eval.sub(t, pop.lastSpike[j]) < eval.operand(period))
-        next[*spikeVar] = x[*spikeVar];
-    }
+    // The held states keep their post-reset values.
+    if (refractory)
+      for (unsigned s : neuron.heldWhileRefractory)
+        next[s] = x[s];
     for (size_t s = 0; s < numStates; ++s)
       pop.states[s][j] = next[s];
 
-    // This step's spike, on the new state.
-    pop.spiked[j] = spikeCondition(p, j, next, t);
+    // This step's spike, on the new state; none while refractory by a
+    // condition.
+    pop.spiked[j] = spikeCondition(p, j, next, t) &&
+                    !(refractory && !run.refractoryCondition.empty());
     if (pop.spiked[j] && !pop.lastSpike.empty())
       pop.lastSpike[j] = t;
   }

@@ -143,29 +143,43 @@ void ProgramBuilder::emitNeuronPass(
               builder.create<SelectOp>(loc, spiked, value, old);
           emitted.clear(); // the next statement reads this one's result
         }
-        Value held = resetState ? current[*resetState] : Value();
+        // Whether the neuron is refractory in this step: since its last
+        // spike for less than the period, or by its condition on the
+        // post-reset state.
+        Value refractory;
+        if (neuron.refractory) {
+          Value tauRef = emit(bound(neuron.refractory), leaf);
+          Value last = load(bufs.lastSpike, j);
+          refractory = builder.create<CmpFOp>(
+              loc, CmpFPredicate::OLT, builder.create<SubFOp>(loc, t, last),
+              tauRef);
+        } else if (neuron.refractoryCondition) {
+          refractory = emit(bound(neuron.refractoryCondition), leaf);
+        }
+        std::vector<Value> held = current;
 
         // 2. One ODE step for every equation, from the post-reset state.
         std::vector<Value> next = stepOdes(plan.odes, current, t, leaf);
 
-        // 3. Refractory: the reset variable keeps its post-reset value.
-        if (neuron.refractory && resetState) {
-          Value tauRef = emit(bound(neuron.refractory), leaf);
-          Value last = load(bufs.lastSpike, j);
-          Value refractory = builder.create<CmpFOp>(
-              loc, CmpFPredicate::OLT, builder.create<SubFOp>(loc, t, last),
-              tauRef);
-          next[*resetState] = builder.create<SelectOp>(loc, refractory, held,
-                                                       next[*resetState]);
-        }
+        // 3. Refractory: the held states keep their post-reset values.
+        for (unsigned s : neuron.heldWhileRefractory)
+          next[s] =
+              builder.create<SelectOp>(loc, refractory, held[s], next[s]);
         for (unsigned s = 0; s < next.size(); ++s)
           store(next[s], bufs.states[s], j);
 
-        // 4. This step's spike, from the new state.
+        // 4. This step's spike, from the new state; none while refractory
+        //    by a condition (which is how a crossing is detected).
         if (neuron.spike) {
           current = next;
           emitted.clear();
           Value spiked = emit(bound(neuron.spike), leaf);
+          if (neuron.refractoryCondition)
+            spiked = builder.create<AndIOp>(
+                loc, spiked,
+                builder.create<XOrIOp>(
+                    loc, refractory,
+                    builder.create<ConstantIntOp>(loc, 1, 1)));
           if (bufs.lastSpike >= 0) {
             Value last = load(bufs.lastSpike, j);
             store(builder.create<SelectOp>(loc, spiked, t, last),

@@ -132,6 +132,14 @@ RandomNeuron makeNeuron(Draw &draw, unsigned index) {
   // without a draw, so that no other part of a model moves.
   if (n.adaptation)
     n.onSpike.push_back("u += 0.05 * c");
+  // Also without draws: a neuron without a reset spikes on upward
+  // crossings (COBAHH's refractory condition), and one with adaptation
+  // and a period whose two equations share an integrator holds both.
+  if (n.reset.empty())
+    n.refractory = "while " + n.spike;
+  if (n.adaptation && n.refractory == "tau_ref" &&
+      n.integratorU == n.integratorV)
+    n.holdV = n.holdU = true;
   return n;
 }
 
@@ -323,12 +331,15 @@ std::string RandomModel::print() const {
     numerator += n.secondInput ? " + R * (I + J)" : " + R * I";
     for (const std::string &term : n.termsV)
       numerator += " + " + term;
-    line("  dV/dt = (" + numerator + ") / tau using " + n.integratorV);
+    const char *unless = " unless refractory";
+    line("  dV/dt = (" + numerator + ") / tau using " + n.integratorV +
+         (n.holdV ? unless : ""));
     if (n.adaptation) {
       std::string u = "a * (V - V_rest) - u";
       for (const std::string &term : n.termsU)
         u += " + " + term;
-      line("  du/dt = (" + u + ") / tau_u using " + n.integratorU);
+      line("  du/dt = (" + u + ") / tau_u using " + n.integratorU +
+           (n.holdU ? unless : ""));
     }
     line("  spike " + n.spike);
     if (!n.reset.empty())
@@ -458,11 +469,17 @@ std::vector<RandomModel> smaller(const RandomModel &m) {
       variant([](RandomNeuron &x) {
         x.adaptation = false;
         x.onSpike.clear(); // its statements change u
+        x.holdV = x.holdU = false;
       });
     if (!neuron.onSpike.empty())
       variant([](RandomNeuron &x) { x.onSpike.clear(); });
     if (!neuron.refractory.empty())
-      variant([](RandomNeuron &x) { x.refractory.clear(); });
+      variant([](RandomNeuron &x) {
+        x.refractory.clear();
+        x.holdV = x.holdU = false;
+      });
+    if (neuron.holdU)
+      variant([](RandomNeuron &x) { x.holdV = x.holdU = false; });
     if (neuron.integratorV != "euler")
       variant([](RandomNeuron &x) { x.integratorV = "euler"; });
     if (neuron.adaptation && neuron.integratorU != "euler")

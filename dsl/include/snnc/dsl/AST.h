@@ -105,11 +105,13 @@ struct InputDecl {
   llvm::SMRange range;
 };
 
-/// `dX/dt = EXPR [using INTEGRATOR]`.
+/// `dX/dt = EXPR [using INTEGRATOR] [unless refractory]`.
 struct OdeDecl {
   Ident state;
   ExprPtr rhs;
   Ident integrator; ///< Empty: the block's default.
+  /// `unless refractory`: X is held while the neuron is refractory.
+  llvm::SMRange unlessRefractory; ///< Empty: not marked.
   llvm::SMRange range;
 };
 
@@ -150,6 +152,8 @@ struct NeuronDecl : ModelBody {
   std::optional<ResetDecl> reset;
   std::vector<Assignment> onSpike; ///< `on_spike X = EXPR`, in order
   ExprPtr refractory;              ///< `refractory EXPR` (a duration)
+  /// `refractory while COND`: refractory as long as COND holds.
+  ExprPtr refractoryCondition;
   llvm::SMRange refractoryRange;
 };
 

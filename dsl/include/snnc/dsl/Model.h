@@ -195,6 +195,14 @@ struct NeuronModel {
   /// order, after it (at the start of the step after the spike).
   std::vector<AssignStatement> onSpike;
   ExprP refractory; ///< Duration in ms; null: none.
+  /// `refractory while COND`: refractory in a step when COND holds on the
+  /// state at its start (after the reset); no spike then. Null: none.
+  ExprP refractoryCondition;
+  /// The states that keep their post-reset value while refractory: those
+  /// whose equations say `unless refractory`, else the spike variable for
+  /// a duration and none for a condition.
+  std::vector<unsigned> heldWhileRefractory;
+  bool hasRefractoriness() const { return refractory || refractoryCondition; }
   llvm::SMRange range;
 };
 
