@@ -165,6 +165,13 @@ ProgramLayout snnc::planLayout(const Model &model,
   if (layout.threads > 1)
     layout.barrier = layout.addBuffer("threads.barrier", ElementType::Int32,
                                       rt::StepBarrierState::kWords);
+  // The seed's Philox key, read by rand() and randn() (runtime/Random.h):
+  // a value of the run, so another seed needs no new program.
+  if (llvm::any_of(model.populations, [&](const Population &pop) {
+        return model.neurons[pop.neuron].randomSites > 0;
+      }))
+    layout.randomKey =
+        layout.addBuffer("random_key", ElementType::Int32, 2);
   // Sized by snn-outline-parameters, once it knows what the program reads.
   if (runtimeParameters)
     layout.params = layout.addBuffer("params", ElementType::Real, 1);

@@ -21,6 +21,7 @@
 #include "snnc/runtime/Bundle.h"
 #include "snnc/runtime/Engine.h"
 #include "snnc/runtime/NetworkRecipe.h"
+#include "snnc/runtime/Random.h"
 #include "snnc/runtime/ThreadPartition.h"
 #include "snnc/runtime/ThreadTeam.h"
 
@@ -116,11 +117,12 @@ rt::ProjectionSlots projectionSlots(const Model &model,
 
 /// The initial values of every buffer but the synapses': neuron states,
 /// per-neuron parameters, last spikes, the run-time scalars, synapse
-/// states.
+/// states, the seed's key.
 std::vector<rt::BufferFill> initialFills(const Model &model,
                                          const ProgramLayout &layout,
                                          const NetworkData &network,
-                                         const std::vector<double> &params) {
+                                         const std::vector<double> &params,
+                                         uint64_t seed) {
   std::vector<rt::BufferFill> fills;
   auto values = [&](int buffer, const std::vector<double> &v) {
     rt::BufferFill fill;
@@ -150,6 +152,10 @@ std::vector<rt::BufferFill> initialFills(const Model &model,
   }
   if (layout.params >= 0)
     values(layout.params, params);
+  if (layout.randomKey >= 0) {
+    rt::PhiloxKey key = rt::philoxKey(seed);
+    values(layout.randomKey, {double(key[0]), double(key[1])});
+  }
   for (const SynapseGroup &group : layout.groups) {
     const std::vector<double> &initial =
         network.synapseInitial[group.projections.front()];
@@ -529,7 +535,7 @@ std::unique_ptr<Simulation> Simulation::create(const Model &input,
                           std::move(data.weights));
   }
   std::vector<rt::BufferFill> fills =
-      initialFills(model, impl.layout, impl.network, paramValues);
+      initialFills(model, impl.layout, impl.network, paramValues, run.seed);
   for (const rt::BufferFill &fill : fills)
     rt::applyFill(*engine, fill);
   std::vector<SpikeTrain> trains;

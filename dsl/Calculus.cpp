@@ -101,6 +101,7 @@ ExprP model::differentiate(const ExprP &expr,
   case Op::Weight:
   case Op::SynapseState:
   case Op::TargetState:
+  case Op::Random:
     return makeConstant(isVariable(*expr) ? 1.0 : 0.0, Unit());
   case Op::Negate: {
     ExprP da = d(expr->args[0]);

@@ -241,6 +241,7 @@ double model::evaluate(const Expr &expr,
   case Op::Weight:
   case Op::SynapseState:
   case Op::TargetState:
+  case Op::Random:
     return leafValue(expr);
   case Op::Negate:
     return -arg(0);
@@ -359,6 +360,9 @@ void model::printExpr(
     return;
   case Op::Time:
     os << "t";
+    return;
+  case Op::Random:
+    os << (expr.draw == Draw::Normal ? "randn()" : "rand()");
     return;
   case Op::Dt:
     os << "dt";

@@ -48,6 +48,9 @@ struct Scope {
   std::map<std::string, std::string> unreadable;
   bool allowTime = false;  ///< t and dt
   bool allowIndex = false; ///< i, the neuron index
+  /// Where rand() and randn() may be called: the model's count of draw
+  /// sites, which each call increments; null where they may not.
+  unsigned *randomSites = nullptr;
   const char *context = "this expression";
 
   void add(const std::string &name, Op op, unsigned index, Unit unit) {
@@ -92,8 +95,8 @@ std::optional<BuiltinInfo> lookupBuiltin(StringRef name) {
 
 const std::vector<std::string> &builtinNames() {
   static const std::vector<std::string> names = {
-      "exp", "log", "sqrt", "abs",  "min",    "max",    "exprel",
-      "sin", "cos", "tanh", "clip", "normal", "uniform"};
+      "exp", "log",  "sqrt",   "abs",     "min",  "max",  "exprel", "sin",
+      "cos", "tanh", "clip", "normal", "uniform", "rand", "randn"};
   return names;
 }
 
@@ -182,6 +185,8 @@ private:
   ExprP checkName(const ast::Expr &expr, const Scope &scope,
                   bool unitAllowed = false);
   ExprP checkCall(const ast::Expr &expr, const Scope &scope);
+  /// rand() / randn(): a Random leaf, where the scope allows draws.
+  ExprP checkRandomDraw(const ast::Expr &expr, const Scope &scope);
   ExprP checkBinary(const ast::Expr &expr, const Scope &scope,
                     bool unitAllowed);
   ExprP requireNumber(ExprP expr, const Twine &what);
@@ -506,6 +511,36 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope,
   return nullptr;
 }
 
+ExprP Sema::checkRandomDraw(const ast::Expr &expr, const Scope &scope) {
+  const std::string &name = expr.name.name;
+  if (!expr.operands.empty()) {
+    diags.error(expr.range, quoted(name) + " takes no arguments");
+    return nullptr;
+  }
+  if (!scope.randomSites) {
+    diags.error(expr.range,
+                quoted(name) +
+                    " draws a new number for each neuron at every step; it "
+                    "cannot be used in " +
+                    scope.context +
+                    " (a value drawn once is written with '~ uniform(...)' "
+                    "or '~ normal(...)' where the population is declared)");
+    return nullptr;
+  }
+  if (*scope.randomSites >= maxDrawSites) {
+    diags.error(expr.range, "a neuron model makes at most " +
+                                Twine(maxDrawSites) +
+                                " calls of rand() and randn()");
+    return nullptr;
+  }
+  auto leaf = std::make_shared<Expr>();
+  leaf->op = Op::Random;
+  leaf->draw = name == "randn" ? Draw::Normal : Draw::Uniform;
+  leaf->index = (*scope.randomSites)++;
+  leaf->range = expr.range;
+  return leaf;
+}
+
 ExprP Sema::checkCall(const ast::Expr &expr, const Scope &scope) {
   const std::string &name = expr.name.name;
   if (name == "normal" || name == "uniform") {
@@ -514,6 +549,8 @@ ExprP Sema::checkCall(const ast::Expr &expr, const Scope &scope) {
                                "population variable or a weight, with '~'");
     return nullptr;
   }
+  if (name == "rand" || name == "randn")
+    return checkRandomDraw(expr, scope);
   std::optional<BuiltinInfo> info = lookupBuiltin(name);
   if (!info) {
     std::string message = "unknown function " + quoted(name);
@@ -900,6 +937,7 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
 
   Scope scope = paramScope;
   scope.allowTime = true;
+  scope.randomSites = &neuron.randomSites;
   scope.context = "a neuron equation";
   for (unsigned s = 0; s < neuron.states.size(); ++s)
     scope.add(neuron.states[s].name, Op::State, s, neuron.states[s].unit);
@@ -1551,6 +1589,13 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
       diags.note(neuron.refractory->range, "the refractory period is here");
       return;
     }
+  }
+  if (neuron.randomSites > 0 && model.populations.size() >= maxDrawPopulations) {
+    diags.error(decl.name.range,
+                "population " + quoted(pop.name) + " draws with rand() or "
+                "randn(), which only the first " + Twine(maxDrawPopulations) +
+                " populations of a model may do");
+    return;
   }
   populationIndex[pop.name] = model.populations.size();
   populationNames.push_back(pop.name);

@@ -24,6 +24,8 @@ std::string describeVarying(const Expr &expr) {
     return "a per-neuron parameter";
   case Op::Time:
     return "the time t";
+  case Op::Random:
+    return "a random draw";
   default:
     break;
   }

@@ -35,6 +35,7 @@
 #include "snnc/model/Network.h"
 #include "snnc/model/Parameters.h"
 #include "snnc/runtime/NonFinite.h"
+#include "snnc/runtime/Random.h"
 
 #include <algorithm>
 #include <cmath>
@@ -106,6 +107,10 @@ struct ReferenceSimulator::Impl {
   Plan plan;
   double dt = 0;      ///< In double, as given.
   double dtValue = 0; ///< dt in the working precision (the `dt` leaf).
+  uint64_t seed = 0;
+  /// The step being computed, as rand() and randn() key their draws; the
+  /// spike condition on the initial state draws as step -1.
+  uint64_t step = ~uint64_t(0);
   std::vector<PopulationState> pops;
   std::vector<GroupState> groups;
   std::vector<Weights> weights; ///< Per projection.
@@ -132,6 +137,8 @@ struct ReferenceSimulator::Impl {
                       double t) const;
   double neuronLeaf(unsigned p, int64_t j, const std::vector<double> &x,
                     double t, const Expr &leaf) const;
+  /// rand() or randn() of neuron j of population p at this step.
+  double randomDraw(unsigned p, int64_t j, const Expr &leaf) const;
 };
 
 //===----------------------------------------------------------------------===//
@@ -259,9 +266,33 @@ double ReferenceSimulator::Impl::neuronLeaf(unsigned p, int64_t j,
     return dtValue;
   case Op::NeuronIndex:
     return eval.round(static_cast<double>(j));
+  case Op::Random:
+    return randomDraw(p, j, leaf);
   default:
     return 0.0;
   }
+}
+
+double ReferenceSimulator::Impl::randomDraw(unsigned p, int64_t j,
+                                            const Expr &leaf) const {
+  rt::PhiloxBlock w = rt::philox4x32(
+      rt::stepDrawCounter(p, leaf.index, step, static_cast<uint32_t>(j)),
+      rt::philoxKey(seed));
+  bool inDouble = eval.getPrecision() == Precision::Double;
+  auto uniform = [&](uint32_t high, uint32_t low) {
+    return inDouble ? rt::uniformDoubleFromBits(high, low)
+                    : static_cast<double>(rt::uniformFloatFromBits(high));
+  };
+  double u1 = uniform(w[0], w[1]);
+  if (leaf.draw == model::Draw::Uniform)
+    return u1;
+  // Box-Muller, one rounding per operation: sqrt(-2 log(1 - u1)) cos(2 pi u2).
+  double u2 = uniform(w[2], w[3]);
+  double logarithm = eval.call(model::Builtin::Log, {eval.sub(1.0, u1)});
+  double radius = eval.call(model::Builtin::Sqrt,
+                            {eval.mul(eval.round(-2.0), logarithm)});
+  double angle = eval.mul(eval.round(6.283185307179586), u2);
+  return eval.mul(radius, eval.call(model::Builtin::Cos, {angle}));
 }
 
 bool ReferenceSimulator::Impl::spikeCondition(unsigned p, int64_t j,
@@ -439,6 +470,7 @@ ReferenceSimulator::create(const Model &input, const ReferenceOptions &options,
   RunSettings &run = *model.run;
   impl.dt = run.dtMs;
   impl.dtValue = eval.round(run.dtMs);
+  impl.seed = run.seed;
   if (!checkIndexLimits(model, diags) ||
       !admitMemory(estimateReferenceMemory(model, sim->steps), run.range,
                    diags))
@@ -479,6 +511,7 @@ bool ReferenceSimulator::run(int64_t count) {
     impl.advanceSynapses(t, /*incrementBeforeDecay=*/false);
     impl.deliverSpikes(t);
     impl.advanceSynapses(t, /*incrementBeforeDecay=*/true);
+    impl.step = static_cast<uint64_t>(done);
     for (unsigned p = 0; p < impl.model.populations.size(); ++p)
       impl.updateNeurons(p, t);
 

@@ -13,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -458,8 +460,15 @@ std::string checkConsistency(const Bundle &b) {
   }
   for (const BufferFill &fill : b.fills) {
     if (!valid(fill.buffer, false) ||
-        l.buffers[fill.buffer].type != BufferType::Real)
+        l.buffers[fill.buffer].type == BufferType::Int8)
       return "a fill of a buffer that is not there";
+    // An integer buffer is filled with words (the random key).
+    if (l.buffers[fill.buffer].type == BufferType::Int32 &&
+        (fill.constant ||
+         std::any_of(fill.values.begin(), fill.values.end(), [](double v) {
+           return !(v >= 0 && v < 4294967296.0 && v == std::floor(v));
+         })))
+      return "an integer buffer filled with values that are not 32-bit words";
     int64_t n =
         fill.constant ? fill.count : static_cast<int64_t>(fill.values.size());
     if (n < 0 || n > elements(fill.buffer))

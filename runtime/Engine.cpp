@@ -165,10 +165,19 @@ void Engine::adopt(int index, std::vector<int32_t> &&values) {
 
 void Engine::fill(int index, const std::vector<double> &values) {
   for (size_t i = 0; i < values.size(); ++i) {
-    if (plan.doublePrecision)
+    // Integer buffers hold words (a random key): every 32-bit value,
+    // carried exactly by a double, keeps its bits.
+    if (plan.buffers[index].type == BufferType::Int32) {
+      double value = values[i];
+      uint32_t word = value >= 0 && value < 4294967296.0
+                          ? static_cast<uint32_t>(value)
+                          : 0; // refused by the bundle reader
+      data<int32_t>(index)[i] = static_cast<int32_t>(word);
+    } else if (plan.doublePrecision) {
       data<double>(index)[i] = values[i];
-    else
+    } else {
       data<float>(index)[i] = static_cast<float>(values[i]);
+    }
   }
 }
 

@@ -217,6 +217,12 @@ private:
                         Value t);
   /// The summed drives of `input` at neuron j.
   Value emitDrive(unsigned pop, unsigned input, Value j);
+  /// The value of a Random leaf (rand(), randn()) of population `pop` for
+  /// neuron j at `step` (i64; all ones for the initial state's spike).
+  Value emitRandomDraw(const Expr &leaf, unsigned pop, Value j, Value step);
+  /// A uniform number in [0, 1) from Philox words, in the working
+  /// precision (runtime/Random.h: from `high` alone in float).
+  Value uniformFromBits(Value high, Value low);
 
   /// A function over the layout's buffers, then (`withRange`) the steps
   /// [begin, end) to run.
@@ -227,7 +233,7 @@ private:
   void emitPropagation(Value t);
   void emitNeuronPass(unsigned pop, const NeuronPlan &plan,
                       const std::vector<std::vector<OdePlan>> &synapsePlans,
-                      Value t, Value tNext, Value localStep);
+                      Value step, Value t, Value tNext, Value localStep);
   /// t_k = float(k * dt) computed in f64, as snn.time_loop does.
   Value timeOfStep(Value step);
   /// Flags -> spike list and count; optionally appended to the recording.

@@ -19,8 +19,8 @@ void ProgramBuilder::emitStateRecording(Value localStep) {
 
 void ProgramBuilder::emitNeuronPass(
     unsigned popIndex, const NeuronPlan &plan,
-    const std::vector<std::vector<OdePlan>> &synapsePlans, Value t, Value tNext,
-    Value localStep) {
+    const std::vector<std::vector<OdePlan>> &synapsePlans, Value step, Value t,
+    Value tNext, Value localStep) {
   using namespace mlir::arith;
   const Population &pop = model.populations[popIndex];
   const NeuronModel &neuron = model.neurons[pop.neuron];
@@ -70,6 +70,8 @@ void ProgramBuilder::emitNeuronPass(
         Value jReal = builder.create<SIToFPOp>(
             loc, real,
             builder.create<IndexCastOp>(loc, builder.getI64Type(), j));
+        Value step64 =
+            builder.create<IndexCastOp>(loc, builder.getI64Type(), step);
 
         // Leaves of neuron expressions; `current` holds the state values.
         std::vector<Value> current = states;
@@ -98,6 +100,8 @@ void ProgramBuilder::emitNeuronPass(
           }
           case Op::Input:
             return emitDrive(popIndex, e.index, j);
+          case Op::Random:
+            return emitRandomDraw(e, popIndex, j, step64);
           default:
             return constant(0.0);
           }
@@ -291,6 +295,10 @@ void ProgramBuilder::emitInitialSpikes(unsigned popIndex) {
                 loc, real,
                 builder.create<mlir::arith::IndexCastOp>(
                     loc, builder.getI64Type(), j));
+          case Op::Random: // drawn as step -1
+            return emitRandomDraw(
+                e, popIndex, j,
+                builder.create<mlir::arith::ConstantIntOp>(loc, -1, 64));
           default:
             return constant(0.0);
           }

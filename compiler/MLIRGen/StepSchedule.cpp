@@ -124,7 +124,7 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
             if (model.synapses[layout.groups[g].synapse].incrementBeforeDecay)
               emitSynapseDecay(g, synapsePlans[g], t);
           for (unsigned p = 0; p < model.populations.size(); ++p)
-            emitNeuronPass(p, neuronPlans[p], synapsePlans, t, tNext,
+            emitNeuronPass(p, neuronPlans[p], synapsePlans, step, t, tNext,
                            localStep);
           emitStateRecording(localStep);
         },

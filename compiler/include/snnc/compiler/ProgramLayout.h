@@ -104,6 +104,9 @@ struct ProgramLayout {
   /// `first` for all of them (their ranges are adjacent).
   int threads = 1;
   int barrier = -1; ///< The step barrier's state; multi-threaded only.
+  /// The two words of the Philox key of the run's seed; only for models
+  /// that draw during the run (rand(), randn()).
+  int randomKey = -1;
 
   int addBuffer(std::string name, ElementType type, int64_t size,
                 std::string unit = "") {

@@ -43,6 +43,9 @@ enum class Op {
   Weight,       ///< the projection's weight `w` in a synapse
   SynapseState, ///< a synapse state, read by an output's current
   TargetState,  ///< a target-neuron state, read by an output's current
+  /// rand() or randn(): a fresh number per neuron and step (`draw`), the
+  /// `index`-th draw site of its neuron model (see runtime/Random.h).
+  Random,
   // Arithmetic.
   Negate,
   Add,
@@ -90,6 +93,14 @@ using ExprP = std::shared_ptr<const Expr>;
 /// reaches only the neurons of the slice.
 constexpr unsigned insideSliceIndex = ~0u;
 
+/// What a Random leaf draws.
+enum class Draw { Uniform, Normal };
+/// The most rand()/randn() calls one neuron model may make, and the most
+/// populations a model with such calls may have: their numbers share one
+/// counter word of the draws (runtime/Random.h).
+constexpr unsigned maxDrawSites = 1u << 12;
+constexpr unsigned maxDrawPopulations = 1u << 19;
+
 /// An immutable typed expression; subtrees may be shared.
 struct Expr {
   Op op = Op::Constant;
@@ -99,6 +110,7 @@ struct Expr {
   /// which synapse state group they read.
   unsigned group = 0;
   Builtin fn = Builtin::Exp;
+  Draw draw = Draw::Uniform; ///< Random
   Unit unit;              ///< Unit of the value it computes.
   bool isBoolean = false; ///< Comparisons and logic.
   std::vector<ExprP> args;
@@ -202,6 +214,8 @@ struct NeuronModel {
   /// whose equations say `unless refractory`, else the spike variable for
   /// a duration and none for a condition.
   std::vector<unsigned> heldWhileRefractory;
+  /// rand()/randn() calls in its expressions: Random leaves 0..n-1.
+  unsigned randomSites = 0;
   bool hasRefractoriness() const { return refractory || refractoryCondition; }
   llvm::SMRange range;
 };

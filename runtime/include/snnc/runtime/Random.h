@@ -139,6 +139,46 @@ private:
   uint64_t stream;
 };
 
+//===----------------------------------------------------------------------===//
+// Draws made during a run
+//===----------------------------------------------------------------------===//
+//
+// rand() and randn() in a neuron's expressions draw one block per call
+// site, neuron and step, computed in the program itself (CPU or GPU):
+//   key     = (seed & 0xffffffff, seed >> 32)
+//   counter = (neuron, step & 0xffffffff, step >> 32,
+//              0x80000000 | population << 12 | site)
+// `neuron` is the index within its population, `site` the call's number in
+// its neuron model (each call in the text is one site; a `let` read twice
+// is one draw). The set top bit keeps these counters apart from the
+// initialisation streams, whose last word is 1 to 4. The spike condition
+// evaluated on the initial state draws as step 2^64 - 1 (step -1).
+//
+// From the block, in the working precision:
+//   rand():  float: uniformFloatFromBits(w0); double: uniformDoubleFromBits(w0, w1)
+//   randn(): Box-Muller on the same uniforms of w0 (u1, taken as 1 - u so
+//            that it is in (0, 1]) and of w2 (u2; double: w2, w3):
+//            sqrt(-2 log u1) * cos(2 pi u2), each operation rounded to the
+//            working precision.
+
+/// The most draw sites a neuron model may have, and the most populations a
+/// model with draws may have.
+constexpr uint32_t kMaxDrawSites = 1u << 12;
+constexpr uint32_t kMaxDrawPopulations = 1u << 19;
+
+/// The counter of a run-time draw (see above).
+constexpr PhiloxBlock stepDrawCounter(uint32_t population, uint32_t site,
+                                      uint64_t step, uint32_t neuron) {
+  return {neuron, uint32_t(step), uint32_t(step >> 32),
+          0x80000000u | (population << 12) | site};
+}
+
+/// The key words of a seed, as the program reads them from its
+/// `random_key` buffer.
+constexpr PhiloxKey philoxKey(uint64_t seed) {
+  return {uint32_t(seed), uint32_t(seed >> 32)};
+}
+
 } // namespace snnc::rt
 
 #endif // SNNC_RUNTIME_RANDOM_H

@@ -1,0 +1,148 @@
+//===- RandomDrawsTest.cpp - rand() and randn() during a run --------------===//
+//
+// Per-step draws are a pure function of (seed, population, neuron, step,
+// call site): both engines draw the same numbers bit for bit, in float and
+// in double, on any number of threads; the numbers have the distribution
+// they claim; a `let` read twice is one draw; another seed draws others.
+//
+//===----------------------------------------------------------------------===//
+#include "Differential.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+using namespace snnc;
+using namespace snnc::testing;
+
+namespace {
+
+/// Poisson sources (spike with probability rate * dt per step), a
+/// membrane with Gaussian input, and two samplers whose state after each
+/// step is the step's draw: z = randn(), u = rand().
+const char *drawingModel = R"(
+neuron Source {
+  param rate = 40 Hz
+  spike rand() < rate * dt
+}
+neuron Noisy {
+  param tau = 10 ms
+  state V : mV = 0 mV
+  state z = 0
+  state u = 0
+  state same = 0
+  input I : mA
+  integrator euler
+  let noise = randn()
+  dV/dt = (-V + 3 mV * noise + 1 ohm * I) / tau
+  dz/dt = (randn() - z) / dt
+  du/dt = (rand() - u) / dt
+  dsame/dt = (noise - noise) / 1 ms
+  spike V >= 1 mV
+  reset hard to 0 mV
+  on_spike V += 0.1 mV * rand()
+}
+synapse Expon {
+  state g : mA = 0 mA
+  dg/dt = -g / 5 ms
+  on_pre g += w
+}
+output CUBA {
+  current g
+}
+population S = Source(500)
+population N = Noisy(4000)
+project S -> N {
+  synapse Expon
+  output CUBA
+  connect fixed_prob(0.05)
+  weight 0.2 mA
+}
+run 50 ms dt 0.1 ms seed 11
+)";
+
+TEST(RandomDrawsTest, BothEnginesDrawTheSameNumbers) {
+  for (bool inDouble : {false, true}) {
+    SCOPED_TRACE(inDouble ? "double" : "float");
+    Harness harness;
+    RunOptions options;
+    options.doublePrecision = inDouble;
+    std::optional<BothRuns> runs = harness.run(drawingModel, options);
+    ASSERT_TRUE(runs) << harness.log;
+    EXPECT_GT(countSpikes(*runs->compiled), 0);
+    EXPECT_EQ(compareExactly(*runs), "");
+  }
+}
+
+TEST(RandomDrawsTest, ThreadsAndSeeds) {
+  Harness one, two, other;
+  RunOptions twoThreads;
+  twoThreads.threads = 2;
+  RunOptions anotherSeed;
+  anotherSeed.seed = 12;
+  std::optional<BothRuns> a = one.run(drawingModel, {});
+  std::optional<BothRuns> b = two.run(drawingModel, twoThreads);
+  std::optional<BothRuns> c = other.run(drawingModel, anotherSeed);
+  ASSERT_TRUE(a && b && c) << one.log << two.log << other.log;
+  for (const char *state : {"V", "z", "u"}) {
+    EXPECT_EQ(a->compiled->stateValues("N", state),
+              b->compiled->stateValues("N", state))
+        << state;
+    EXPECT_NE(a->compiled->stateValues("N", state),
+              c->compiled->stateValues("N", state))
+        << state;
+  }
+  EXPECT_EQ(a->compiled->spikes().at(0).steps,
+            b->compiled->spikes().at(0).steps);
+}
+
+/// Mean and variance of `values`.
+std::pair<double, double> moments(const std::vector<double> &values) {
+  double mean =
+      std::accumulate(values.begin(), values.end(), 0.0) / values.size();
+  double sq = 0;
+  for (double v : values)
+    sq += (v - mean) * (v - mean);
+  return {mean, sq / (values.size() - 1)};
+}
+
+TEST(RandomDrawsTest, DrawsHaveTheirDistributions) {
+  Harness harness;
+  std::optional<BothRuns> runs = harness.run(drawingModel, {});
+  ASSERT_TRUE(runs) << harness.log;
+  // z and u after the last step are that step's draws, one per neuron
+  // (z + (r - z) is r up to an ulp).
+  std::vector<double> z = runs->compiled->stateValues("N", "z");
+  std::vector<double> u = runs->compiled->stateValues("N", "u");
+  ASSERT_EQ(z.size(), 4000u);
+  // Standard errors for n = 4000: the mean of N(0, 1) 0.016, its variance
+  // 0.022; the mean of U(0, 1) 0.0046, its variance (1/12) 0.0013. Five of
+  // them each side.
+  auto [zMean, zVar] = moments(z);
+  EXPECT_NEAR(zMean, 0.0, 0.08);
+  EXPECT_NEAR(zVar, 1.0, 0.11);
+  int beyondTwo = 0;
+  for (double v : z)
+    beyondTwo += std::fabs(v) > 2;
+  // P(|Z| > 2) = 0.0455: 182 of 4000, sd 13.
+  EXPECT_NEAR(beyondTwo, 182, 65);
+  auto [uMean, uVar] = moments(u);
+  EXPECT_NEAR(uMean, 0.5, 0.023);
+  EXPECT_NEAR(uVar, 1.0 / 12, 0.0065);
+  for (double v : u) {
+    EXPECT_GE(v, 0.0);
+    EXPECT_LT(v, 1.0);
+  }
+  // A subexpression read twice is one draw: noise - noise is 0.
+  for (double v : runs->compiled->stateValues("N", "same"))
+    ASSERT_EQ(v, 0.0);
+
+  // 500 sources at 40 Hz for 50 ms (500 steps, p = 0.004): 1000 spikes
+  // expected, Poisson sd 31.6 (binomial 31.56).
+  const rt::SpikeTrain &sources = runs->compiled->spikes().at(0);
+  ASSERT_EQ(sources.population, "S");
+  EXPECT_NEAR(double(sources.steps.size()), 1000.0, 5 * 31.6);
+}
+
+} // namespace
