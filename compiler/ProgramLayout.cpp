@@ -81,9 +81,12 @@ ProgramLayout snnc::planLayout(const Model &model,
                                  ElementType::Real, pop.size,
                                  neuron.params[q].unit.str())
               : -1);
-    if (neuron.refractory)
+    if (neuron.refractory && neuron.refractoryByTime)
       bufs.lastSpike = layout.addBuffer(pop.name + ".last_spike",
                                         ElementType::Real, pop.size, "ms");
+    else if (neuron.refractory)
+      bufs.refractorySteps = layout.addBuffer(
+          pop.name + ".refractory_steps", ElementType::Int32, pop.size);
     if (neuron.spike) {
       // Padded to whole 8-byte words (kept zero): compaction skips a word
       // of eight silent neurons with one load.

@@ -233,6 +233,8 @@ void snnc::ast::print(const Module &module, llvm::raw_ostream &os) {
     if (neuron.refractory) {
       os << "    refractory ";
       print(*neuron.refractory, os);
+      if (neuron.refractoryByTime)
+        os << " counted by time";
       os << "\n";
     }
     if (neuron.refractoryCondition) {

@@ -466,7 +466,8 @@ bool Parser::parseModelBody(ModelBody &body, llvm::StringRef kind) {
 // neuron := 'neuron' IDENT '{' neuron_member* '}'
 // neuron_member := common_member | 'input' IDENT ':' unit | 'spike' expr
 //                | 'reset' ('soft' | 'hard') 'to' expr
-//                | 'refractory' expr | 'refractory' 'while' expr
+//                | 'refractory' expr ('counted' 'by' ('steps' | 'time'))?
+//                | 'refractory' 'while' expr
 //                | 'on_spike' assignment
 void Parser::parseNeuron(Module &module) {
   NeuronDecl neuron;
@@ -535,6 +536,19 @@ void Parser::parseNeuron(Module &module) {
         diags.error(range, "a neuron has one refractory statement");
         diags.note(neuron.refractoryRange, "the first one is here");
         return skipStatement();
+      }
+      if (!condition && consumeKeyword("counted")) {
+        if (!consumeKeyword("by")) {
+          errorExpected("'by steps' or 'by time' after 'counted'");
+          return skipStatement();
+        }
+        if (consumeKeyword("time"))
+          neuron.refractoryByTime = true;
+        else if (!consumeKeyword("steps")) {
+          errorExpected("'steps' or 'time' after 'counted by'");
+          return skipStatement();
+        }
+        range.End = prevEnd;
       }
       neuron.refractoryRange = range;
       (condition ? neuron.refractoryCondition : neuron.refractory) =
@@ -1206,7 +1220,7 @@ ExprPtr Parser::parsePrimary() {
     if (tok.is(TokenKind::Identifier) &&
         !llvm::is_contained(
             {"and", "or", "dt", "seed", "using", "to", "if", "else",
-             "unless"},
+             "unless", "counted"},
             tok.text)) {
       UnitFactor unit{{tok.text.str(), tok.range()}, 1};
       consume();

@@ -1053,6 +1053,7 @@ void Sema::checkRefractoriness(const ast::NeuronDecl &decl,
         convert(requireNumber(check(*decl.refractory, paramScope),
                               "the refractory period"),
                 millisecond(), decl.refractory->range, "the refractory period");
+    neuron.refractoryByTime = decl.refractoryByTime;
     // brainpy's LIFRef: the spike variable is what a refractory period holds.
     if (marked.empty() && neuron.spikeState)
       marked.push_back(*neuron.spikeState);

@@ -25,7 +25,8 @@ void snnc::estimateReport(const Model &model, double real,
     const NeuronModel &neuron = model.neurons[pop.neuron];
     estimate.neurons += pop.size;
     double perNeuron = real * neuron.states.size() +
-                       (neuron.refractory ? real : 0) +
+                       (neuron.refractory ? (neuron.refractoryByTime ? real : 4)
+                                          : 0) +
                        (neuron.spike ? 1 + 4 : 0);
     for (const auto &param : pop.perNeuronParams)
       perNeuron += param ? real : 0;

@@ -71,7 +71,9 @@ struct PopulationState {
   std::vector<std::vector<double>> states; ///< [state][neuron]
   std::vector<std::vector<double>> params; ///< [param][neuron]; empty: shared
   std::vector<std::vector<double>> drives; ///< [input][neuron]: drive sums
-  std::vector<double> lastSpike;           ///< Refractory neurons only.
+  std::vector<double> lastSpike; ///< Periods counted by time only.
+  /// Periods counted in steps: the steps of it left.
+  std::vector<int64_t> refractorySteps;
   std::vector<char> spiked;                ///< The spike of the last step done.
 };
 
@@ -137,6 +139,13 @@ struct ReferenceSimulator::Impl {
                       double t) const;
   double neuronLeaf(unsigned p, int64_t j, const std::vector<double> &x,
                     double t, const Expr &leaf) const;
+  /// A refractory period as whole steps: floor(period * (1/dt) + 0.001)
+  /// in the working precision, at most 2^30.
+  int64_t periodInSteps(double periodMs) const {
+    double steps = std::floor(eval.add(
+        eval.mul(periodMs, eval.round(1.0 / dt)), eval.round(0.001)));
+    return static_cast<int64_t>(std::min(steps, 1073741824.0));
+  }
   /// rand() or randn() of neuron j of population p at this step.
   double randomDraw(unsigned p, int64_t j, const Expr &leaf) const;
 };
@@ -196,8 +205,11 @@ void ReferenceSimulator::Impl::initialise() {
         state.drives[drive.input][j] =
             eval.add(state.drives[drive.input][j], eval.round(drive.value));
     }
-    if (neuron.refractory) // long ago: no neuron starts refractory
+    // No neuron starts refractory: its last spike was long ago.
+    if (neuron.refractory && neuron.refractoryByTime)
       state.lastSpike.assign(size, eval.round(-1e7));
+    else if (neuron.refractory)
+      state.refractorySteps.assign(size, 0);
     state.spiked.assign(size, 0);
     pops.push_back(std::move(state));
   }
@@ -415,9 +427,13 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
     // Refractory in this step: by the period since the last spike, or by
     // the condition on the post-reset state.
     bool refractory = false;
-    if (!run.refractory.empty()) {
+    int64_t stepsLeft = 0;
+    if (!run.refractory.empty() && neuron.refractoryByTime) {
       double period = run.refractory.run(leafOf(x));
       refractory = eval.sub(t, pop.lastSpike[j]) < eval.operand(period);
+    } else if (!run.refractory.empty()) {
+      stepsLeft = std::max<int64_t>(pop.refractorySteps[j] - 1, 0);
+      refractory = stepsLeft > 0;
     } else if (!run.refractoryCondition.empty()) {
       refractory = run.refractoryCondition.run(leafOf(x)) != 0;
     }
@@ -442,6 +458,10 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
                     !(refractory && !run.refractoryCondition.empty());
     if (pop.spiked[j] && !pop.lastSpike.empty())
       pop.lastSpike[j] = t;
+    if (!pop.refractorySteps.empty())
+      pop.refractorySteps[j] =
+          pop.spiked[j] ? periodInSteps(run.refractory.run(leafOf(next)))
+                        : stepsLeft;
   }
 }
 

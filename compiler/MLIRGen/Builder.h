@@ -40,6 +40,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
@@ -217,6 +218,19 @@ private:
                         Value t);
   /// The summed drives of `input` at neuron j.
   Value emitDrive(unsigned pop, unsigned input, Value j);
+  /// A refractory period in ms as whole steps (i32): floor(period *
+  /// (1/dt) + 0.001) in the working precision, at most 2^30.
+  Value refractorySteps(Value periodMs) {
+    using namespace mlir::arith;
+    Value steps = builder.create<mlir::math::FloorOp>(
+        loc, builder.create<AddFOp>(
+                 loc,
+                 builder.create<MulFOp>(loc, periodMs,
+                                        constant(1.0 / layout.dtMs)),
+                 constant(0.001)));
+    steps = builder.create<MinimumFOp>(loc, steps, constant(1073741824.0));
+    return builder.create<FPToSIOp>(loc, builder.getI32Type(), steps);
+  }
   /// The value of a Random leaf (rand(), randn()) of population `pop` for
   /// neuron j at `step` (i64; all ones for the initial state's spike).
   Value emitRandomDraw(const Expr &leaf, unsigned pop, Value j, Value step);

@@ -150,13 +150,23 @@ void ProgramBuilder::emitNeuronPass(
         // Whether the neuron is refractory in this step: since its last
         // spike for less than the period, or by its condition on the
         // post-reset state.
-        Value refractory;
-        if (neuron.refractory) {
+        Value refractory, stepsLeft;
+        if (neuron.refractory && neuron.refractoryByTime) {
           Value tauRef = emit(bound(neuron.refractory), leaf);
           Value last = load(bufs.lastSpike, j);
           refractory = builder.create<CmpFOp>(
               loc, CmpFPredicate::OLT, builder.create<SubFOp>(loc, t, last),
               tauRef);
+        } else if (neuron.refractory) {
+          // One step of the period passes; refractory while some is left.
+          Value zero = builder.create<ConstantIntOp>(loc, 0, 32);
+          stepsLeft = builder.create<MaxSIOp>(
+              loc,
+              builder.create<SubIOp>(loc, load(bufs.refractorySteps, j),
+                                     builder.create<ConstantIntOp>(loc, 1, 32)),
+              zero);
+          refractory =
+              builder.create<CmpIOp>(loc, CmpIPredicate::sgt, stepsLeft, zero);
         } else if (neuron.refractoryCondition) {
           refractory = emit(bound(neuron.refractoryCondition), leaf);
         }
@@ -188,6 +198,11 @@ void ProgramBuilder::emitNeuronPass(
             Value last = load(bufs.lastSpike, j);
             store(builder.create<SelectOp>(loc, spiked, t, last),
                   bufs.lastSpike, j);
+          }
+          if (bufs.refractorySteps >= 0) {
+            Value period = refractorySteps(emit(bound(neuron.refractory), leaf));
+            store(builder.create<SelectOp>(loc, spiked, period, stepsLeft),
+                  bufs.refractorySteps, j);
           }
           store(builder.create<ExtUIOp>(loc, builder.getI8Type(), spiked),
                 bufs.spikeFlags, j);

@@ -14,8 +14,8 @@
 //   2. a neuron that spiked at step k-1 is reset at the start of step k;
 //   3. the neuron is integrated over [t_k, t_k + dt] from the post-reset
 //      value, reading the synapse states as they are after delivery;
-//   4. inside the refractory window (t_k - last_spike < tau_ref) the
-//      post-reset value is held instead;
+//   4. inside the refractory window (t_k - last_spike < tau_ref, counted
+//      in steps or by time) the post-reset value is held instead;
 //   5. the spike of step k is V >= V_th on the new value, and it is
 //      recorded at step k (time t_k, although V is the value at t_k + dt);
 //   6. synapse states decay by exp(-dt / tau).
@@ -191,19 +191,33 @@ TEST(LifTest, SoftResetIntervalIsWithinOneStepOfTimeToThreshold) {
 }
 
 // With a refractory period, the step after a spike at step k both resets
-// and is the first held step. Steps k + i are held while
-// t_{k+i} - t_k = i * dt < tau_ref, i.e. for i = 1 .. h with
-// h = ceil(tau_ref / dt) - 1, and then m = ceil(T / dt) steps are
-// integrated: ISI = (h + m) * dt. The held step that coincides with the
-// reset is why the ISI can be up to one step *shorter* than
-// tau_ref + T; with tau_ref / dt a whole number, float32 time can also
-// make t_{k+i} - t_k fall just below tau_ref at i = tau_ref / dt and hold
-// one more step. Either way |ISI - (tau_ref + T)| < dt, one step, not two.
+// and is the first held step. Counted in steps, tau_ref is n =
+// floor(tau_ref / dt + 0.001) steps and steps k + i are held for i < n:
+// h = n - 1 held steps, then m = ceil(T / dt) integrated ones, ISI = (n -
+// 1 + m) * dt exactly. Counted by time, steps k + i are held while
+// t_{k+i} - t_k = i * dt < tau_ref, i.e. for i = 1 .. h with h =
+// ceil(tau_ref / dt) - 1; with tau_ref / dt a whole number, float32 time
+// can make t_{k+i} - t_k fall just below tau_ref at i = tau_ref / dt and
+// hold one more step. Either way |ISI - (tau_ref + T)| < dt.
+TEST(LifTest, RefractoryCountedInStepsHoldsExactlyItsStepsLessOne) {
+  Harness h;
+  std::unique_ptr<Simulation> sim =
+      h.compile(lifModel("hard", "  refractory 5 ms\n"));
+  ASSERT_TRUE(sim) << h.messages();
+  sim->run(sim->totalSteps());
+  double dt = sim->dtMs();
+  std::vector<int32_t> isis = intervals(spikeSteps(*sim, "N", 0));
+  ASSERT_GE(isis.size(), 10u);
+  int32_t m = static_cast<int32_t>(std::ceil(kTimeToThreshold / dt));
+  for (int32_t isi : isis)
+    EXPECT_EQ(isi, m + 49);
+}
+
 TEST(LifTest,
      RefractoryIntervalIsWithinOneStepOfRefractoryPlusTimeToThreshold) {
   Harness h;
   std::unique_ptr<Simulation> sim =
-      h.compile(lifModel("hard", "  refractory 5 ms\n"));
+      h.compile(lifModel("hard", "  refractory 5 ms counted by time\n"));
   ASSERT_TRUE(sim) << h.messages();
   sim->run(sim->totalSteps());
   double dt = sim->dtMs(), tauRef = 5;
@@ -217,13 +231,28 @@ TEST(LifTest,
   }
 }
 
-// tau_ref = 2.05 ms is not a whole number of steps, so float rounding of
-// t cannot matter: h = ceil(20.5) - 1 = 20 held steps, then 139
-// integrated: exactly 159 steps.
-TEST(LifTest, RefractoryHoldsPostResetValueForWholeStepsInsideTheWindow) {
+// tau_ref = 2.05 ms is not a whole number of steps: counted in steps it
+// is floor(20.5 + 0.001) = 20, so 19 held steps (see above).
+TEST(LifTest, RefractoryCountedInStepsRoundsAPartStepDown) {
   Harness h;
   std::unique_ptr<Simulation> sim =
       h.compile(lifModel("hard", "  refractory 2.05 ms\n"));
+  ASSERT_TRUE(sim) << h.messages();
+  sim->run(sim->totalSteps());
+  double dt = sim->dtMs();
+  std::vector<int32_t> isis = intervals(spikeSteps(*sim, "N", 0));
+  ASSERT_GE(isis.size(), 10u);
+  int32_t m = static_cast<int32_t>(std::ceil(kTimeToThreshold / dt));
+  for (int32_t isi : isis)
+    EXPECT_EQ(isi, 19 + m);
+}
+
+// Counted by time, float rounding of t cannot matter here: h = ceil(20.5)
+// - 1 = 20 held steps, then 139 integrated: exactly 159 steps.
+TEST(LifTest, RefractoryHoldsPostResetValueForWholeStepsInsideTheWindow) {
+  Harness h;
+  std::unique_ptr<Simulation> sim =
+      h.compile(lifModel("hard", "  refractory 2.05 ms counted by time\n"));
   ASSERT_TRUE(sim) << h.messages();
   sim->run(sim->totalSteps());
   double dt = sim->dtMs();

@@ -126,8 +126,10 @@ RandomNeuron makeNeuron(Draw &draw, unsigned index) {
   n.integratorU = integrator(draw);
   n.spike = draw.chance(0.8) ? "V >= V_th" : "V > V_th";
   n.reset = draw.pick(std::vector<std::string>{"soft", "hard", "hard", ""});
+  // Soft resets are brainpy's LIFRef, whose period is counted by time.
   if (!n.reset.empty() && draw.chance(0.5))
-    n.refractory = "tau_ref";
+    n.refractory =
+        n.reset == "soft" ? "tau_ref counted by time" : "tau_ref";
   // Adaptation jumps on a spike (Izhikevich's u += d, AdEx's w += b),
   // without a draw, so that no other part of a model moves.
   if (n.adaptation)
@@ -137,7 +139,7 @@ RandomNeuron makeNeuron(Draw &draw, unsigned index) {
   // and a period whose two equations share an integrator holds both.
   if (n.reset.empty())
     n.refractory = "while " + n.spike;
-  if (n.adaptation && n.refractory == "tau_ref" &&
+  if (n.adaptation && n.refractory.rfind("tau_ref", 0) == 0 &&
       n.integratorU == n.integratorV)
     n.holdV = n.holdU = true;
   return n;

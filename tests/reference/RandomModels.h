@@ -39,7 +39,8 @@ struct RandomNeuron {
   std::string spike;                ///< The spike condition.
   std::string reset;                ///< "soft", "hard" or "" (none).
   std::vector<std::string> onSpike; ///< "u += ..." statements, in order.
-  /// "tau_ref" (a duration), "while COND" (a condition) or "" (none).
+  /// "tau_ref" (a duration, maybe "counted by time"), "while COND" (a
+  /// condition) or "" (none).
   std::string refractory;
   /// The equations marked `unless refractory`; none: the default.
   bool holdV = false, holdU = false;

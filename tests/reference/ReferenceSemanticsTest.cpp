@@ -123,28 +123,34 @@ run 0.3 ms {
 }
 
 TEST(ReferenceSemanticsTest, RefractoryNeuronsHoldTheirPostResetValue) {
-  std::unique_ptr<ReferenceSimulator> sim = load(R"(
+  // V climbs 0.2 mV per step and spikes every 5 steps when free; after a
+  // spike at step s it is reset at s+1 and held at s+1 .. s+h. Counted in
+  // steps, 0.25 ms is floor(2.5 + 0.001) = 2 steps, the m-th step after
+  // the spike refractory for m < 2: h = 1, 6 steps apart. Counted by
+  // time, t - t_s < 0.25 ms at m = 1 and 2: h = 2, 7 steps apart.
+  for (auto [rule, interval] :
+       {std::pair<const char *, int32_t>{"", 6}, {" counted by time", 7}}) {
+    SCOPED_TRACE(rule);
+    std::unique_ptr<ReferenceSimulator> sim = load(R"(
 neuron Ref {
   state V : mV = 1 mV
   dV/dt = 2 mV / ms using euler
   spike V >= 1 mV
   reset soft to 0 mV
-  refractory 0.25 ms
+  refractory 0.25 ms)" + std::string(rule) + R"(
 }
 population P = Ref(1)
 run 2 ms {
   record P.spike
 }
 )");
-  ASSERT_TRUE(sim);
-  sim->run(sim->totalSteps());
-  // V climbs 0.2 mV per step and spikes every 5 steps when free; after a
-  // spike at step s it is reset at s+1 and held at s+1 and s+2 (t - t_s <
-  // 0.25 ms), so the next spike comes 7 steps later, not 5.
-  const std::vector<int32_t> &steps = sim->spikes()[0].steps;
-  ASSERT_GE(steps.size(), 2u);
-  for (size_t k = 1; k < steps.size(); ++k)
-    EXPECT_EQ(steps[k] - steps[k - 1], 7);
+    ASSERT_TRUE(sim);
+    sim->run(sim->totalSteps());
+    const std::vector<int32_t> &steps = sim->spikes()[0].steps;
+    ASSERT_GE(steps.size(), 2u);
+    for (size_t k = 1; k < steps.size(); ++k)
+      EXPECT_EQ(steps[k] - steps[k - 1], interval);
+  }
 }
 
 TEST(ReferenceSemanticsTest, CurrentsReachOnlyTheirTargetSlice) {

@@ -108,7 +108,7 @@ TEST(RefractorinessTest, AConditionMakesSpikesUpwardCrossings) {
 // counts the time spent outside the refractory period, while V (not
 // marked) is reset but not held. A neuron driven to fire right away spikes
 // every 10 steps (V rises by 1 mV a step from 0 to 10 mV), each spike
-// holding x for the 3 steps (0.3 ms) after it.
+// holding x for the steps of the period after it.
 TEST(RefractorinessTest, UnlessRefractoryChoosesTheHeldStates) {
   const char *model = R"(
 neuron Clocked {
@@ -133,14 +133,14 @@ run 10 ms dt 0.1 ms seed 1
   // V reaches 10 mV after 10 steps: spikes at steps 9, 19, 29, ...
   for (size_t k = 0; k < train.steps.size(); ++k)
     EXPECT_EQ(train.steps[k], int32_t(9 + 10 * k)) << k;
-  // Refractory where t_k - t_last < 0.25 ms: the two steps after each
-  // spike (0.1 and 0.2 ms after it; 0.3 ms is past it), within the run's
-  // 100 steps.
+  // 0.25 ms is floor(2.5 + 0.001) = 2 steps: the m-th step after a spike
+  // is refractory for m < 2, so one held step per spike (within the run's
+  // 100 steps).
   std::vector<double> x = runs->compiled->stateValues("P", "x");
   ASSERT_EQ(x.size(), 1u);
   int heldSteps = 0;
   for (int32_t step : train.steps)
-    heldSteps += (step + 1 < 100) + (step + 2 < 100);
+    heldSteps += step + 1 < 100;
   double held = 0.1 * heldSteps;
   EXPECT_NEAR(x[0], 10.0 - held, 1e-4);
 }

@@ -41,7 +41,11 @@ struct SynapseGroup {
 struct PopulationBuffers {
   std::vector<int> states;          ///< One per neuron state.
   std::vector<int> perNeuronParams; ///< Per parameter, -1 when constant.
-  int lastSpike = -1;               ///< Refractory neurons only.
+  /// Refractory periods counted by time: the last spike's time.
+  int lastSpike = -1;
+  /// Refractory periods counted in steps: the steps of it left, counted
+  /// down at the start of each step (zero: not refractory).
+  int refractorySteps = -1;
   int spikeFlags = -1, spikeList = -1, spikeCount = -1;
   int recordIndices = -1, recordCounts = -1, recordFill = -1;
   /// threads + 1 entries: thread t owns neurons [bounds[t], bounds[t+1]).

@@ -152,6 +152,9 @@ struct NeuronDecl : ModelBody {
   std::optional<ResetDecl> reset;
   std::vector<Assignment> onSpike; ///< `on_spike X = EXPR`, in order
   ExprPtr refractory;              ///< `refractory EXPR` (a duration)
+  /// `refractory EXPR counted by time`: brainpy's rule, t - t_last < EXPR
+  /// in the working precision; otherwise whole steps.
+  bool refractoryByTime = false;
   /// `refractory while COND`: refractory as long as COND holds.
   ExprPtr refractoryCondition;
   llvm::SMRange refractoryRange;

@@ -207,6 +207,12 @@ struct NeuronModel {
   /// order, after it (at the start of the step after the spike).
   std::vector<AssignStatement> onSpike;
   ExprP refractory; ///< Duration in ms; null: none.
+  /// How a duration is counted: false (the default, Brian2's and NEST's
+  /// rule), the m-th step after a spike is refractory when m <
+  /// floor(refractory / dt + 0.001); true (`counted by time`,
+  /// brainpy.state's rule), when t_k - t_last < refractory in the working
+  /// precision.
+  bool refractoryByTime = false;
   /// `refractory while COND`: refractory in a step when COND holds on the
   /// state at its start (after the reset); no spike then. Null: none.
   ExprP refractoryCondition;
