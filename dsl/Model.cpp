@@ -452,10 +452,13 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
     const NeuronModel &post =
         model.neurons[model.populations[proj.target.population].neuron];
     os << "projection " << p << ": " << slice(proj.source) << " -> "
-       << slice(proj.target) << ", " << syn.name << " + "
-       << model.outputs[proj.output].name << " into "
-       << post.inputs[proj.targetInput].name << ", "
-       << connectivityName(proj.connectivity.kind);
+       << slice(proj.target) << ", " << syn.name;
+    if (proj.hasOutput())
+      os << " + " << model.outputs[proj.output].name << " into "
+         << post.inputs[proj.targetInput].name;
+    for (const SynapseModel::TargetJump &jump : syn.targetJumps)
+      os << ", jumps " << jump.targetState;
+    os << ", " << connectivityName(proj.connectivity.kind);
     switch (proj.connectivity.kind) {
     case Connectivity::Kind::FixedPerPre:
     case Connectivity::Kind::FixedPerPost:
@@ -477,23 +480,28 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
          << "(" << llvm::format("%g", proj.weight.a) << ", "
          << llvm::format("%g", proj.weight.b) << ")";
     os << " " << syn.weightUnit.str() << "\n";
-    const OutputModel &out = model.outputs[proj.output];
-    os << "  current [" << post.inputs[proj.targetInput].unit.str() << "] = ";
-    printExpr(*proj.current, os, [&](const Expr &leaf) -> std::string {
-      switch (leaf.op) {
-      case Op::Param:
-        return out.params[leaf.index].name + "=" +
-               formatNumber(proj.outputParams[leaf.index]);
-      case Op::SynapseState:
-        return syn.states[leaf.index].name;
-      case Op::TargetState:
-        return post.states[leaf.index].name;
-      default:
-        return "?";
-      }
-    });
-    os << "\n";
+    if (proj.hasOutput()) {
+      const OutputModel &out = model.outputs[proj.output];
+      os << "  current [" << post.inputs[proj.targetInput].unit.str()
+         << "] = ";
+      printExpr(*proj.current, os, [&](const Expr &leaf) -> std::string {
+        switch (leaf.op) {
+        case Op::Param:
+          return out.params[leaf.index].name + "=" +
+                 formatNumber(proj.outputParams[leaf.index]);
+        case Op::SynapseState:
+          return syn.states[leaf.index].name;
+        case Op::TargetState:
+          return post.states[leaf.index].name;
+        default:
+          return "?";
+        }
+      });
+      os << "\n";
+    }
     for (size_t s = 0; s < syn.states.size(); ++s) {
+      if (syn.isHidden(s))
+        continue;
       os << "  synapse state " << syn.states[s].name << " ["
          << syn.states[s].unit.str() << "]";
       for (const Equation &eq : syn.equations)

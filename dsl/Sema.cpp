@@ -72,6 +72,16 @@ std::map<std::string, std::string> declaredNames(const ast::ModelBody &body,
   return names;
 }
 
+/// Whether `expr` reads the weight `w`.
+bool mentionsWeight(const ast::Expr &expr) {
+  if (expr.kind == ast::ExprKind::Name && expr.name.name == "w")
+    return true;
+  for (const ast::ExprPtr &operand : expr.operands)
+    if (mentionsWeight(*operand))
+      return true;
+  return false;
+}
+
 struct BuiltinInfo {
   Builtin fn;
   unsigned arity;
@@ -229,11 +239,22 @@ private:
                            NeuronModel &neuron);
   /// `on_pre` / `on_spike` statements: each changes one of `states` by a
   /// value of `scope`, in its unit (a plain factor for *= and /=).
-  void checkAssignments(const std::vector<ast::Assignment> &assigns,
+  void checkAssignments(llvm::ArrayRef<ast::Assignment> assigns,
                         const std::vector<State> &states, const Scope &scope,
                         const std::string &what, const std::string &owner,
                         std::vector<AssignStatement> &out);
   void checkNeuron(const ast::NeuronDecl &decl);
+  /// Checks synapse `synapseId`'s `on_pre X_post` statements against the
+  /// target neuron `post` of a projection: at the first such projection it
+  /// adds the hidden states and their statements (and, if nothing else
+  /// reads it, gives `w` its unit); later ones must have the same X.
+  bool resolveTargetJumps(unsigned synapseId, const NeuronModel &post,
+                          const ast::ProjectionDecl &decl);
+  /// The projection's output: its parameters, the input it feeds and its
+  /// current (Projection::current).
+  bool checkOutput(const ast::ProjectionDecl &decl, unsigned outputId,
+                   const SynapseModel &synapse, const NeuronModel &post,
+                   Projection &proj);
   void checkSynapse(const ast::SynapseDecl &decl);
   void checkOutput(const ast::OutputDecl &decl);
   void checkPopulation(const ast::PopulationDecl &decl);
@@ -273,6 +294,15 @@ private:
   llvm::StringMap<unsigned> neuronIndex, synapseIndex, outputIndex,
       populationIndex;
   std::vector<const ast::OutputDecl *> outputDecls;
+  /// Per synapse model: its `on_pre X_post ...` statements, checked at the
+  /// first projection, which says what X is (resolveTargetJumps).
+  struct PendingJumps {
+    std::vector<const ast::Assignment *> assigns;
+    Scope scope; ///< The scope of its on_pre statements.
+    bool resolved = false, failed = false;
+    std::string firstTarget; ///< The neuron model they were resolved for.
+  };
+  std::map<unsigned, PendingJumps> pendingJumps;
   std::vector<std::string> neuronNames, synapseNames, outputNames,
       populationNames;
   /// Output/synapse/neuron combinations whose current failed to check, so
@@ -1104,7 +1134,7 @@ void Sema::checkLets(const std::vector<ast::VariableDecl> &lets, Scope &scope,
   }
 }
 
-void Sema::checkAssignments(const std::vector<ast::Assignment> &assigns,
+void Sema::checkAssignments(llvm::ArrayRef<ast::Assignment> assigns,
                             const std::vector<State> &states,
                             const Scope &scope, const std::string &what,
                             const std::string &owner,
@@ -1187,21 +1217,32 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
                   "'unless refractory' holds a neuron's state; a synapse is "
                   "never refractory");
 
+  // `X_post` that is not a state of the synapse is the target's X: those
+  // statements wait for a projection to say what X is.
+  PendingJumps jumps;
+  for (const ast::Assignment &assign : decl.onPre) {
+    llvm::StringRef target = assign.target.name;
+    bool own = llvm::any_of(synapse.states, [&](const State &s) {
+      return s.name == assign.target.name;
+    });
+    if (!own && target.ends_with("_post") && target.size() > 5)
+      jumps.assigns.push_back(&assign);
+  }
+  if (!jumps.assigns.empty() && decl.incrementBeforeDecay) {
+    diags.error(decl.orderRange,
+                "a synapse that changes its target's state ('" +
+                    jumps.assigns.front()->target.name +
+                    "') adds its increments when the target updates; it "
+                    "cannot say 'increment before decay'");
+  }
+
   // `w` carries the unit of the state its on_pre statement assigns.
-  auto mentionsWeight = [](const ast::Expr &expr, auto &self) -> bool {
-    if (expr.kind == ast::ExprKind::Name && expr.name.name == "w")
-      return true;
-    for (const ast::ExprPtr &operand : expr.operands)
-      if (self(*operand, self))
-        return true;
-    return false;
-  };
   for (const ast::Assignment &assign : decl.onPre) {
     auto stateIt = llvm::find_if(synapse.states, [&](const State &s) {
       return s.name == assign.target.name;
     });
     if (stateIt != synapse.states.end() &&
-        mentionsWeight(*assign.value, mentionsWeight)) {
+        mentionsWeight(*assign.value)) {
       synapse.weightUnit = stateIt->unit;
       synapse.readsWeight = true;
       break;
@@ -1209,8 +1250,14 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
   }
   scope.add("w", Op::Weight, 0, synapse.weightUnit);
 
-  checkAssignments(decl.onPre, synapse.states, scope, "on_pre",
-                   quoted(synapse.name), synapse.onPre);
+  for (const ast::Assignment &assign : decl.onPre)
+    if (!llvm::is_contained(jumps.assigns, &assign))
+      checkAssignments(assign, synapse.states, scope, "on_pre",
+                       quoted(synapse.name), synapse.onPre);
+  if (!jumps.assigns.empty()) {
+    jumps.scope = scope;
+    pendingJumps[model.synapses.size()] = std::move(jumps);
+  }
   for (const Equation &eq : synapse.equations)
     markDivisors(*eq.rhs, synapse.params,
                  "d" + synapse.states[eq.state].name + "/dt");
@@ -1727,8 +1774,20 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
   };
   requireMember(decl.synapse.has_value(), "a 'synapse'",
                 "synapse Expon(tau = 5 ms)");
-  requireMember(decl.output.has_value(), "an 'output'",
-                "output COBA(E = 0 mV)");
+  // A synapse that only jumps its target's states needs no output.
+  auto known = decl.synapse ? synapseIndex.find(decl.synapse->callee.name)
+                            : synapseIndex.end();
+  bool jumpsOnly = false;
+  if (known != synapseIndex.end()) {
+    const SynapseModel &synapse = model.synapses[known->second];
+    jumpsOnly = pendingJumps.count(known->second) &&
+                llvm::all_of(synapse.onPre, [&](const AssignStatement &s) {
+                  return synapse.isHidden(s.state);
+                });
+  }
+  if (!jumpsOnly)
+    requireMember(decl.output.has_value(), "an 'output'",
+                  "output COBA(E = 0 mV)");
   requireMember(decl.connect.has_value(), "a 'connect' rule",
                 "connect fixed_per_pre(80)");
   requireMember(decl.weight != nullptr, "a 'weight'", "weight 0.6 mS");
@@ -1741,32 +1800,70 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
   proj.range = decl.range;
   std::optional<unsigned> synapseId = lookupDecl(
       synapseIndex, synapseNames, decl.synapse->callee, "synapse model");
-  std::optional<unsigned> outputId =
-      lookupDecl(outputIndex, outputNames, decl.output->callee, "output model");
+  std::optional<unsigned> outputId;
+  if (decl.output)
+    outputId = lookupDecl(outputIndex, outputNames, decl.output->callee,
+                          "output model");
   std::optional<Connectivity> conn =
       checkConnectivity(*decl.connect, *source, *target);
-  if (!synapseId || !outputId || !conn)
+  if (!synapseId || (decl.output && !outputId) || !conn)
     return;
   proj.synapse = *synapseId;
-  proj.output = *outputId;
+  proj.output = outputId ? *outputId : noOutput;
   proj.connectivity = *conn;
   const SynapseModel &synapse = model.synapses[*synapseId];
-  const OutputModel &output = model.outputs[*outputId];
-  const ast::OutputDecl &outputDecl = *outputDecls[*outputId];
   const NeuronModel &post =
       model.neurons[model.populations[target->population].neuron];
 
   std::optional<std::vector<double>> synapseParams =
       bindParams(*decl.synapse, synapse.params, 0, "synapse", synapse.name,
                  synapse.range, proj.synapseParamRanges);
-  std::optional<std::vector<double>> outputParams =
-      bindParams(*decl.output, output.params, 0, "output", output.name,
-                 output.range, proj.outputParamRanges);
-  if (!synapseParams || !outputParams)
+  if (!synapseParams)
     return;
   bool rulesHold =
       checkRules(synapse.params, *synapseParams, proj.synapseParamRanges);
   proj.synapseParams = *synapseParams;
+  if (!resolveTargetJumps(*synapseId, post, decl))
+    return;
+  if (outputId && !checkOutput(decl, *outputId, synapse, post, proj))
+    return;
+  if (outputId)
+    rulesHold &= checkRules(model.outputs[*outputId].params,
+                            proj.outputParams, proj.outputParamRanges);
+  if (!rulesHold)
+    return;
+
+  Scope constants;
+  constants.context = "a weight";
+  std::optional<Initializer> weight =
+      checkInitializer(*decl.weight, decl.weightSampled, synapse.weightUnit,
+                       constants, "the weight");
+  if (!weight)
+    return;
+  if (weight->kind == Initializer::Kind::Expression &&
+      weight->value->op != Op::Constant) {
+    diags.error(decl.weight->range, "the weight must be a constant");
+    return;
+  }
+  proj.weight = *weight;
+  // A weight nothing reads would change nothing, silently.
+  if (!synapse.readsWeight)
+    diags.warning(decl.weight->range,
+                  "this weight is never read: the on_pre of synapse " +
+                      quoted(synapse.name) + " does not use 'w'");
+  model.projections.push_back(std::move(proj));
+}
+
+bool Sema::checkOutput(const ast::ProjectionDecl &decl, unsigned outputId,
+                       const SynapseModel &synapse, const NeuronModel &post,
+                       Projection &proj) {
+  const OutputModel &output = model.outputs[outputId];
+  const ast::OutputDecl &outputDecl = *outputDecls[outputId];
+  std::optional<std::vector<double>> outputParams =
+      bindParams(*decl.output, output.params, 0, "output", output.name,
+                 output.range, proj.outputParamRanges);
+  if (!outputParams)
+    return false;
   proj.outputParams = *outputParams;
 
   // Which input of the target the output feeds.
@@ -1778,7 +1875,7 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
       diags.error(decl.outputInput.range, "neuron " + quoted(post.name) +
                                               " has no input " +
                                               quoted(decl.outputInput.name));
-      return;
+      return false;
     }
     proj.targetInput = it - post.inputs.begin();
   } else if (post.inputs.size() == 1) {
@@ -1789,19 +1886,19 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
                     Twine(post.inputs.size()) +
                     " inputs; name one with 'output ... to INPUT'");
     diags.note(post.range, "neuron " + quoted(post.name) + " is defined here");
-    return;
+    return false;
   }
   const Input &input = post.inputs[proj.targetInput];
 
   // The output's current, in this projection's context: its parameters, the
   // synapse's states and the target neuron's states.
   if (!outputDecl.current)
-    return;
-  auto key = std::make_tuple(*outputId, *synapseId,
-                             model.populations[target->population].neuron,
+    return false;
+  auto key = std::make_tuple(outputId, proj.synapse,
+                             model.populations[proj.target.population].neuron,
                              proj.targetInput);
   if (failedCurrents.count(key))
-    return;
+    return false;
   Scope currentScope;
   currentScope.allowTime = true;
   currentScope.context = "an output current";
@@ -1809,7 +1906,8 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
     currentScope.add(post.states[s].name, Op::TargetState, s,
                      post.states[s].unit);
   for (unsigned s = 0; s < synapse.states.size(); ++s)
-    currentScope.add(synapse.states[s].name, Op::SynapseState, s,
+    if (!synapse.isHidden(s))
+      currentScope.add(synapse.states[s].name, Op::SynapseState, s,
                      synapse.states[s].unit);
   for (unsigned p = 0; p < output.params.size(); ++p)
     currentScope.add(output.params[p].name, Op::Param, p,
@@ -1834,37 +1932,105 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
                                  quoted(output.name) + " with synapse " +
                                  quoted(synapse.name));
     failedCurrents.insert(key);
-    return;
+    return false;
   }
   proj.current = current;
   // The output's parameters that divide in its current; checked here,
   // where the current is known.
-  markDivisors(*current, model.outputs[*outputId].params,
+  markDivisors(*current, model.outputs[outputId].params,
                "the current of output " + quoted(output.name));
-  rulesHold &=
-      checkRules(output.params, proj.outputParams, proj.outputParamRanges);
-  if (!rulesHold)
-    return;
+  return true;
+}
 
-  Scope constants;
-  constants.context = "a weight";
-  std::optional<Initializer> weight =
-      checkInitializer(*decl.weight, decl.weightSampled, synapse.weightUnit,
-                       constants, "the weight");
-  if (!weight)
-    return;
-  if (weight->kind == Initializer::Kind::Expression &&
-      weight->value->op != Op::Constant) {
-    diags.error(decl.weight->range, "the weight must be a constant");
-    return;
+bool Sema::resolveTargetJumps(unsigned synapseId, const NeuronModel &post,
+                              const ast::ProjectionDecl &decl) {
+  auto pending = pendingJumps.find(synapseId);
+  if (pending == pendingJumps.end())
+    return true;
+  PendingJumps &jumps = pending->second;
+  if (jumps.failed)
+    return false;
+  SynapseModel &synapse = model.synapses[synapseId];
+  auto targetState = [&](const ast::Assignment &assign) -> const State * {
+    std::string name = assign.target.name.substr(
+        0, assign.target.name.size() - std::strlen("_post"));
+    auto it = llvm::find_if(
+        post.states, [&](const State &s) { return s.name == name; });
+    if (it != post.states.end())
+      return &*it;
+    diags.error(assign.target.range,
+                quoted(assign.target.name) + " is state " + quoted(name) +
+                    " of the target neuron, but neuron " + quoted(post.name) +
+                    " has no state " + quoted(name));
+    diags.note(decl.range, "in this projection onto neuron " +
+                               quoted(post.name));
+    return nullptr;
+  };
+
+  if (jumps.resolved) {
+    // The hidden states have the units of the first target.
+    bool ok = true;
+    for (const SynapseModel::TargetJump &jump : synapse.targetJumps) {
+      const ast::Assignment *assign = *llvm::find_if(
+          jumps.assigns, [&](const ast::Assignment *a) {
+            return a->target.name == synapse.states[jump.state].name;
+          });
+      const State *state = targetState(*assign);
+      if (state && !(state->unit == synapse.states[jump.state].unit)) {
+        diags.error(decl.range,
+                    "synapse " + quoted(synapse.name) + " adds to " +
+                        quoted(jump.targetState) + " in " +
+                        synapse.states[jump.state].unit.str() + " (of neuron " +
+                        quoted(jumps.firstTarget) + "), but neuron " +
+                        quoted(post.name) + " has it in " + state->unit.str() +
+                        "; give this projection a synapse model of its own");
+        state = nullptr;
+      }
+      ok &= state != nullptr;
+    }
+    return ok;
   }
-  proj.weight = *weight;
-  // A weight nothing reads would change nothing, silently.
-  if (!synapse.readsWeight)
-    diags.warning(decl.weight->range,
-                  "this weight is never read: the on_pre of synapse " +
-                      quoted(synapse.name) + " does not use 'w'");
-  model.projections.push_back(std::move(proj));
+
+  unsigned errorsBefore = diags.errorCount();
+  Scope scope = jumps.scope;
+  for (const ast::Assignment *assign : jumps.assigns) {
+    const State *state = targetState(*assign);
+    if (!state)
+      continue;
+    if (assign->op != ast::AssignOp::Add && assign->op != ast::AssignOp::Sub) {
+      diags.error(assign->range,
+                  "on_pre can only add to or subtract from a state of its "
+                  "target ('" +
+                      assign->target.name + " += ...'): the spikes that "
+                      "arrive in one step add up, in no particular order");
+      continue;
+    }
+    auto existing = llvm::find_if(synapse.states, [&](const State &s) {
+      return s.name == assign->target.name;
+    });
+    if (existing == synapse.states.end()) {
+      synapse.targetJumps.push_back(
+          {static_cast<unsigned>(synapse.states.size()), state->name});
+      synapse.states.push_back(State{assign->target.name, state->unit,
+                                     makeConstant(0.0, state->unit),
+                                     assign->target.range});
+    }
+    // Nothing of the synapse's own reads `w`: it is in the unit of the
+    // first target state it is added to.
+    if (!synapse.readsWeight && mentionsWeight(*assign->value)) {
+      synapse.weightUnit = state->unit;
+      synapse.readsWeight = true;
+      scope.add("w", Op::Weight, 0, synapse.weightUnit);
+    }
+  }
+  for (const ast::Assignment *assign : jumps.assigns)
+    if (diags.errorCount() == errorsBefore)
+      checkAssignments(*assign, synapse.states, scope, "on_pre",
+                       quoted(synapse.name), synapse.onPre);
+  jumps.resolved = true;
+  jumps.firstTarget = post.name;
+  jumps.failed = diags.errorCount() > errorsBefore;
+  return !jumps.failed;
 }
 
 void Sema::checkDrive(const ast::DriveDecl &decl) {

@@ -121,7 +121,6 @@ std::vector<ModelParameter> snnc::listParameters(const Model &model) {
   for (unsigned k = 0; k < model.projections.size(); ++k) {
     const Projection &proj = model.projections[k];
     const SynapseModel &synapse = model.synapses[proj.synapse];
-    const OutputModel &output = model.outputs[proj.output];
     std::string prefix = "projection" + std::to_string(k);
     for (unsigned q = 0; q < synapse.params.size(); ++q) {
       ModelParameter param{Kind::SynapseParam,
@@ -142,16 +141,21 @@ std::vector<ModelParameter> snnc::listParameters(const Model &model) {
     unsigned targetNeuron = model.populations[proj.target.population].neuron;
     bool feedsExact = exactInputs[targetNeuron].count(proj.targetInput) > 0;
     std::set<unsigned> exponent, read;
-    collectExponentReads(*proj.current, false, exponent, nullptr);
-    collectLeaves(*proj.current, Op::Param, read);
-    for (unsigned q = 0; q < output.params.size(); ++q) {
+    if (proj.current) {
+      collectExponentReads(*proj.current, false, exponent, nullptr);
+      collectLeaves(*proj.current, Op::Param, read);
+    }
+    const std::vector<Param> none;
+    const std::vector<Param> &params =
+        proj.hasOutput() ? model.outputs[proj.output].params : none;
+    for (unsigned q = 0; q < params.size(); ++q) {
       ModelParameter param{Kind::OutputParam,
                            k,
                            q,
-                           prefix + ".output." + output.params[q].name,
-                           output.params[q].unit,
+                           prefix + ".output." + params[q].name,
+                           params[q].unit,
                            proj.outputParams[q],
-                           output.params[q].range,
+                           params[q].range,
                            ""};
       if (feedsExact && read.count(q))
         param.specialisedBecause = exactReason;

@@ -115,7 +115,8 @@ bool Planner::planGroups(Plan &plan) {
     group.synapseParams = proj.synapseParams;
     group.target = proj.target;
     group.input = proj.targetInput;
-    group.current =
+    if (proj.current)
+      group.current =
         substitute(bindAllParams(proj.current, proj.outputParams),
                    [&](const ExprP &leaf) -> ExprP {
                      if (leaf->op == Op::TargetState)
@@ -200,7 +201,8 @@ bool Planner::planPopulation(unsigned popIndex, Plan &plan) {
     ExprP sum = makeLeaf(Op::Input, i, neuron.inputs[i].unit);
     for (unsigned g = 0; g < plan.groups.size(); ++g) {
       const SynapseGroup &group = plan.groups[g];
-      if (group.target.population != popIndex || group.input != i)
+      if (group.target.population != popIndex || !group.current ||
+          group.input != i)
         continue;
       ExprP current = group.current;
       if (group.target.begin != 0 || group.target.end != pop.size) {

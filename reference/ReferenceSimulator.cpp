@@ -345,6 +345,10 @@ void ReferenceSimulator::Impl::advanceSynapses(double t,
         });
       }
     }
+    // The jumps the targets took in the last step are spent.
+    for (const SynapseModel::TargetJump &jump :
+         model.synapses[group.synapse].targetJumps)
+      std::fill(states[jump.state].begin(), states[jump.state].end(), 0.0);
   }
 }
 
@@ -405,6 +409,22 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
     };
     for (size_t s = 0; s < numStates; ++s)
       x[s] = pop.states[s][j];
+
+    // The jumps delivered this step (on_pre X_post += ...), before the
+    // reset; 0 outside a group's target slice, as the compiled engine adds.
+    for (unsigned g = 0; g < plan.groups.size(); ++g) {
+      const SynapseGroup &group = plan.groups[g];
+      if (group.target.population != p)
+        continue;
+      for (const SynapseModel::TargetJump &jump :
+           model.synapses[group.synapse].targetJumps) {
+        bool inside = group.target.begin <= j && j < group.target.end;
+        double amount =
+            inside ? groups[g].states[jump.state][j - group.target.begin] : 0.0;
+        double &state = x[neuron.stateIndex(jump.targetState)];
+        state = eval.add(state, amount);
+      }
+    }
 
     // Reset, from the pre-reset state, if the neuron spiked at step k-1.
     if (pop.spiked[j] && !run.resetValue.empty()) {

@@ -111,6 +111,22 @@ void ProgramBuilder::emitNeuronPass(
                             &bufs.perNeuronParams);
         };
 
+        // 0. The jumps the synapses delivered this step (`on_pre v_post +=
+        //    w`), before the reset, as Brian2 applies them before resetting.
+        for (unsigned g : groups) {
+          const SynapseModel &synapse =
+              model.synapses[layout.groups[g].synapse];
+          for (const SynapseModel::TargetJump &jump : synapse.targetJumps) {
+            unsigned s = neuron.stateIndex(jump.targetState);
+            Value amount = views[g].states[jump.state];
+            if (views[g].inside)
+              amount = builder.create<SelectOp>(loc, views[g].inside, amount,
+                                                constant(0.0));
+            current[s] = builder.create<AddFOp>(loc, current[s], amount);
+            emitted.clear();
+          }
+        }
+
         // 1. Reset from the previous step's spike (brainpy: at the next
         //    step), on the variable the spike condition tests, then the
         //    on_spike statements in order.
@@ -225,7 +241,9 @@ void ProgramBuilder::emitSynapseDecay(unsigned g,
                                       Value t) {
   const SynapseGroup &group = layout.groups[g];
   const Population &pop = model.populations[group.target.population];
-  if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }))
+  const SynapseModel &synapse = model.synapses[group.synapse];
+  if (llvm::none_of(odes, [](const OdePlan &ode) { return ode.rhs; }) &&
+      synapse.targetJumps.empty())
     return;
   LocatedAt at(*this, model.projections[group.projections.front()].range);
   withBody<snn::ForEachNeuronOp>(
@@ -247,6 +265,9 @@ void ProgramBuilder::emitSynapseDecay(unsigned g,
         for (unsigned s = 0; s < odes.size(); ++s)
           if (odes[s].rhs)
             store(next[s], group.stateBuffers[s], at);
+        // The targets have taken this step's jumps.
+        for (const SynapseModel::TargetJump &jump : synapse.targetJumps)
+          store(constant(0.0), group.stateBuffers[jump.state], at);
       },
       pop.name, group.target.begin, group.target.size(), /*elementwise=*/true);
 }

@@ -90,7 +90,8 @@ std::optional<NeuronPlan> ProgramBuilder::planNeuron(unsigned popIndex) {
       for (unsigned g = 0; g < layout.groups.size(); ++g) {
         const SynapseGroup &group = layout.groups[g];
         const Projection &first = model.projections[group.projections.front()];
-        if (group.target.population != popIndex || first.targetInput != i)
+        if (group.target.population != popIndex || !first.current ||
+            first.targetInput != i)
           continue;
         ExprP current = bindParams(first.current, first.outputParams,
                                    outputNamed(group.projections.front()),

@@ -15,6 +15,7 @@
 #include "snnc/dsl/Units.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/SMLoc.h"
 #include "llvm/Support/raw_ostream.h"
@@ -223,6 +224,13 @@ struct NeuronModel {
   /// rand()/randn() calls in its expressions: Random leaves 0..n-1.
   unsigned randomSites = 0;
   bool hasRefractoriness() const { return refractory || refractoryCondition; }
+  /// The state called `name` (Sema checked every name a model uses).
+  unsigned stateIndex(llvm::StringRef name) const {
+    for (unsigned s = 0; s < states.size(); ++s)
+      if (states[s].name == name)
+        return s;
+    return 0;
+  }
   llvm::SMRange range;
 };
 
@@ -236,6 +244,19 @@ struct SynapseModel {
   /// Whether an on_pre statement reads `w`: a projection's weight is
   /// otherwise never used (a warning says so).
   bool readsWeight = false;
+  /// `on_pre X_post += ...`: a jump of the target neuron's state X. Its
+  /// increments gather in the hidden per-target synapse state `state`
+  /// (named "X_post", in X's unit, cleared after every step), which the
+  /// target adds to X at the start of its update, before a reset.
+  struct TargetJump {
+    unsigned state;          ///< The hidden synapse state.
+    std::string targetState; ///< X, a state of every target neuron.
+  };
+  std::vector<TargetJump> targetJumps;
+  bool isHidden(unsigned state) const {
+    return llvm::any_of(targetJumps,
+                        [&](const TargetJump &j) { return j.state == state; });
+  }
   /// When a step's spikes land: false (brainpy's AlignPost order) adds them
   /// after the step's decay, g_k = decay(g_{k-1}) + x_k; true decays them
   /// with it, g_k = decay(g_{k-1} + x_k).
@@ -300,17 +321,22 @@ struct Connectivity {
 };
 const char *connectivityName(Connectivity::Kind kind);
 
+/// Projection::output of a projection without one: its synapse only
+/// jumps target states (SynapseModel::targetJumps).
+constexpr unsigned noOutput = ~0u;
+
 struct Projection {
   Slice source, target;
   unsigned synapse;                  ///< Index into Model::synapses.
   std::vector<double> synapseParams; ///< In each parameter's unit.
-  unsigned output;                   ///< Index into Model::outputs.
+  unsigned output;                   ///< Index into Model::outputs, or noOutput.
+  bool hasOutput() const { return output != noOutput; }
   std::vector<double> outputParams;
   /// Where each synapse and output parameter value was given.
   std::vector<llvm::SMRange> synapseParamRanges, outputParamRanges;
-  unsigned targetInput; ///< Which input of the target neuron it feeds.
+  unsigned targetInput = 0; ///< Which input of the target neuron it feeds.
   /// The output current in the target input's unit: reads Param (output
-  /// params), SynapseState and TargetState leaves.
+  /// params), SynapseState and TargetState leaves. Null without an output.
   ExprP current;
   Connectivity connectivity;
   Initializer weight; ///< In the synapse's weight unit.
