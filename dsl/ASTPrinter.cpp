@@ -87,7 +87,7 @@ void printUnit(const UnitExpr &unit, llvm::raw_ostream &os) {
     first = false;
     os << factor.symbol.name;
     if (factor.power != 1)
-      os << "^" << factor.power;
+      os << "^" << factor.power.str();
   }
 }
 
@@ -165,7 +165,7 @@ void snnc::ast::print(const Expr &expr, llvm::raw_ostream &os) {
     if (expr.unit) {
       os << " " << expr.unit->symbol.name;
       if (expr.unit->power != 1)
-        os << "^" << expr.unit->power;
+        os << "^" << expr.unit->power.str();
     }
     return;
   case ExprKind::Name:

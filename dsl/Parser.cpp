@@ -169,7 +169,7 @@ private:
   std::optional<Call> parseCall(const llvm::Twine &what, bool parensOptional);
   std::optional<UnitExpr> parseUnit();
   bool parseUnitTerm(UnitExpr &unit, int sign, unsigned depth);
-  std::optional<int> parseIntegerPower();
+  std::optional<Exponent> parseUnitPower();
 
   ExprPtr parseExpr();
   ExprPtr parseOr();
@@ -922,7 +922,7 @@ std::optional<UnitExpr> Parser::parseUnit() {
   return unit;
 }
 
-// unit_term := (IDENT | '1' | '(' unit ')') int_power?
+// unit_term := (IDENT | '1' | '(' unit ')') unit_power?
 bool Parser::parseUnitTerm(UnitExpr &unit, int sign, unsigned nesting) {
   NestingGuard guard(*this);
   if (guard.tooDeep())
@@ -944,18 +944,27 @@ bool Parser::parseUnitTerm(UnitExpr &unit, int sign, unsigned nesting) {
     }
     if (!expect(TokenKind::RParen, " to close the unit"))
       return false;
-    int power = 1;
+    Exponent power = 1;
+    SMLoc powerStart = tok.loc();
     if (tok.is(TokenKind::Caret)) {
-      std::optional<int> parsed = parseIntegerPower();
+      std::optional<Exponent> parsed = parseUnitPower();
       if (!parsed)
         return false;
       power = *parsed;
     }
     for (UnitFactor &factor : inner.factors) {
-      // Nested powers multiply (`((mV^64)^64)^64`): saturate, not overflow.
-      int64_t combined = int64_t(factor.power) * power * sign;
-      factor.power =
-          static_cast<int>(std::clamp<int64_t>(combined, INT_MIN, INT_MAX));
+      // Nested powers multiply (`((mV^64)^64)^64`) and saturate rather than
+      // overflow; halves of halves (`(ms^0.5)^0.5`) are no unit.
+      std::optional<Exponent> combined = factor.power.times(power);
+      if (!combined) {
+        diags.error({powerStart, prevEnd},
+                    "'" + factor.symbol.name + "' would have the power " +
+                        factor.power.str() + " * " + power.str() +
+                        ", but a unit's power must be an integer or a "
+                        "half-integer");
+        return false;
+      }
+      factor.power = *combined * sign;
       unit.factors.push_back(factor);
     }
     return true;
@@ -967,25 +976,27 @@ bool Parser::parseUnitTerm(UnitExpr &unit, int sign, unsigned nesting) {
   UnitFactor factor{{tok.text.str(), tok.range()}, sign};
   consume();
   if (tok.is(TokenKind::Caret)) {
-    std::optional<int> power = parseIntegerPower();
+    std::optional<Exponent> power = parseUnitPower();
     if (!power)
       return false;
-    factor.power *= *power;
+    factor.power = *power * sign;
   }
   unit.factors.push_back(factor);
   return true;
 }
 
-// int_power := '^' '-'? NUMBER             (a whole number up to 64)
-std::optional<int> Parser::parseIntegerPower() {
+// unit_power := '^' '-'? NUMBER   (an integer or half-integer up to 64)
+std::optional<Exponent> Parser::parseUnitPower() {
   consume(); // '^'
   bool negative = consumeIf(TokenKind::Minus);
-  if (!tok.is(TokenKind::Number) || tok.number != std::floor(tok.number) ||
-      tok.number > 64) {
-    errorExpected("a small integer power");
+  // Half-integers are exact in binary, so 2 * number is an integer
+  // exactly when the number is one of them.
+  double halves = tok.is(TokenKind::Number) ? 2 * tok.number : 0.5;
+  if (halves != std::floor(halves) || halves > 128) {
+    errorExpected("a small integer or half-integer power");
     return std::nullopt;
   }
-  int power = static_cast<int>(tok.number);
+  Exponent power = Exponent::fromHalves(static_cast<int64_t>(halves));
   consume();
   return negative ? -power : power;
 }
@@ -1202,7 +1213,7 @@ ExprPtr Parser::parsePower() {
                     std::move(exponent));
 }
 
-// primary := NUMBER (IDENT int_power?)? | IDENT args? | '(' expr ')'
+// primary := NUMBER (IDENT unit_power?)? | IDENT args? | '(' expr ')'
 //    (after a NUMBER, an IDENT other than and, or, dt, seed, using and to
 //    is its unit)
 ExprPtr Parser::parsePrimary() {
@@ -1225,7 +1236,7 @@ ExprPtr Parser::parsePrimary() {
       UnitFactor unit{{tok.text.str(), tok.range()}, 1};
       consume();
       if (tok.is(TokenKind::Caret)) {
-        std::optional<int> power = parseIntegerPower();
+        std::optional<Exponent> power = parseUnitPower();
         if (!power)
           return nullptr;
         unit.power = *power;

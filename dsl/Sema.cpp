@@ -325,8 +325,16 @@ private:
 std::optional<Unit> Sema::resolveUnitFactor(const ast::UnitFactor &factor,
                                             const Scope *scope) {
   std::optional<Unit> unit = lookupUnit(factor.symbol.name);
-  if (unit)
-    return unit->pow(factor.power);
+  if (unit) {
+    // Every symbol is a power of ten of whole exponents, so its half
+    // powers exist too (ms^0.5 is 10^-1.5 s^0.5).
+    std::optional<Unit> power = unit->raisedTo(factor.power);
+    if (!power)
+      diags.error(factor.symbol.range, "cannot raise " + unit->str() +
+                                           " to the power " +
+                                           factor.power.str());
+    return power;
+  }
   std::string message = "unknown unit " + quoted(factor.symbol.name);
   if (scope && scope->symbols.count(factor.symbol.name)) {
     diags.error(factor.symbol.range,
@@ -624,24 +632,34 @@ ExprP Sema::checkCall(const ast::Expr &expr, const Scope &scope) {
     }
     return makeCall(info->fn, {toPlainNumber(args[0])}, Unit(), expr.range);
   case Builtin::Sqrt: {
-    const Dimension &dim = args[0]->unit.dimension();
-    for (unsigned q = 0; q < numBaseQuantities; ++q)
-      if (dim.exponent(static_cast<BaseQuantity>(q)) % 2 != 0) {
-        diags.error(expr.operands[0]->range,
-                    "cannot take the square root of " + args[0]->unit.str());
-        return nullptr;
-      }
-    // Take the root of the coherent value so the result has a clean unit.
-    ExprP plain = args[0];
-    Unit coherent(dim, Scale());
-    plain = convert(plain, coherent, expr.range, "the argument of 'sqrt'");
-    // Halve every exponent.
-    Dimension half;
-    for (unsigned q = 0; q < numBaseQuantities; ++q) {
-      auto base = static_cast<BaseQuantity>(q);
-      half = half * Dimension::base(base).pow(dim.exponent(base) / 2);
+    const Unit &unit = args[0]->unit;
+    std::optional<Dimension> half = unit.dimension().sqrt();
+    if (!half) {
+      diags.error(expr.operands[0]->range,
+                  "cannot take the square root of " + unit.str() +
+                      ": dimensions have integer or half-integer "
+                      "exponents, not quarters");
+      return nullptr;
     }
-    return makeCall(Builtin::Sqrt, {plain}, Unit(half, Scale()), expr.range);
+    if (!half->hasHalfExponents()) {
+      // Even exponents: the root of the coherent value, so the result has
+      // a clean unit (sqrt(mV*mV) is in V).
+      Unit coherent(unit.dimension(), Scale());
+      ExprP plain =
+          convert(args[0], coherent, expr.range, "the argument of 'sqrt'");
+      return makeCall(Builtin::Sqrt, {plain}, Unit(*half, Scale()), expr.range);
+    }
+    // Odd exponents: the root of the unit as written, exact and without a
+    // conversion (sqrt(2 / tau) with tau in ms is in 1/ms^0.5).
+    std::optional<Unit> root = unit.sqrt();
+    if (!root) {
+      diags.error(expr.operands[0]->range,
+                  "cannot take the square root of " + unit.str() +
+                      ": its scale is not the square of a rational number "
+                      "times a power of ten");
+      return nullptr;
+    }
+    return makeCall(Builtin::Sqrt, {args[0]}, *root, expr.range);
   }
   case Builtin::Abs:
     return makeCall(Builtin::Abs, {args[0]}, args[0]->unit, expr.range);
@@ -702,15 +720,27 @@ ExprP Sema::checkBinary(const ast::Expr &expr, const Scope &scope,
     rhs = toPlainNumber(rhs);
     if (lhs->unit.isDimensionless())
       return makeNode(Op::Pow, {toPlainNumber(lhs), rhs}, Unit(), expr.range);
-    if (rhs->op != Op::Constant || rhs->value != std::floor(rhs->value) ||
-        std::abs(rhs->value) > 64) {
+    // Half-integers are exact in binary: 2 * value is an integer exactly
+    // when the value is one of them.
+    double halves = rhs->op == Op::Constant ? 2 * rhs->value : 0.5;
+    if (halves != std::floor(halves) || std::abs(halves) > 128) {
       diags.error(expr.operands[1]->range,
                   "raising " + lhs->unit.str() +
-                      " to a power needs a constant integer exponent");
+                      " to a power needs a constant integer or "
+                      "half-integer exponent");
       return nullptr;
     }
-    return makeNode(Op::Pow, {lhs, rhs},
-                    lhs->unit.pow(static_cast<int>(rhs->value)), expr.range);
+    Exponent power = Exponent::fromHalves(static_cast<int64_t>(halves));
+    std::optional<Unit> unit = lhs->unit.raisedTo(power);
+    if (!unit) {
+      diags.error(expr.operands[1]->range,
+                  "cannot raise " + lhs->unit.str() + " to the power " +
+                      power.str() +
+                      ": dimensions have integer or half-integer "
+                      "exponents, not quarters");
+      return nullptr;
+    }
+    return makeNode(Op::Pow, {lhs, rhs}, *unit, expr.range);
   }
   default:
     break;

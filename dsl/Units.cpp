@@ -7,17 +7,24 @@
 // behaviour. Unit spellings are composed as lists of symbol^exponent factors,
 // so products and powers read the way a user would write them ("mV/(ms*mS)").
 //
+// Half exponents come only from square roots. A dimension's exponents are
+// halved; a scale's rational part must be a square, and its power of ten
+// becomes a half where it was odd (sqrt(ms) is 10^-1.5 s^0.5), so the root
+// stays exact until it is folded into a constant.
+//
 //===----------------------------------------------------------------------===//
 
 #include "snnc/dsl/Units.h"
 
 #include "llvm/ADT/StringMap.h"
 
+#include <algorithm>
 #include <cassert>
 #include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ostream>
 
 namespace snnc {
 
@@ -29,6 +36,14 @@ int saturateToInt(int64_t value) {
   if (value < INT_MIN)
     return INT_MIN;
   return static_cast<int>(value);
+}
+
+int64_t saturateToInt64(__int128 value) {
+  if (value > INT64_MAX)
+    return INT64_MAX;
+  if (value < INT64_MIN)
+    return INT64_MIN;
+  return static_cast<int64_t>(value);
 }
 
 /// Symbols of the base quantities, indexed like Dimension's exponents.
@@ -51,9 +66,22 @@ Dimension makeDimension(int s, int m, int kg, int a, int k = 0, int mol = 0,
   return dim;
 }
 
-std::string appendPower(std::string symbol, int64_t power) {
-  if (power != 1)
-    symbol += "^" + std::to_string(power);
+/// halves / 2 as a decimal: "3", "-2", "0.5", "-1.5". Takes the count of
+/// halves rather than an Exponent so that the magnitude of a saturated
+/// negative exponent (2147483648) prints too.
+std::string halvesText(int64_t halves) {
+  uint64_t magnitude =
+      halves < 0 ? uint64_t(0) - uint64_t(halves) : uint64_t(halves);
+  std::string text = (halves < 0 ? "-" : "") + std::to_string(magnitude / 2);
+  if (magnitude % 2 != 0)
+    text += ".5";
+  return text;
+}
+
+/// symbol^power, for a positive power given in halves; ^1 is left out.
+std::string appendPower(std::string symbol, int64_t halves) {
+  if (halves != 2)
+    symbol += "^" + halvesText(halves);
   return symbol;
 }
 
@@ -62,15 +90,15 @@ std::string baseForm(const Dimension &dim) {
   std::string numerator, denominator;
   unsigned denominatorFactors = 0;
   for (BaseQuantity quantity : basePrintOrder) {
-    int exp = dim.exponent(quantity);
-    if (exp == 0)
+    int64_t halves = dim.exponent(quantity).halves();
+    if (halves == 0)
       continue;
-    std::string &side = exp > 0 ? numerator : denominator;
+    std::string &side = halves > 0 ? numerator : denominator;
     if (!side.empty())
       side += "*";
     side += appendPower(baseSymbols[static_cast<unsigned>(quantity)],
-                        exp > 0 ? int64_t(exp) : -int64_t(exp));
-    if (exp < 0)
+                        halves > 0 ? halves : -halves);
+    if (halves < 0)
       ++denominatorFactors;
   }
   if (numerator.empty())
@@ -85,6 +113,54 @@ std::string baseForm(const Dimension &dim) {
 } // namespace
 
 //===----------------------------------------------------------------------===//
+// Exponent
+//===----------------------------------------------------------------------===//
+
+// Saturating at twice the range of int keeps whole() within int. Only
+// absurd powers reach the limits, and they must not be undefined behaviour.
+Exponent Exponent::fromHalves(int64_t halves) {
+  constexpr int64_t lowest = 2 * int64_t(INT_MIN),
+                    highest = 2 * int64_t(INT_MAX);
+  Exponent result;
+  result.twice = std::clamp(halves, lowest, highest);
+  return result;
+}
+
+Exponent Exponent::operator+(Exponent other) const {
+  return fromHalves(twice + other.twice); // both within 2^33: no overflow
+}
+
+Exponent Exponent::operator-(Exponent other) const {
+  return fromHalves(twice - other.twice);
+}
+
+Exponent Exponent::operator-() const { return fromHalves(-twice); }
+
+Exponent Exponent::operator*(int factor) const {
+  return fromHalves(saturateToInt64(__int128(twice) * factor));
+}
+
+std::optional<Exponent> Exponent::times(Exponent other) const {
+  // (a/2) * (b/2) = (a*b/2) / 2: a count of halves when a*b is even.
+  __int128 product = __int128(twice) * other.twice;
+  if (product % 2 != 0)
+    return std::nullopt;
+  return fromHalves(saturateToInt64(product / 2));
+}
+
+std::optional<Exponent> Exponent::half() const {
+  if (twice % 2 != 0)
+    return std::nullopt;
+  return fromHalves(twice / 2);
+}
+
+std::string Exponent::str() const { return halvesText(twice); }
+
+std::ostream &operator<<(std::ostream &os, Exponent exponent) {
+  return os << exponent.str();
+}
+
+//===----------------------------------------------------------------------===//
 // Dimension
 //===----------------------------------------------------------------------===//
 
@@ -95,34 +171,48 @@ Dimension Dimension::base(BaseQuantity quantity) {
 }
 
 bool Dimension::isDimensionless() const {
-  for (int exp : exponents)
+  for (Exponent exp : exponents)
     if (exp != 0)
       return false;
   return true;
 }
 
-// Exponents saturate rather than overflow: only absurd powers reach the
-// limits, and they must not be undefined behaviour.
+bool Dimension::hasHalfExponents() const {
+  for (Exponent exp : exponents)
+    if (!exp.isWhole())
+      return true;
+  return false;
+}
+
 Dimension Dimension::operator*(const Dimension &other) const {
   Dimension result;
   for (unsigned i = 0; i < numBaseQuantities; ++i)
-    result.exponents[i] =
-        saturateToInt(int64_t(exponents[i]) + other.exponents[i]);
+    result.exponents[i] = exponents[i] + other.exponents[i];
   return result;
 }
 
 Dimension Dimension::operator/(const Dimension &other) const {
   Dimension result;
   for (unsigned i = 0; i < numBaseQuantities; ++i)
-    result.exponents[i] =
-        saturateToInt(int64_t(exponents[i]) - other.exponents[i]);
+    result.exponents[i] = exponents[i] - other.exponents[i];
   return result;
 }
 
 Dimension Dimension::pow(int power) const {
   Dimension result;
   for (unsigned i = 0; i < numBaseQuantities; ++i)
-    result.exponents[i] = saturateToInt(int64_t(exponents[i]) * power);
+    result.exponents[i] = exponents[i] * power;
+  return result;
+}
+
+std::optional<Dimension> Dimension::sqrt() const {
+  Dimension result;
+  for (unsigned i = 0; i < numBaseQuantities; ++i) {
+    std::optional<Exponent> half = exponents[i].half();
+    if (!half)
+      return std::nullopt;
+    result.exponents[i] = *half;
+  }
   return result;
 }
 
@@ -160,7 +250,8 @@ std::string Dimension::describe() const {
 //===----------------------------------------------------------------------===//
 
 /// Builds Scales from 128-bit intermediates. Products of two int64 values fit
-/// in 126 bits, so no step here can overflow.
+/// in 126 bits, so no step here can overflow. Powers of ten are counted in
+/// halves, as Scale's exponent10 is: 10^-1.5 has halves10 = -3.
 struct ScaleMath {
   using U128 = unsigned __int128;
 
@@ -173,50 +264,50 @@ struct ScaleMath {
     return a;
   }
 
-  static void reduce(U128 &num, U128 &den, int64_t &exp10) {
+  static void reduce(U128 &num, U128 &den, int64_t &halves10) {
     U128 g = gcd(num, den);
     num /= g;
     den /= g;
     while (num % 10 == 0) {
       num /= 10;
-      ++exp10;
+      halves10 += 2;
     }
     while (den % 10 == 0) {
       den /= 10;
-      --exp10;
+      halves10 -= 2;
     }
   }
 
-  /// num/den * 10^exp10 in normal form. `exp10` is a sum or product of ints,
-  /// so it cannot overflow int64 on the way in.
-  static Scale make(U128 num, U128 den, int64_t exp10) {
+  /// num/den * 10^(halves10/2) in normal form. `halves10` is a sum of two
+  /// saturated exponents, so it cannot overflow int64 on the way in.
+  static Scale make(U128 num, U128 den, int64_t halves10) {
     // Zero has no place in a positive factor; saturate towards it instead.
     if (num == 0) {
       num = 1;
-      exp10 = INT_MIN;
+      halves10 = 2 * int64_t(INT_MIN);
     }
     if (den == 0) {
       den = 1;
-      exp10 = INT_MAX;
+      halves10 = 2 * int64_t(INT_MAX);
     }
-    reduce(num, den, exp10);
+    reduce(num, den, halves10);
     const U128 limit = static_cast<U128>(INT64_MAX);
     if (num > limit || den > limit) {
       // Out of exact range: round to nearest, one decimal digit at a time.
       while (num > limit) {
         num = (num + 5) / 10;
-        ++exp10;
+        halves10 += 2;
       }
       while (den > limit) {
         den = (den + 5) / 10;
-        --exp10;
+        halves10 -= 2;
       }
-      reduce(num, den, exp10);
+      reduce(num, den, halves10);
     }
     Scale result;
     result.num = static_cast<int64_t>(num);
     result.den = static_cast<int64_t>(den);
-    result.exp10 = saturateToInt(exp10);
+    result.exp10 = Exponent::fromHalves(halves10);
     return result;
   }
 
@@ -227,21 +318,62 @@ struct ScaleMath {
   }
 
   /// Strips the powers of ten from an integer, so that two values
-  /// x * 10^e can be compared by their parts.
-  static void stripTens(U128 &value, int64_t &exp10) {
+  /// x * 10^(h/2) can be compared by their parts.
+  static void stripTens(U128 &value, int64_t &halves10) {
     while (value != 0 && value % 10 == 0) {
       value /= 10;
-      ++exp10;
+      halves10 += 2;
     }
+  }
+
+  /// The square root of a perfect square below 2^126, or none.
+  static std::optional<U128> exactSqrt(U128 value) {
+    auto root = static_cast<U128>(std::sqrt(static_cast<long double>(value)));
+    // The floating-point root can be off by a little either way.
+    while (root * root > value)
+      --root;
+    while ((root + 1) * (root + 1) <= value)
+      ++root;
+    if (root * root != value)
+      return std::nullopt;
+    return root;
+  }
+
+  /// num/den * 10^exponent as decimal digits and an exponent, for strtod:
+  /// "1e-3" for powerOfTen(-3), which is exactly the literal 1e-3.
+  /// Non-terminating quotients get 40 significant digits plus a sticky '1'
+  /// so that they never look like an exact halfway case.
+  static std::string decimal(int64_t num, int64_t den, int64_t exponent) {
+    std::string digits;
+    uint64_t quotient = uint64_t(num) / uint64_t(den);
+    U128 remainder = uint64_t(num) % uint64_t(den);
+    if (quotient != 0)
+      digits = std::to_string(quotient);
+    while (remainder != 0 && digits.size() < 40) {
+      remainder *= 10;
+      auto digit = static_cast<unsigned>(remainder / U128(den));
+      remainder %= U128(den);
+      --exponent;
+      if (!digits.empty() || digit != 0)
+        digits += static_cast<char>('0' + digit);
+    }
+    if (remainder != 0) {
+      digits += '1';
+      --exponent;
+    }
+    char buffer[96];
+    std::snprintf(buffer, sizeof(buffer), "%se%lld", digits.c_str(),
+                  static_cast<long long>(exponent));
+    return buffer;
   }
 };
 
 void Scale::normalize() {
   *this = ScaleMath::make(ScaleMath::magnitude(num), ScaleMath::magnitude(den),
-                          exp10);
+                          exp10.halves());
 }
 
-Scale Scale::powerOfTen(int exponent10) {
+Scale Scale::powerOfTen(Exponent exponent10) {
   Scale result;
   result.exp10 = exponent10;
   return result;
@@ -256,26 +388,26 @@ Scale Scale::operator*(const Scale &other) const {
   using U128 = ScaleMath::U128;
   return ScaleMath::make(U128(num) * U128(other.num),
                          U128(den) * U128(other.den),
-                         int64_t(exp10) + other.exp10);
+                         exp10.halves() + other.exp10.halves());
 }
 
 Scale Scale::operator/(const Scale &other) const {
   using U128 = ScaleMath::U128;
   return ScaleMath::make(U128(num) * U128(other.den),
                          U128(den) * U128(other.num),
-                         int64_t(exp10) - other.exp10);
+                         exp10.halves() - other.exp10.halves());
 }
 
 Scale Scale::pow(int power) const {
+  // Powers of ten are the common case and need no multiplication at all.
+  if (num == 1 && den == 1)
+    return powerOfTen(exp10 * power);
   int64_t remaining = power;
   Scale base = *this;
   if (remaining < 0) {
     base = Scale() / *this;
     remaining = -remaining;
   }
-  // Powers of ten are the common case and need no multiplication at all.
-  if (base.num == 1 && base.den == 1)
-    return powerOfTen(saturateToInt(int64_t(base.exp10) * remaining));
   Scale result;
   while (remaining != 0) {
     if (remaining & 1)
@@ -287,46 +419,54 @@ Scale Scale::pow(int power) const {
   return result;
 }
 
+std::optional<Scale> Scale::sqrt() const {
+  // The root of 10^(k/2) is 10^(k/4): a count of halves only for whole k.
+  std::optional<Exponent> rootOfTens = exp10.half();
+  if (!rootOfTens)
+    return std::nullopt;
+  using U128 = ScaleMath::U128;
+  // num/den is in lowest terms, so its root is rational exactly when num
+  // and den are squares: sqrt(4/9 * 10^-3) = 2/3 * 10^-1.5.
+  std::optional<U128> rootNum = ScaleMath::exactSqrt(U128(num));
+  std::optional<U128> rootDen = ScaleMath::exactSqrt(U128(den));
+  if (rootNum && rootDen)
+    return ScaleMath::make(*rootNum, *rootDen, rootOfTens->halves());
+  // One ten may hide in the normal form: 2/5 = 4 * 10^-1, whose root is
+  // 2 * 10^-0.5. Move it over: num/den * 10^k = (10 num/den) * 10^(k-1).
+  U128 tenNum = U128(num) * 10, tenDen = U128(den);
+  U128 g = ScaleMath::gcd(tenNum, tenDen);
+  rootNum = ScaleMath::exactSqrt(tenNum / g);
+  rootDen = ScaleMath::exactSqrt(tenDen / g);
+  if (rootNum && rootDen)
+    return ScaleMath::make(*rootNum, *rootDen, rootOfTens->halves() - 1);
+  return std::nullopt;
+}
+
 bool Scale::operator==(const Scale &other) const {
   // Normal form is not unique across factors 2 and 5 (1/2 vs 5e-1), so
-  // compare num1 * den2 * 10^e1 with num2 * den1 * 10^e2 exactly.
+  // compare num1 * den2 * 10^e1 with num2 * den1 * 10^e2 exactly. Stripped
+  // of its tens, x * 10^(h/2) is unique even with half exponents, since
+  // sqrt(10) is irrational.
   using U128 = ScaleMath::U128;
   U128 lhs = U128(num) * U128(other.den);
   U128 rhs = U128(other.num) * U128(den);
-  int64_t lhsExp = exp10, rhsExp = other.exp10;
-  ScaleMath::stripTens(lhs, lhsExp);
-  ScaleMath::stripTens(rhs, rhsExp);
-  return lhs == rhs && lhsExp == rhsExp;
+  int64_t lhsHalves = exp10.halves(), rhsHalves = other.exp10.halves();
+  ScaleMath::stripTens(lhs, lhsHalves);
+  ScaleMath::stripTens(rhs, rhsHalves);
+  return lhs == rhs && lhsHalves == rhsHalves;
 }
 
 double Scale::toDouble() const {
-  // Write num/den as decimal digits and let strtod round once, correctly:
-  // powerOfTen(-3) becomes "1e-3", which is exactly the literal 1e-3.
-  // Non-terminating quotients get 40 significant digits plus a sticky '1'
-  // so that they never look like an exact halfway case.
-  using U128 = ScaleMath::U128;
-  std::string digits;
-  uint64_t quotient = uint64_t(num) / uint64_t(den);
-  U128 remainder = uint64_t(num) % uint64_t(den);
-  if (quotient != 0)
-    digits = std::to_string(quotient);
-  int64_t exponent = exp10;
-  while (remainder != 0 && digits.size() < 40) {
-    remainder *= 10;
-    auto digit = static_cast<unsigned>(remainder / U128(den));
-    remainder %= U128(den);
-    --exponent;
-    if (!digits.empty() || digit != 0)
-      digits += static_cast<char>('0' + digit);
-  }
-  if (remainder != 0) {
-    digits += '1';
-    --exponent;
-  }
-  char buffer[96];
-  std::snprintf(buffer, sizeof(buffer), "%se%lld", digits.c_str(),
-                static_cast<long long>(exponent));
-  return std::strtod(buffer, nullptr);
+  // Let strtod round the decimal value once, correctly.
+  if (exp10.isWhole())
+    return std::strtod(ScaleMath::decimal(num, den, exp10.whole()).c_str(),
+                       nullptr);
+  // x * 10^(k + 0.5) is x * 10^k * sqrt(10), computed in long double so
+  // that rounding to double is almost always the correct rounding.
+  int64_t tens = (exp10.halves() - 1) / 2;
+  long double whole =
+      std::strtold(ScaleMath::decimal(num, den, tens).c_str(), nullptr);
+  return static_cast<double>(whole * std::sqrt(10.0L));
 }
 
 //===----------------------------------------------------------------------===//
@@ -457,24 +597,24 @@ const SymbolEntry *findNamedUnit(const Dimension &dim, const Scale &scale) {
 /// parenthesised text) raised to a nonzero power.
 struct Factor {
   std::string atom;
-  int64_t power;
+  Exponent power;
 };
 using FactorList = std::vector<Factor>;
 
 /// Multiplies atom^power into `factors`, merging equal atoms so that
 /// mV*mV spells "mV^2" and mV/ms*ms spells "mV".
-void multiplyFactor(FactorList &factors, llvm::StringRef atom, int64_t power) {
+void multiplyFactor(FactorList &factors, llvm::StringRef atom, Exponent power) {
   if (atom == "1" || power == 0)
     return;
   for (auto it = factors.begin(); it != factors.end(); ++it) {
     if (it->atom != atom)
       continue;
-    it->power = saturateToInt(it->power + power);
+    it->power = it->power + power;
     if (it->power == 0)
       factors.erase(it);
     return;
   }
-  factors.push_back({atom.str(), saturateToInt(power)});
+  factors.push_back({atom.str(), power});
 }
 
 bool isSpellingOperator(char c) {
@@ -482,7 +622,8 @@ bool isSpellingOperator(char c) {
 }
 
 /// Parses the spellings this file produces: "1", "mV^2", "mS*mV", "1/ms",
-/// "mV/(ms*mS)", with "(...)" atoms for texts it cannot take apart.
+/// "mV/(ms*mS)", "ms^0.5", with "(...)" atoms for texts it cannot take
+/// apart.
 class SpellingParser {
 public:
   static bool parse(llvm::StringRef text, FactorList &factors) {
@@ -526,7 +667,7 @@ private:
     if (atom.empty())
       return false;
     rest = rest.drop_front(atom.size());
-    int64_t power = 1;
+    int64_t halves = 2;
     if (rest.consume_front("^")) {
       bool negative = rest.consume_front("-");
       llvm::StringRef digits =
@@ -535,13 +676,15 @@ private:
       if (digits.empty() || digits.size() > 10)
         return false;
       rest = rest.drop_front(digits.size());
-      power = std::strtoll(digits.str().c_str(), nullptr, 10);
+      halves = 2 * std::strtoll(digits.str().c_str(), nullptr, 10);
+      if (rest.consume_front(".5"))
+        ++halves;
       if (negative)
-        power = -power;
+        halves = -halves;
     }
     // Saturate only after the sign of the side is applied, so that
     // "1/mV^2147483648" reads back as mV^INT_MIN.
-    multiplyFactor(factors, atom, sign * power);
+    multiplyFactor(factors, atom, Exponent::fromHalves(sign * halves));
     return true;
   }
 
@@ -587,12 +730,12 @@ std::string renderSpelling(const FactorList &factors) {
   std::string numerator, denominator;
   unsigned denominatorFactors = 0;
   for (const Factor &factor : factors) {
-    std::string &side = factor.power > 0 ? numerator : denominator;
+    int64_t halves = factor.power.halves();
+    std::string &side = halves > 0 ? numerator : denominator;
     if (!side.empty())
       side += "*";
-    side += appendPower(factor.atom,
-                        factor.power > 0 ? factor.power : -factor.power);
-    if (factor.power < 0)
+    side += appendPower(factor.atom, halves > 0 ? halves : -halves);
+    if (halves < 0)
       ++denominatorFactors;
   }
   if (denominator.empty())
@@ -617,9 +760,20 @@ bool evaluateSpelling(const std::string &spelling, Dimension &dim,
     const SymbolEntry *entry = findSymbol(factor.atom);
     if (!entry)
       return false;
-    int power = saturateToInt(factor.power);
-    dim = dim * entry->dim.pow(power);
-    scale = scale * entry->scale.pow(power);
+    // x^(k/2), for odd k, is the square root of x^k.
+    bool half = !factor.power.isWhole();
+    int power = saturateToInt(half ? factor.power.halves()
+                                   : int64_t(factor.power.whole()));
+    std::optional<Dimension> factorDim = entry->dim.pow(power);
+    std::optional<Scale> factorScale = entry->scale.pow(power);
+    if (half) {
+      factorDim = factorDim->sqrt();
+      factorScale = factorScale->sqrt();
+    }
+    if (!factorDim || !factorScale)
+      return false;
+    dim = dim * *factorDim;
+    scale = scale * *factorScale;
   }
   return true;
 }
@@ -636,10 +790,16 @@ std::string shortestDecimal(double value) {
 }
 
 /// The factor in front of an SI form: "1e-3", "25e-4", or "0.5"; a
-/// fraction outside the range of double keeps its parts, "(7/3)e900".
+/// fraction outside the range of double keeps its parts, "(7/3)e900". A
+/// half power of ten is written out: "10^-1.5", "2*10^0.5".
 std::string formatScale(const Scale &scale) {
+  if (!scale.exponent10().isWhole()) {
+    std::string tens = "10^" + scale.exponent10().str();
+    Scale rational = Scale::rational(scale.numerator(), scale.denominator());
+    return rational.isOne() ? tens : formatScale(rational) + "*" + tens;
+  }
   std::string exponent =
-      scale.exponent10() == 0 ? "" : "e" + std::to_string(scale.exponent10());
+      scale.exponent10() == 0 ? "" : "e" + scale.exponent10().str();
   if (scale.denominator() == 1)
     return std::to_string(scale.numerator()) + exponent;
   double value = scale.toDouble();
@@ -699,8 +859,32 @@ Unit Unit::pow(int power) const {
     return Unit();
   FactorList factors = factorsOf(*this, spelling);
   for (Factor &factor : factors)
-    factor.power = saturateToInt(factor.power * power);
+    factor.power = factor.power * power;
   return Unit(dim.pow(power), scl.pow(power), renderSpelling(factors));
+}
+
+std::optional<Unit> Unit::sqrt() const {
+  std::optional<Dimension> rootDim = dim.sqrt();
+  std::optional<Scale> rootScale = scl.sqrt();
+  if (!rootDim || !rootScale)
+    return std::nullopt;
+  // A spelling whose factors cannot all be halved ("ms^0.5*(1e-4 V)") is
+  // dropped; the root then prints by its value.
+  FactorList factors = factorsOf(*this, spelling);
+  for (Factor &factor : factors) {
+    std::optional<Exponent> half = factor.power.half();
+    if (!half)
+      return Unit(*rootDim, *rootScale);
+    factor.power = *half;
+  }
+  return Unit(*rootDim, *rootScale, renderSpelling(factors));
+}
+
+std::optional<Unit> Unit::raisedTo(Exponent power) const {
+  if (power.isWhole())
+    return pow(power.whole());
+  // x^(k/2) for odd k is the root of x^k.
+  return pow(saturateToInt(power.halves())).sqrt();
 }
 
 std::string Unit::str() const {

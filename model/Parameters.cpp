@@ -329,7 +329,7 @@ private:
     return unit;
   }
 
-  // term := ('1' | SYMBOL | '(' unit ')') ('^' '-'? DIGITS)?
+  // term := ('1' | SYMBOL | '(' unit ')') ('^' '-'? DIGITS ('.' DIGITS)?)?
   std::optional<Unit> parseTerm() {
     size_t start = pos;
     std::optional<Unit> unit;
@@ -374,16 +374,36 @@ private:
       size_t digits = pos;
       while (llvm::isDigit(peek()))
         ++pos;
-      unsigned power;
+      if (pos != digits && peek() == '.' && pos + 1 < text.size() &&
+          llvm::isDigit(text[pos + 1])) {
+        ++pos;
+        while (llvm::isDigit(peek()))
+          ++pos;
+      }
+      // Half-integers, as the language allows them (`1/s^0.5`): exact in
+      // binary, so 2 * power is an integer exactly for them.
+      double power;
       if (pos == digits ||
-          text.substr(digits, pos - digits).getAsInteger(10, power) ||
-          power > 64) {
+          text.substr(digits, pos - digits).getAsDouble(power) ||
+          2 * power != std::floor(2 * power) || power > 64) {
         error(powerStart, std::max(pos, powerStart + 1),
-              "a unit's power must be a whole number up to 64");
+              "a unit's power must be an integer or half-integer up to 64");
         return std::nullopt;
       }
-      unit = unit->pow(negative ? -static_cast<int>(power)
-                                : static_cast<int>(power));
+      auto halves = static_cast<int64_t>(2 * power);
+      Exponent exponent = Exponent::fromHalves(negative ? -halves : halves);
+      std::optional<Unit> raised = unit->raisedTo(exponent);
+      if (!raised) {
+        // Symbols have whole exponents, so only a power of a parenthesised
+        // half power gets here: (1/s^0.5)^0.5.
+        error(powerStart, pos,
+              "cannot raise " + unit->str() + " to the power " +
+                  exponent.str() +
+                  ": dimensions have integer or half-integer exponents, "
+                  "not quarters");
+        return std::nullopt;
+      }
+      unit = raised;
     }
     return unit;
   }

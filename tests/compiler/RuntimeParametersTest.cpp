@@ -30,6 +30,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -533,6 +534,40 @@ TEST(RuntimeParametersTest, AWrongUnitNotesTheDeclaration) {
   EXPECT_NE(h.messages().find("override:1:25: error: "
                               "'projection0.synapse.tau' is in ms, but this "
                               "value is in mV"),
+            std::string::npos)
+      << h.messages();
+}
+
+// Units with half exponents (the noise amplitude of a stochastic equation)
+// are written in overrides as in the language, and converted as exactly.
+TEST(RuntimeParametersTest, OverridesTakeHalfIntegerUnits) {
+  llvm::SourceMgr sources;
+  DiagnosticEngine diags(sources);
+  std::optional<model::Model> model = loadModelFromString(R"(neuron Noisy {
+  param k : 1/s^0.5 = 3 s^-0.5
+  state v : mV = 0 mV
+  dv/dt = -v / 10 ms + 1 mV * sqrt(2 / 10 ms) * k
+}
+population N = Noisy(1)
+)",
+                                                          "noisy.snn", diags);
+  ASSERT_TRUE(model);
+  ASSERT_TRUE(applyOverrides(*model, {"N.k=2 ms^-0.5"}, diags));
+  EXPECT_DOUBLE_EQ(model->populations[0].params[0], 2 * std::sqrt(1000.0));
+  ASSERT_TRUE(applyOverrides(*model, {"N.k=5 1/s^0.5"}, diags));
+  EXPECT_EQ(model->populations[0].params[0], 5);
+
+  Harness h;
+  SimulationOptions options;
+  options.parameterOverrides = {"N.k=2 (1/s^0.5)^0.5"};
+  EXPECT_FALSE(h.compile(R"(neuron Noisy {
+  param k : 1/s^0.5 = 3 s^-0.5
+}
+population N = Noisy(1)
+)",
+                         options));
+  EXPECT_NE(h.messages().find("override:1:17: error: cannot raise 1/s^0.5 "
+                              "to the power 0.5"),
             std::string::npos)
       << h.messages();
 }

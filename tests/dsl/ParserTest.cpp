@@ -190,6 +190,26 @@ TEST_F(ParserTest, UnitsComposeIntoFactorsWithPowers) {
   EXPECT_EQ(errors(), std::vector<std::string>{});
 }
 
+// Square roots give half-integer dimensions (white noise is s^-0.5), so a
+// unit's power may be a half-integer too.
+TEST_F(ParserTest, UnitPowersMayBeHalfIntegers) {
+  EXPECT_EQ(printed(R"(neuron A {
+  param a : mV/ms^0.5
+  param b : ms^-1.5
+  param c : (mV/ms)^0.5
+  param d : (ms^0.5)^2
+}
+)"),
+            R"(neuron A
+    param a : mV*ms^-0.5
+    param b : ms^-1.5
+    param c : mV^0.5*ms^-0.5
+    param d : ms
+)");
+  EXPECT_EQ(errors(), std::vector<std::string>{});
+  EXPECT_EQ(expr("2 ms^0.5"), "2 ms^0.5");
+}
+
 TEST_F(ParserTest, BlockMayCloseOnTheLineOfItsLastMember) {
   ast::Module module = parse("neuron A { state V : mV }\nneuron B {}\n");
   ASSERT_EQ(module.neurons.size(), 2u);
@@ -517,12 +537,17 @@ TEST_F(ParserTest, DuplicateRunOptionIsReported) {
   EXPECT_EQ(errors(), std::vector<std::string>{"1:19: duplicate 'dt' in run"});
 }
 
-TEST_F(ParserTest, UnitPowerMustBeASmallInteger) {
-  parse("neuron A {\n  param x : mV^0.5\n  param y = 1 mV^100\n}\n");
-  EXPECT_EQ(errors(), (std::vector<std::string>{
-                          "2:16: expected a small integer power, found '0.5'",
-                          "3:18: expected a small integer power, found "
-                          "'100'"}));
+TEST_F(ParserTest, UnitPowerMustBeASmallIntegerOrHalfInteger) {
+  parse("neuron A {\n  param x : mV^0.25\n  param y = 1 mV^100\n"
+        "  param z : (ms^0.5)^-0.5\n}\n");
+  EXPECT_EQ(errors(),
+            (std::vector<std::string>{
+                "2:16: expected a small integer or half-integer power, found "
+                "'0.25'",
+                "3:18: expected a small integer or half-integer power, found "
+                "'100'",
+                "4:21: 'ms' would have the power 0.5 * -0.5, but a unit's "
+                "power must be an integer or a half-integer"}));
 }
 
 TEST_F(ParserTest, BadCharacterIsReportedOnlyByTheLexer) {

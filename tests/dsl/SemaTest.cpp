@@ -349,6 +349,69 @@ TEST_F(SemaTest, IntegerPowerOfAQuantityAndAnyPowerOfAPureNumber) {
   EXPECT_DOUBLE_EQ(neuron.params[2].defaultValue->value, 0.5);
 }
 
+// White noise has dimension s^-0.5, as in Brian2, so the usual noise term
+// sigma * sqrt(2 / tau) * xi needs half-integer dimensions: sqrt(2 / tau) is
+// in 1/ms^0.5, and the term is a voltage per time. Here a parameter in
+// 1/s^0.5 stands in for the noise.
+TEST_F(SemaTest, SquareRootsOfOddDimensionsHaveHalfIntegerExponents) {
+  std::optional<Model> model = load(R"(neuron Noisy {
+  param tau = 10 ms
+  param sigma = 2 mV
+  param k : 1/s^0.5 = 3 s^-0.5
+  param r = sqrt(2 / 10 ms) * sqrt(10 ms)
+  param h = (4 ms)^1.5
+  state v : mV = 0 mV
+  state w : mV = 0 mV
+  dv/dt = -v / tau + sigma * sqrt(2 / tau) * k
+  dw/dt = -w / tau * sqrt(2 / tau) * sqrt(tau)
+}
+)");
+  ASSERT_TRUE(model.has_value()) << output;
+  const NeuronModel &neuron = model->neurons[0];
+  const Param &k = neuron.params[paramIndex(neuron, "k")];
+  EXPECT_EQ(k.unit.str(), "1/s^0.5");
+  EXPECT_EQ(k.unit.dimension().exponent(BaseQuantity::Time),
+            Exponent::fromHalves(-1));
+  EXPECT_DOUBLE_EQ(k.defaultValue->value, 3);
+  // sqrt(2 / tau) * sqrt(tau) is the pure number sqrt(2).
+  const Param &r = neuron.params[paramIndex(neuron, "r")];
+  EXPECT_EQ(r.unit.str(), "1");
+  EXPECT_DOUBLE_EQ(r.defaultValue->value, std::sqrt(2.0));
+  const Param &h = neuron.params[paramIndex(neuron, "h")];
+  EXPECT_EQ(h.unit.str(), "ms^1.5");
+  EXPECT_DOUBLE_EQ(h.defaultValue->value, 8);
+
+  // The noise term, in mV/(ms^0.5*s^0.5), joins -v / tau in mV/ms by the
+  // exact factor 10^-1.5, folded into one constant.
+  const Expr &rhs = *neuron.equations[0].rhs;
+  EXPECT_EQ(rhs.unit.str(), "mV/ms");
+  ASSERT_EQ(rhs.op, Op::Add);
+  const Expr &noise = *rhs.args[1];
+  ASSERT_EQ(noise.op, Op::Mul);
+  ASSERT_EQ(noise.args[0]->unit.str(), "mV/(ms^0.5*s^0.5)");
+  ASSERT_EQ(noise.args[1]->op, Op::Constant);
+  EXPECT_DOUBLE_EQ(noise.args[1]->value, 1 / std::sqrt(1000.0));
+  // sqrt(2 / tau) is taken in the unit written, with no conversion.
+  EXPECT_TRUE(references(rhs, Op::Call));
+  EXPECT_EQ(neuron.equations[1].rhs->unit.str(), "mV/ms");
+}
+
+TEST_F(SemaTest, HalfIntegerDimensionsAreCheckedLikeWholeOnes) {
+  std::optional<Model> model = load(R"(neuron Noisy {
+  param tau = 10 ms
+  param sigma = 2 mV
+  state v : mV = 0 mV
+  state w : mV = 0 mV
+  dv/dt = -v / tau * (sqrt(2 / tau) + 1)
+  dw/dt = sigma * sqrt(2 / tau)
+}
+)");
+  EXPECT_FALSE(model.has_value());
+  EXPECT_EQ(errors(), (std::vector<std::string>{
+                          "cannot add 1/ms^0.5 and 1",
+                          "dw/dt has dimension mV/ms^0.5, expected mV/ms"}));
+}
+
 //===----------------------------------------------------------------------===//
 // Name resolution
 //===----------------------------------------------------------------------===//

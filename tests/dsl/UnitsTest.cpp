@@ -577,4 +577,213 @@ TEST(UnitStrTest, FactorsBeyondDoubleRangeKeepTheirParts) {
   EXPECT_EQ(Unit(voltage, Scale::powerOfTen(900)).str(), "1e900 V");
 }
 
+//===----------------------------------------------------------------------===//
+// Half exponents: square roots, as white noise (s^-0.5) needs them
+//===----------------------------------------------------------------------===//
+
+Exponent half(int halves) { return Exponent::fromHalves(halves); }
+
+Unit root(const Unit &u) {
+  std::optional<Unit> result = u.sqrt();
+  EXPECT_TRUE(result.has_value()) << "no root of " << u.str();
+  return result.value_or(Unit());
+}
+
+TEST(ExponentTest, WholeAndHalfExponentsAreExactAndPrintAsDecimals) {
+  EXPECT_EQ(Exponent(3).halves(), 6);
+  EXPECT_TRUE(Exponent(-2).isWhole());
+  EXPECT_FALSE(half(-1).isWhole());
+  EXPECT_EQ(half(1) + half(1), Exponent(1));
+  EXPECT_EQ(half(3) - Exponent(2), half(-1));
+  EXPECT_EQ(half(3) * 2, Exponent(3));
+  EXPECT_EQ(Exponent(3).str(), "3");
+  EXPECT_EQ(Exponent(-2).str(), "-2");
+  EXPECT_EQ(half(1).str(), "0.5");
+  EXPECT_EQ(half(-1).str(), "-0.5");
+  EXPECT_EQ(half(-3).str(), "-1.5");
+  EXPECT_DOUBLE_EQ(half(-3).value(), -1.5);
+}
+
+TEST(ExponentTest, QuartersAreNotExponents) {
+  EXPECT_EQ(half(1).times(Exponent(2)), std::optional<Exponent>(Exponent(1)));
+  EXPECT_EQ(half(3).times(half(-2)), std::optional<Exponent>(half(-3)));
+  EXPECT_FALSE(half(1).times(half(1)).has_value());
+  EXPECT_EQ(Exponent(1).half(), std::optional<Exponent>(half(1)));
+  EXPECT_EQ(Exponent(-4).half(), std::optional<Exponent>(Exponent(-2)));
+  EXPECT_FALSE(half(1).half().has_value());
+}
+
+TEST(ExponentTest, HalfExponentsSaturateLikeWholeOnes) {
+  EXPECT_EQ(Exponent(INT_MAX) + half(1), Exponent(INT_MAX));
+  EXPECT_EQ(Exponent(INT_MIN) * 2, Exponent(INT_MIN));
+  EXPECT_EQ(Exponent(INT_MIN) * -1, Exponent(INT_MAX));
+  EXPECT_EQ(Exponent(INT_MAX).times(Exponent(INT_MAX)),
+            std::optional<Exponent>(Exponent(INT_MAX)));
+}
+
+TEST(DimensionTest, SqrtHalvesEveryExponent) {
+  std::optional<Dimension> rootTime = time.sqrt();
+  ASSERT_TRUE(rootTime.has_value());
+  EXPECT_EQ(rootTime->exponent(BaseQuantity::Time), half(1));
+  EXPECT_TRUE(rootTime->hasHalfExponents());
+  EXPECT_EQ(*rootTime * *rootTime, time);
+  EXPECT_EQ(voltage.pow(2).sqrt(), std::optional<Dimension>(voltage));
+  EXPECT_FALSE(voltage.pow(2).sqrt()->hasHalfExponents());
+  EXPECT_EQ(time.pow(-1).sqrt()->exponent(BaseQuantity::Time), half(-1));
+  // The root of s^0.5 would be s^0.25.
+  EXPECT_FALSE(rootTime->sqrt().has_value());
+  EXPECT_TRUE(Dimension().sqrt()->isDimensionless());
+}
+
+TEST(DimensionTest, HalfExponentsDescribeInBaseForm) {
+  EXPECT_EQ(time.sqrt()->describe(), "s^0.5");
+  EXPECT_EQ(time.pow(-1).sqrt()->describe(), "1/s^0.5");
+  EXPECT_EQ((voltage / *time.sqrt()).describe(), "kg*m^2/(s^3.5*A)");
+  EXPECT_EQ(voltage.sqrt()->describe(), "kg^0.5*m/(s^1.5*A^0.5)");
+}
+
+TEST(ScaleTest, SqrtOfAPowerOfTenMayHaveAHalfExponent) {
+  // sqrt(ms): 10^-1.5 s^0.5, exact as a unit.
+  std::optional<Scale> milli = Scale::powerOfTen(-3).sqrt();
+  ASSERT_TRUE(milli.has_value());
+  EXPECT_EQ(milli->exponent10(), half(-3));
+  EXPECT_EQ(milli->numerator(), 1);
+  EXPECT_EQ(milli->denominator(), 1);
+  EXPECT_EQ(*milli * *milli, Scale::powerOfTen(-3));
+  EXPECT_EQ(Scale::powerOfTen(-6).sqrt(),
+            std::optional<Scale>(Scale::powerOfTen(-3)));
+  EXPECT_EQ(Scale::powerOfTen(3).sqrt()->exponent10(), half(3));
+  // A half power of ten has no root in halves.
+  EXPECT_FALSE(milli->sqrt().has_value());
+}
+
+TEST(ScaleTest, SqrtOfARationalNeedsASquare) {
+  EXPECT_EQ(Scale::rational(4, 9).sqrt(),
+            std::optional<Scale>(Scale::rational(2, 3)));
+  // 2/5 is 4 * 10^-1 (the normal form hides a ten), so its root is
+  // 2 * 10^-0.5.
+  std::optional<Scale> twoFifths = Scale::rational(2, 5).sqrt();
+  ASSERT_TRUE(twoFifths.has_value());
+  EXPECT_EQ(*twoFifths * *twoFifths, Scale::rational(2, 5));
+  EXPECT_EQ(*twoFifths, Scale::rational(2, 1) * Scale::powerOfTen(half(-1)));
+  EXPECT_EQ((Scale::rational(9, 1) * Scale::powerOfTen(-5)).sqrt(),
+            std::optional<Scale>(Scale::rational(3, 1) *
+                                 Scale::powerOfTen(half(-5))));
+  // Irrational roots are refused rather than rounded.
+  EXPECT_FALSE(Scale::rational(2, 1).sqrt().has_value());
+  EXPECT_FALSE(Scale::rational(1, 3).sqrt().has_value());
+  EXPECT_FALSE(Scale::rational(60, 1).sqrt().has_value()) << "a minute";
+  EXPECT_TRUE(Scale::rational(3600, 1).sqrt().has_value()) << "an hour";
+}
+
+TEST(ScaleTest, HalfPowersOfTenCompareByValue) {
+  Scale rootTen = Scale::powerOfTen(half(1));
+  EXPECT_EQ(rootTen * rootTen, Scale::powerOfTen(1));
+  EXPECT_NE(rootTen, Scale::powerOfTen(1));
+  EXPECT_NE(rootTen, Scale::rational(316227766, 100000000));
+  EXPECT_NE(Scale::powerOfTen(half(1)), Scale::powerOfTen(half(3)));
+  EXPECT_EQ(Scale::rational(5, 1) * Scale::powerOfTen(half(-1)),
+            Scale::rational(1, 2) * Scale::powerOfTen(half(1)));
+  EXPECT_EQ(rootTen.pow(3), Scale::powerOfTen(half(3)));
+  EXPECT_EQ(rootTen.pow(-2), Scale::powerOfTen(-1));
+}
+
+TEST(ScaleTest, HalfPowersOfTenBecomeDoublesOnce) {
+  EXPECT_EQ(Scale::powerOfTen(half(1)).toDouble(), std::sqrt(10.0));
+  EXPECT_EQ(Scale::powerOfTen(half(3)).toDouble(), std::sqrt(1000.0));
+  EXPECT_DOUBLE_EQ(Scale::powerOfTen(half(-3)).toDouble(),
+                   1 / std::sqrt(1000.0));
+  EXPECT_DOUBLE_EQ(
+      (Scale::rational(3, 1) * Scale::powerOfTen(half(-7))).toDouble(),
+      3 * std::pow(10.0, -3.5));
+}
+
+TEST(UnitSqrtTest, SqrtOfMillisecondIsExact) {
+  Unit ms = unit("ms");
+  Unit rootMs = root(ms);
+  EXPECT_EQ(rootMs.dimension(), *time.sqrt());
+  EXPECT_EQ(rootMs.scale(), Scale::powerOfTen(half(-3)));
+  EXPECT_EQ(rootMs.str(), "ms^0.5");
+  EXPECT_EQ(rootMs * rootMs, ms);
+  EXPECT_EQ((rootMs * rootMs).str(), "ms");
+  EXPECT_EQ(rootMs.pow(2), ms);
+}
+
+TEST(UnitSqrtTest, SqrtOfInverseMillisecondPrintsAsAQuotient) {
+  Unit perMs = Unit() / unit("ms");
+  Unit rootPerMs = root(perMs);
+  EXPECT_EQ(rootPerMs.str(), "1/ms^0.5");
+  EXPECT_EQ(rootPerMs.dimension(), *time.pow(-1).sqrt());
+  EXPECT_EQ(rootPerMs.scale(), Scale::powerOfTen(half(3)));
+  EXPECT_EQ(root(unit("ms").pow(-1)).str(), "1/ms^0.5");
+  EXPECT_EQ(root(unit("kHz")).str(), "kHz^0.5");
+}
+
+TEST(UnitSqrtTest, ProductsReturnToWholeExponents) {
+  Unit rootPerMs = root(Unit() / unit("ms"));
+  Unit rootMs = root(unit("ms"));
+  Unit pure = rootPerMs * rootMs;
+  EXPECT_TRUE(pure.isDimensionless());
+  EXPECT_TRUE(pure.scale().isOne());
+  EXPECT_EQ(pure.str(), "1");
+  // The noise term of dv/dt = ... + sigma * sqrt(2 / tau) * xi.
+  Unit noise = unit("mV") * rootPerMs;
+  EXPECT_EQ(noise.str(), "mV/ms^0.5");
+  EXPECT_EQ(noise * root(Unit() / unit("ms")), unit("mV") / unit("ms"));
+  EXPECT_EQ((noise * rootPerMs).str(), "mV/ms");
+  EXPECT_EQ(noise.pow(2).str(), "mV^2/ms");
+  EXPECT_EQ((noise * root(Unit() / unit("s"))).str(), "mV/(ms^0.5*s^0.5)");
+  EXPECT_EQ(root(unit("mV").pow(2) / unit("ms")).str(), "mV/ms^0.5");
+}
+
+TEST(UnitSqrtTest, ConversionBetweenRootsIsTheRootOfTheConversion) {
+  Unit rootMs = root(unit("ms")), rootS = root(unit("s"));
+  EXPECT_EQ(conversionScale(rootS, rootMs).toDouble(), std::sqrt(1000.0));
+  EXPECT_DOUBLE_EQ(conversionScale(rootMs, rootS).toDouble(),
+                   1 / std::sqrt(1000.0));
+  Unit rootPerMs = root(Unit() / unit("ms"));
+  Unit rootPerS = root(Unit() / unit("s"));
+  EXPECT_EQ(conversionScale(rootPerMs, rootPerS).toDouble(), std::sqrt(1000.0));
+  // Back to whole exponents, the conversion is exact again.
+  EXPECT_EQ(conversionScale(rootMs * rootMs, rootS * rootS),
+            Scale::powerOfTen(-3));
+}
+
+TEST(UnitSqrtTest, RootsThatAreNoUnitAreRefused) {
+  // A minute is 60 s, and sqrt(60) is irrational.
+  Unit minute(time, Scale::rational(60, 1));
+  EXPECT_FALSE(minute.sqrt().has_value());
+  Unit hour(time, Scale::rational(3600, 1));
+  ASSERT_TRUE(hour.sqrt().has_value());
+  EXPECT_EQ(conversionScale(*hour.sqrt(), root(unit("s"))),
+            Scale::rational(60, 1));
+  // s^0.25 is no dimension.
+  EXPECT_FALSE(root(unit("ms")).sqrt().has_value());
+}
+
+TEST(UnitSqrtTest, HalfPowersAreRootsOfOddPowers) {
+  Unit ms = unit("ms");
+  EXPECT_EQ(ms.raisedTo(half(3)), std::optional<Unit>(root(ms.pow(3))));
+  EXPECT_EQ(ms.raisedTo(half(3))->str(), "ms^1.5");
+  EXPECT_EQ(ms.raisedTo(half(-1))->str(), "1/ms^0.5");
+  EXPECT_EQ(ms.raisedTo(2)->str(), ms.pow(2).str());
+  EXPECT_EQ(ms.raisedTo(-1)->str(), "1/ms");
+  EXPECT_FALSE(root(ms).raisedTo(half(1)).has_value());
+  EXPECT_EQ(root(ms).raisedTo(half(-2))->str(), "1/ms^0.5");
+}
+
+TEST(UnitSqrtTest, UnspelledHalfUnitsPrintInSIFormWithAFactor) {
+  EXPECT_EQ(Unit(*time.sqrt(), Scale()).str(), "s^0.5");
+  EXPECT_EQ(Unit(*time.sqrt(), Scale::powerOfTen(half(-3))).str(),
+            "10^-1.5 s^0.5");
+  EXPECT_EQ(
+      Unit(*time.sqrt(), Scale::rational(3, 1) * Scale::powerOfTen(half(-3)))
+          .str(),
+      "3*10^-1.5 s^0.5");
+  // A spelling that does not match is ignored, as with whole exponents.
+  EXPECT_EQ(Unit(*time.sqrt(), Scale(), "ms^0.5").str(), "s^0.5");
+  EXPECT_EQ(Unit(*time.sqrt(), Scale::powerOfTen(half(-3)), "ms^0.5").str(),
+            "ms^0.5");
+}
+
 } // namespace

@@ -8,6 +8,8 @@
 #ifndef SNNC_DSL_AST_H
 #define SNNC_DSL_AST_H
 
+#include "snnc/dsl/Units.h"
+
 #include "llvm/Support/SMLoc.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -29,10 +31,11 @@ struct Ident {
 // Units and expressions
 //===----------------------------------------------------------------------===//
 
-/// One factor of a unit expression: `ms` in `mV/ms` is {ms, -1}.
+/// One factor of a unit expression: `ms` in `mV/ms` is {ms, -1}, and in
+/// `1/ms^0.5` {ms, -0.5}.
 struct UnitFactor {
   Ident symbol;
-  int power = 1;
+  Exponent power = 1;
 };
 
 /// A unit as written: `mV`, `mV/ms`, `nS*mV`, `1/ms`, `m^2`.

@@ -1,10 +1,14 @@
 //===- Units.h - Physical dimensions and exact unit scales ------*- C++ -*-===//
 //
-// A Unit is a Dimension (integer exponents of the SI base quantities) and a
-// Scale (its size relative to the coherent SI unit: mV is 10^-3 V). Scales are
-// exact rationals times a power of ten, so a chain of conversions such as
+// A Unit is a Dimension (exponents of the SI base quantities) and a Scale (its
+// size relative to the coherent SI unit: mV is 10^-3 V). Scales are exact
+// rationals times a power of ten, so a chain of conversions such as
 // mS * mV -> uA -> mA never drifts; they become a double only when folded
 // into a constant of the generated code.
+//
+// Exponents, of the base quantities and of ten, are integers or
+// half-integers: white noise has dimension s^-0.5, and a square root such as
+// sqrt(2 / tau) with tau in ms is in 1/ms^0.5, which is 10^1.5 s^-0.5.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_DSL_UNITS_H
@@ -14,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,21 +37,64 @@ enum class BaseQuantity : unsigned {
 };
 constexpr unsigned numBaseQuantities = 7;
 
-/// Integer exponents of the base quantities: voltage is kg m^2 s^-3 A^-1.
+/// An integer or half-integer, the exponent of a base quantity or of ten.
+/// Kept as a count of halves, so that sums and products stay exact; the
+/// value saturates at the range of int instead of overflowing, so absurd
+/// powers stay well defined. Converts implicitly from int.
+class Exponent {
+public:
+  constexpr Exponent(int whole = 0) : twice(2 * int64_t(whole)) {}
+  /// `halves` / 2, saturated to the range of int.
+  static Exponent fromHalves(int64_t halves);
+
+  int64_t halves() const { return twice; }
+  bool isWhole() const { return twice % 2 == 0; }
+  /// The value of a whole exponent (rounded towards zero otherwise).
+  int whole() const { return static_cast<int>(twice / 2); }
+  double value() const { return static_cast<double>(twice) / 2; }
+
+  Exponent operator+(Exponent other) const;
+  Exponent operator-(Exponent other) const;
+  Exponent operator-() const;
+  Exponent operator*(int factor) const;
+  /// The product, unless it is a quarter (0.5 * 0.5) and so no Exponent.
+  std::optional<Exponent> times(Exponent other) const;
+  /// Half of this exponent, unless that is a quarter.
+  std::optional<Exponent> half() const;
+
+  friend bool operator==(Exponent a, Exponent b) { return a.twice == b.twice; }
+  friend bool operator!=(Exponent a, Exponent b) { return a.twice != b.twice; }
+
+  /// "2", "-3", "0.5", "-1.5": how messages print it and the language
+  /// writes it (`ms^-0.5`).
+  std::string str() const;
+
+private:
+  int64_t twice;
+};
+
+std::ostream &operator<<(std::ostream &os, Exponent exponent);
+
+/// Exponents of the base quantities: voltage is kg m^2 s^-3 A^-1, and the
+/// white noise of a stochastic equation is s^-0.5.
 class Dimension {
 public:
   Dimension() { exponents.fill(0); }
   static Dimension dimensionless() { return Dimension(); }
   static Dimension base(BaseQuantity quantity);
 
-  int exponent(BaseQuantity quantity) const {
+  Exponent exponent(BaseQuantity quantity) const {
     return exponents[static_cast<unsigned>(quantity)];
   }
   bool isDimensionless() const;
+  /// Whether some exponent is a half (s^0.5), not a whole number.
+  bool hasHalfExponents() const;
 
   Dimension operator*(const Dimension &other) const;
   Dimension operator/(const Dimension &other) const;
   Dimension pow(int power) const;
+  /// Every exponent halved; none where one would become a quarter.
+  std::optional<Dimension> sqrt() const;
   bool operator==(const Dimension &other) const {
     return exponents == other.exponents;
   }
@@ -57,11 +105,12 @@ public:
   std::string describe() const;
 
 private:
-  std::array<int, numBaseQuantities> exponents;
+  std::array<Exponent, numBaseQuantities> exponents;
 };
 
 /// An exact positive factor numerator/denominator * 10^exponent10, kept in
-/// lowest terms with the powers of ten moved into exponent10.
+/// lowest terms with the powers of ten moved into exponent10. exponent10 may
+/// be a half: sqrt(ms) is 10^-1.5 s^0.5.
 ///
 /// Arithmetic is exact while the reduced numerator and denominator fit in 64
 /// bits. Beyond that they are rounded to about 18 significant digits and the
@@ -70,7 +119,7 @@ private:
 class Scale {
 public:
   Scale() = default;
-  static Scale powerOfTen(int exponent10);
+  static Scale powerOfTen(Exponent exponent10);
   /// A Scale is a positive factor, so signs are dropped; a zero numerator
   /// saturates to the smallest scale and a zero denominator to the largest.
   static Scale rational(int64_t numerator, int64_t denominator);
@@ -78,23 +127,28 @@ public:
   Scale operator*(const Scale &other) const;
   Scale operator/(const Scale &other) const;
   Scale pow(int power) const;
+  /// The exact square root, r * 10^(k/2) with r rational; none when the
+  /// rational part is not a square (the root of 2 or of 1/3 is irrational)
+  /// or when exponent10 is already a half.
+  std::optional<Scale> sqrt() const;
   /// Compares values, so rational(1, 2) == rational(5, 1) * powerOfTen(-1).
   bool operator==(const Scale &other) const;
   bool operator!=(const Scale &other) const { return !(*this == other); }
   bool isOne() const { return *this == Scale(); }
 
-  /// The nearest double; the only place a Scale becomes inexact.
+  /// The nearest double; the only place a Scale becomes inexact. A half
+  /// exponent10 contributes sqrt(10), to within rounding of the last bit.
   double toDouble() const;
 
   int64_t numerator() const { return num; }
   int64_t denominator() const { return den; }
-  int exponent10() const { return exp10; }
+  Exponent exponent10() const { return exp10; }
 
 private:
   friend struct ScaleMath; // 128-bit helpers in Units.cpp.
   void normalize();
   int64_t num = 1, den = 1;
-  int exp10 = 0;
+  Exponent exp10;
 };
 
 /// A unit of measure: dimension, exact scale, and how to print it.
@@ -113,6 +167,12 @@ public:
   Unit operator*(const Unit &other) const;
   Unit operator/(const Unit &other) const;
   Unit pow(int power) const;
+  /// The square root of dimension, scale and spelling (sqrt(1/ms) is
+  /// "1/ms^0.5"); none where Dimension::sqrt or Scale::sqrt has none.
+  std::optional<Unit> sqrt() const;
+  /// Integer and half-integer powers: pow(2 * power), then its square root
+  /// when `power` is a half-integer. Integer powers are exactly pow(int).
+  std::optional<Unit> raisedTo(Exponent power) const;
 
   /// Same dimension and scale (spelling is ignored).
   bool operator==(const Unit &other) const {
@@ -131,8 +191,10 @@ public:
   ///      would match exactly;
   ///   3. an exactly matching named unit ("uA", "mV", "kHz", "kg", "1"),
   ///      preferring ASCII spellings (ohm over Ω, u over µ);
-  ///   4. the composed spelling ("mV^2", "mV*ms");
+  ///   4. the composed spelling ("mV^2", "mV*ms", "ms^0.5");
   ///   5. SI form with a factor.
+  /// Half exponents print as decimals over the same rules: "1/ms^0.5",
+  /// "mV/ms^0.5", "kg^0.5*m/s^1.5".
   /// A spelling that contradicts the unit's dimension or scale is ignored.
   std::string str() const;
 
