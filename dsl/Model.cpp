@@ -362,7 +362,9 @@ void model::printExpr(
     os << "t";
     return;
   case Op::Random:
-    os << (expr.draw == Draw::Normal ? "randn()" : "rand()");
+    os << (expr.draw == Draw::Normal       ? "randn()"
+           : expr.draw == Draw::WhiteNoise ? "xi"
+                                           : "rand()");
     return;
   case Op::Dt:
     os << "dt";

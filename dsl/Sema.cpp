@@ -11,12 +11,15 @@
 
 #include "snnc/dsl/Sema.h"
 
+#include "snnc/dsl/Calculus.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -51,6 +54,9 @@ struct Scope {
   /// Where rand() and randn() may be called: the model's count of draw
   /// sites, which each call increments; null where they may not.
   unsigned *randomSites = nullptr;
+  /// Where white noise (`xi`, `xi_NAME`) may be read: the leaf of each
+  /// name in the neuron's equations; null elsewhere.
+  std::map<std::string, ExprP> *noise = nullptr;
   const char *context = "this expression";
 
   void add(const std::string &name, Op op, unsigned index, Unit unit) {
@@ -232,6 +238,9 @@ private:
   void checkLets(const std::vector<ast::VariableDecl> &lets, Scope &scope,
                  std::map<std::string, SMRange> &seen,
                  std::vector<Scope *> later = {});
+  /// Equations with white noise: Euler-Maruyama (the integrator `euler`,
+  /// chosen when none was), additive noise only.
+  void checkNoise(NeuronModel &neuron);
   /// `refractory DURATION` or `refractory while COND`, and which states it
   /// holds (`unless refractory` equations).
   void checkRefractoriness(const ast::NeuronDecl &decl,
@@ -511,6 +520,30 @@ ExprP Sema::checkName(const ast::Expr &expr, const Scope &scope,
       return nullptr;
     }
     return makeLeaf(Op::NeuronIndex, 0, Unit(), expr.range);
+  }
+  if (name == "xi" || StringRef(name).starts_with("xi_")) {
+    if (!scope.noise) {
+      diags.error(expr.range, quoted(name) +
+                                  " (white noise) can only be read in a "
+                                  "neuron's differential equations");
+      return nullptr;
+    }
+    ExprP &leaf = (*scope.noise)[name];
+    if (!leaf) { // one draw per name: the same noise wherever it is read
+      if (*scope.randomSites >= maxDrawSites) {
+        diags.error(expr.range, "a neuron model makes at most " +
+                                    Twine(maxDrawSites) + " random draws");
+        return nullptr;
+      }
+      auto noise = std::make_shared<Expr>();
+      noise->op = Op::Random;
+      noise->draw = Draw::WhiteNoise;
+      noise->index = (*scope.randomSites)++;
+      noise->unit = Unit() / *millisecond().sqrt();
+      noise->range = expr.range;
+      leaf = noise;
+    }
+    return leaf;
   }
   if (name == "pi") { // unless the model declares its own
     ExprP pi = makeConstant(M_PI);
@@ -1008,7 +1041,13 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   for (const ast::VariableDecl &let : decl.lets)
     scope.unreadable.erase(let.name.name);
   checkLets(decl.lets, scope, seen);
-  checkEquations(decl, scope, neuron.states, neuron.equations);
+  std::map<std::string, ExprP> noise;
+  {
+    Scope equations = scope;
+    equations.noise = &noise;
+    checkEquations(decl, equations, neuron.states, neuron.equations);
+  }
+  checkNoise(neuron);
 
   if (decl.spike) {
     neuron.spike =
@@ -1081,6 +1120,49 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   neuronIndex[neuron.name] = model.neurons.size();
   neuronNames.push_back(neuron.name);
   model.neurons.push_back(std::move(neuron));
+}
+
+void Sema::checkNoise(NeuronModel &neuron) {
+  for (Equation &eq : neuron.equations) {
+    std::vector<const Expr *> noises;
+    std::function<void(const Expr &)> collect = [&](const Expr &e) {
+      if (e.op == Op::Random && e.draw == Draw::WhiteNoise &&
+          !llvm::is_contained(noises, &e))
+        noises.push_back(&e);
+      for (const ExprP &arg : e.args)
+        collect(*arg);
+    };
+    collect(*eq.rhs);
+    if (noises.empty())
+      continue;
+    std::string equation = "d" + neuron.states[eq.state].name + "/dt";
+    if (eq.integrator != Integrator::Euler) {
+      if (eq.integratorReason == "default") {
+        eq.integrator = Integrator::Euler;
+        eq.integratorReason = "white noise: Euler-Maruyama";
+      } else {
+        diags.error(eq.range,
+                    equation + " has white noise, which only 'euler' "
+                               "(Euler-Maruyama) integrates; it is " +
+                        integratorName(eq.integrator) + " (" +
+                        eq.integratorReason + ")");
+        continue;
+      }
+    }
+    // Euler-Maruyama converges for additive noise: the factor of xi may
+    // not depend on a state (nor on xi).
+    for (const Expr *noise : noises) {
+      ExprP factor = differentiate(
+          eq.rhs, [&](const Expr &leaf) { return &leaf == noise; });
+      if (!factor || references(*factor, Op::State) ||
+          references(*factor, Op::Random))
+        diags.error(noise->range,
+                    "the noise in " + equation +
+                        " must be additive: its factor may not depend on a "
+                        "state (multiplicative noise needs a Stratonovich or "
+                        "Milstein scheme, which snnc does not have)");
+    }
+  }
 }
 
 void Sema::checkRefractoriness(const ast::NeuronDecl &decl,

@@ -304,7 +304,10 @@ double ReferenceSimulator::Impl::randomDraw(unsigned p, int64_t j,
   double radius = eval.call(model::Builtin::Sqrt,
                             {eval.mul(eval.round(-2.0), logarithm)});
   double angle = eval.mul(eval.round(6.283185307179586), u2);
-  return eval.mul(radius, eval.call(model::Builtin::Cos, {angle}));
+  double normal = eval.mul(radius, eval.call(model::Builtin::Cos, {angle}));
+  if (leaf.draw == model::Draw::Normal)
+    return normal;
+  return eval.mul(normal, eval.round(1.0 / std::sqrt(dt))); // white noise
 }
 
 bool ReferenceSimulator::Impl::spikeCondition(unsigned p, int64_t j,

@@ -14,6 +14,8 @@
 
 #include "mlir/Dialect/Math/IR/Math.h"
 
+#include <cmath>
+
 using namespace snnc;
 using namespace snnc::mlirgen;
 
@@ -107,6 +109,12 @@ Value ProgramBuilder::emitRandomDraw(const Expr &leaf, unsigned pop, Value j,
                builder.create<mlir::math::LogOp>(
                    loc, builder.create<SubFOp>(loc, constant(1.0), u1))));
   Value angle = builder.create<MulFOp>(loc, constant(6.283185307179586), u2);
-  return builder.create<MulFOp>(loc, radius,
-                                builder.create<mlir::math::CosOp>(loc, angle));
+  Value normal = builder.create<MulFOp>(
+      loc, radius, builder.create<mlir::math::CosOp>(loc, angle));
+  if (leaf.draw == model::Draw::Normal)
+    return normal;
+  // White noise: N(0, 1) / sqrt(dt), as a product with the factor
+  // rounded once.
+  return builder.create<MulFOp>(loc, normal,
+                                constant(1.0 / std::sqrt(layout.dtMs)));
 }

@@ -146,3 +146,39 @@ TEST(RandomDrawsTest, DrawsHaveTheirDistributions) {
 }
 
 } // namespace
+
+namespace {
+
+// White noise, an Ornstein-Uhlenbeck process written as Brian2 writes it:
+// Euler-Maruyama gives v_{k+1} = (1 - a) v_k + b N(0, 1) with a = dt / tau
+// and b = sigma sqrt(2 dt / tau), whose stationary variance is b^2 / (1 -
+// (1 - a)^2) = sigma^2 (1 / (1 - a / 2)): 4.0201 mV^2 here (the SDE's own
+// is sigma^2 = 4). After 10 tau every neuron is a sample of it.
+TEST(RandomDrawsTest, WhiteNoiseGivesTheOrnsteinUhlenbeckVariance) {
+  const char *model = R"(
+neuron OU {
+  param tau = 10 ms
+  param sigma = 2 mV
+  state v : mV = 0 mV
+  dv/dt = -v / tau + sigma * sqrt(2 / tau) * xi
+  spike v >= 100 mV
+}
+population P = OU(4000)
+run 100 ms dt 0.1 ms seed 5
+)";
+  for (bool inDouble : {false, true}) {
+    SCOPED_TRACE(inDouble ? "double" : "float");
+    Harness harness;
+    RunOptions options;
+    options.doublePrecision = inDouble;
+    std::optional<BothRuns> runs = harness.run(model, options);
+    ASSERT_TRUE(runs) << harness.log;
+    EXPECT_EQ(compareExactly(*runs), "");
+    auto [mean, variance] = moments(runs->compiled->stateValues("P", "v"));
+    // Standard errors for n = 4000: mean 0.032, variance 0.090; five each.
+    EXPECT_NEAR(mean, 0.0, 0.16);
+    EXPECT_NEAR(variance, 4.0201, 0.45);
+  }
+}
+
+} // namespace

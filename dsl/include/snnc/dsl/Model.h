@@ -94,8 +94,10 @@ using ExprP = std::shared_ptr<const Expr>;
 /// reaches only the neurons of the slice.
 constexpr unsigned insideSliceIndex = ~0u;
 
-/// What a Random leaf draws.
-enum class Draw { Uniform, Normal };
+/// What a Random leaf draws: rand(), randn(), or white noise xi, which is
+/// randn() / sqrt(dt) in 1/ms^0.5 (so that Euler's dt * xi is the
+/// Euler-Maruyama increment sqrt(dt) * N(0, 1)).
+enum class Draw { Uniform, Normal, WhiteNoise };
 /// The most rand()/randn() calls one neuron model may make, and the most
 /// populations a model with such calls may have: their numbers share one
 /// counter word of the draws (runtime/Random.h).
