@@ -150,6 +150,26 @@ ProgramLayout snnc::planLayout(const Model &model,
                            model.synapses[proj.synapse].weightUnit.str());
     layout.projections.push_back(bufs);
   }
+  // Ring buffers for the groups with delayed projections.
+  for (unsigned g = 0; g < layout.groups.size(); ++g) {
+    SynapseGroup &group = layout.groups[g];
+    for (unsigned p : group.projections)
+      group.delaySlots = std::max(
+          group.delaySlots, delaySteps(model.projections[p], layout.dtMs));
+    if (group.delaySlots <= 1) {
+      group.delaySlots = 0;
+      continue;
+    }
+    const SynapseModel &synapse = model.synapses[group.synapse];
+    group.delayRings.assign(synapse.states.size(), -1);
+    for (const AssignStatement &stmt : synapse.onPre)
+      if (group.delayRings[stmt.state] < 0)
+        group.delayRings[stmt.state] = layout.addBuffer(
+            "group" + std::to_string(g) + "." +
+                synapse.states[stmt.state].name + ".delay_ring",
+            ElementType::Real, group.delaySlots * group.target.size(),
+            synapse.states[stmt.state].unit.str());
+  }
   if (model.run)
     for (const Record &record : model.run->records) {
       if (record.spikes)

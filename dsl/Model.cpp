@@ -19,6 +19,14 @@ std::string formatNumber(double value) {
 }
 } // namespace
 
+int64_t model::delaySteps(const Projection &proj, double dtMs) {
+  if (!proj.delayMs)
+    return 1;
+  double steps = std::floor(*proj.delayMs / dtMs + 0.5);
+  return steps > double(maxDelaySteps) ? maxDelaySteps + 1
+                                       : static_cast<int64_t>(steps);
+}
+
 const char *model::builtinName(Builtin fn) {
   switch (fn) {
   case Builtin::Exp:

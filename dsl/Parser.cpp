@@ -807,8 +807,20 @@ void Parser::parseProjection(Module &module) {
             return skipStatement();
           return finishStatement("weight");
         }
-        errorExpected(
-            "a projection member (synapse, output, connect or weight)");
+        if (consumeKeyword("delay")) {
+          if (proj.delay) {
+            diags.error(SMRange(memberStart, prevEnd),
+                        "duplicate 'delay' in projection");
+            diags.note(proj.delayRange, "first given here");
+          }
+          proj.delay = parseExpr();
+          proj.delayRange = {memberStart, prevEnd};
+          if (!proj.delay)
+            return skipStatement();
+          return finishStatement("delay");
+        }
+        errorExpected("a projection member (synapse, output, connect, weight "
+                      "or delay)");
         skipStatement();
       },
       {"synapse", "output"});

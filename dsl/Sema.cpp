@@ -259,6 +259,10 @@ private:
   /// reads it, gives `w` its unit); later ones must have the same X.
   bool resolveTargetJumps(unsigned synapseId, const NeuronModel &post,
                           const ast::ProjectionDecl &decl);
+  /// `delay D`: a positive time; the synapse's on_pre statements must be
+  /// increments that can wait in a ring buffer.
+  bool checkDelay(const ast::ProjectionDecl &decl, const SynapseModel &synapse,
+                  Projection &proj);
   /// The projection's output: its parameters, the input it feeds and its
   /// current (Projection::current).
   bool checkOutput(const ast::ProjectionDecl &decl, unsigned outputId,
@@ -1958,6 +1962,8 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
     return;
   }
   proj.weight = *weight;
+  if (decl.delay && !checkDelay(decl, synapse, proj))
+    return;
   // A weight nothing reads would change nothing, silently.
   if (!synapse.readsWeight)
     diags.warning(decl.weight->range,
@@ -2051,6 +2057,37 @@ bool Sema::checkOutput(const ast::ProjectionDecl &decl, unsigned outputId,
   // where the current is known.
   markDivisors(*current, model.outputs[outputId].params,
                "the current of output " + quoted(output.name));
+  return true;
+}
+
+bool Sema::checkDelay(const ast::ProjectionDecl &decl,
+                      const SynapseModel &synapse, Projection &proj) {
+  std::optional<double> delay =
+      constantValue(*decl.delay, millisecond(), "the delay");
+  if (!delay)
+    return false;
+  if (!(*delay > 0) || !std::isfinite(*delay)) {
+    diags.error(decl.delay->range,
+                "the delay must be a positive time, but it is " +
+                    formatQuantity(*delay, millisecond()));
+    return false;
+  }
+  // A delayed spike is an increment waiting for its step: the value is
+  // computed when the spike is sent, and added when it arrives.
+  for (const AssignStatement &stmt : synapse.onPre) {
+    bool adds = stmt.op == ast::AssignOp::Add || stmt.op == ast::AssignOp::Sub;
+    if (!adds || references(*stmt.value, Op::State)) {
+      diags.error(decl.delayRange,
+                  "a delayed projection adds increments that wait for their "
+                  "step, so its on_pre statements must add or subtract values "
+                  "that do not read the synapse's state");
+      diags.note(stmt.range, "this on_pre statement of synapse " +
+                                 quoted(synapse.name) + " does not");
+      return false;
+    }
+  }
+  proj.delayMs = *delay;
+  proj.delayRange = decl.delayRange;
   return true;
 }
 

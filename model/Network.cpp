@@ -341,5 +341,23 @@ std::optional<int64_t> snnc::settleRun(Model &model,
     diags.error(durationMs || dtMs ? llvm::SMRange() : run.range, steps.why);
     return std::nullopt;
   }
+  // Delays are whole steps, at least one: they depend on the run's dt.
+  bool delaysOk = true;
+  for (const Projection &proj : model.projections) {
+    int64_t n = delaySteps(proj, run.dtMs);
+    if (n >= 1 && n <= maxDelaySteps)
+      continue;
+    diags.error(proj.delayRange,
+                "the delay, " + formatQuantity(*proj.delayMs, *lookupUnit("ms")) +
+                    ", is " +
+                    (n < 1 ? std::string("less than one step")
+                           : "more than " + std::to_string(maxDelaySteps) +
+                                 " steps") +
+                    " of dt = " + formatQuantity(run.dtMs, *lookupUnit("ms")) +
+                    "; a delay lasts at least one step");
+    delaysOk = false;
+  }
+  if (!delaysOk)
+    return std::nullopt;
   return steps.steps;
 }

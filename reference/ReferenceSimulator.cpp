@@ -80,6 +80,11 @@ struct PopulationState {
 /// The state of one synapse group: [state][neuron of the target slice].
 struct GroupState {
   std::vector<std::vector<double>> states;
+  /// Delayed projections: what arrives in each of the coming `slots`
+  /// steps, [state][slot * size + neuron] (step k uses slot k % slots);
+  /// empty for a state nothing delayed adds to.
+  int64_t slots = 0;
+  std::vector<std::vector<double>> arriving;
 };
 
 /// The plan's expressions of one population, ready to run.
@@ -134,6 +139,8 @@ struct ReferenceSimulator::Impl {
   /// increments before (or after) its decay.
   void advanceSynapses(double t, bool incrementBeforeDecay);
   void deliverSpikes(double t);
+  /// Adds the increments whose delay ends at this step to their states.
+  void receiveDelayed();
   void updateNeurons(unsigned p, double t);
   bool spikeCondition(unsigned p, int64_t j, const std::vector<double> &x,
                       double t) const;
@@ -221,6 +228,13 @@ void ReferenceSimulator::Impl::initialise() {
     for (double value : initial)
       state.states.push_back(std::vector<double>(
           static_cast<size_t>(group.target.size()), eval.round(value)));
+    for (unsigned p : group.projections)
+      state.slots = std::max(state.slots, delaySteps(model.projections[p], dt));
+    state.arriving.resize(initial.size());
+    if (state.slots > 1)
+      for (const AssignStatement &stmt : model.synapses[group.synapse].onPre)
+        state.arriving[stmt.state].assign(
+            static_cast<size_t>(state.slots * group.target.size()), 0.0);
     groups.push_back(std::move(state));
   }
 
@@ -361,7 +375,10 @@ void ReferenceSimulator::Impl::deliverSpikes(double t) {
     const SynapseModel &synapse = model.synapses[proj.synapse];
     const rt::Connectivity &conn = network.projections[p].connectivity;
     const std::vector<char> &spiked = pops[proj.source.population].spiked;
-    std::vector<std::vector<double>> &states = groups[plan.groupOf[p]].states;
+    GroupState &group = groups[plan.groupOf[p]];
+    std::vector<std::vector<double>> &states = group.states;
+    int64_t delay = delaySteps(proj, dt);
+    uint64_t size = static_cast<uint64_t>(proj.target.size());
     const Weights &w = weights[p];
     for (int64_t n = proj.source.begin; n < proj.source.end; ++n) {
       if (!spiked[n])
@@ -387,9 +404,32 @@ void ReferenceSimulator::Impl::deliverSpikes(double t) {
               return 0.0;
             }
           });
-          double &x = states[stmt.state][target];
+          // Delayed by n steps: into the slot of step k + n - 1.
+          double &x =
+              delay > 1
+                  ? group.arriving[stmt.state]
+                                  [((step + delay - 1) % group.slots) * size +
+                                   target]
+                  : states[stmt.state][target];
           x = applyAssign(eval, stmt.op, x, value);
         }
+      }
+    }
+  }
+}
+
+void ReferenceSimulator::Impl::receiveDelayed() {
+  for (GroupState &group : groups) {
+    if (group.slots <= 1)
+      continue;
+    for (size_t s = 0; s < group.states.size(); ++s) {
+      if (group.arriving[s].empty())
+        continue;
+      std::vector<double> &state = group.states[s];
+      double *slot = &group.arriving[s][(step % group.slots) * state.size()];
+      for (size_t i = 0; i < state.size(); ++i) {
+        state[i] = eval.add(state[i], slot[i]);
+        slot[i] = 0.0;
       }
     }
   }
@@ -551,8 +591,10 @@ bool ReferenceSimulator::run(int64_t count) {
   int64_t end = std::min(steps, done + std::max<int64_t>(0, count));
   for (; done < end;) {
     double t = impl.time(done);
+    impl.step = static_cast<uint64_t>(done);
     impl.advanceSynapses(t, /*incrementBeforeDecay=*/false);
     impl.deliverSpikes(t);
+    impl.receiveDelayed();
     impl.advanceSynapses(t, /*incrementBeforeDecay=*/true);
     impl.step = static_cast<uint64_t>(done);
     for (unsigned p = 0; p < impl.model.populations.size(); ++p)

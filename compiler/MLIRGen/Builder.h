@@ -244,7 +244,13 @@ private:
   /// Records the recorded neuron states into their chunk buffers
   /// (ProgramLayout::stateRecords), after the step's neuron passes.
   void emitStateRecording(Value localStep);
-  void emitPropagation(Value t);
+  void emitPropagation(Value step, Value t);
+  /// The first element of the ring slot of step `step + ahead` of a group
+  /// with delayed projections.
+  Value delaySlotStart(const SynapseGroup &group, Value step, int64_t ahead);
+  /// Adds the increments whose delay ends at `step` to their synapse
+  /// states (and empties their slot), after this step's propagation.
+  void emitDelayedArrivals(Value step);
   void emitNeuronPass(unsigned pop, const NeuronPlan &plan,
                       const std::vector<std::vector<OdePlan>> &synapsePlans,
                       Value step, Value t, Value tNext, Value localStep);

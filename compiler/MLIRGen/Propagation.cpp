@@ -5,7 +5,16 @@
 using namespace snnc;
 using namespace snnc::mlirgen;
 
-void ProgramBuilder::emitPropagation(Value t) {
+Value ProgramBuilder::delaySlotStart(const SynapseGroup &group, Value step,
+                                     int64_t ahead) {
+  using namespace mlir::arith;
+  Value slot = builder.create<RemUIOp>(
+      loc, builder.create<AddIOp>(loc, step, index(ahead)),
+      index(group.delaySlots));
+  return builder.create<MulIOp>(loc, slot, index(group.target.size()));
+}
+
+void ProgramBuilder::emitPropagation(Value step, Value t) {
   for (unsigned p = 0; p < model.projections.size(); ++p) {
     const Projection &proj = model.projections[p];
     const ProjectionBuffers &bufs = layout.projections[p];
@@ -16,6 +25,11 @@ void ProgramBuilder::emitPropagation(Value t) {
     const SynapseGroup &group = layout.groups[bufs.group];
     const SynapseModel &synapse = model.synapses[proj.synapse];
     LocatedAt at(*this, proj.range);
+    // Delivered now, the spikes of the last step act in this one; delayed
+    // by n steps, they wait in the ring slot of step k + n - 1.
+    int64_t delay = delaySteps(proj, layout.dtMs);
+    Value slotStart =
+        delay > 1 ? delaySlotStart(group, step, delay - 1) : Value();
     withBody<snn::PropagateOp>(
         [&](mlir::Block &block) {
           Value target = block.getArgument(0), m = block.getArgument(1);
@@ -43,12 +57,45 @@ void ProgramBuilder::emitPropagation(Value t) {
             };
             Value value = emit(stmt.value, leaf);
             int buffer = group.stateBuffers[stmt.state];
-            Value old = load(buffer, target);
+            Value at = target;
+            if (slotStart) {
+              buffer = group.delayRings[stmt.state];
+              at = builder.create<mlir::arith::AddIOp>(loc, slotStart, target);
+            }
+            Value old = load(buffer, at);
             value = applyAssign(stmt.op, old, value);
-            store(value, buffer, target);
+            store(value, buffer, at);
           }
         },
         args[source.spikeList], args[source.spikeCount], args[bufs.rowStart],
         args[bufs.targets], proj.source.begin, proj.source.end, layout.threads);
+  }
+}
+
+void ProgramBuilder::emitDelayedArrivals(Value step) {
+  using namespace mlir::arith;
+  for (const SynapseGroup &group : layout.groups) {
+    if (group.delaySlots == 0)
+      continue;
+    const Population &pop = model.populations[group.target.population];
+    LocatedAt at(*this, model.projections[group.projections.front()].range);
+    Value slotStart = delaySlotStart(group, step, 0);
+    withBody<snn::ForEachNeuronOp>(
+        [&](mlir::Block &block) {
+          Value at = block.getArgument(0);
+          Value slot = builder.create<AddIOp>(loc, slotStart, at);
+          for (unsigned s = 0; s < group.delayRings.size(); ++s) {
+            int ring = group.delayRings[s];
+            if (ring < 0)
+              continue;
+            Value arrived = load(ring, slot);
+            store(builder.create<AddFOp>(loc, load(group.stateBuffers[s], at),
+                                         arrived),
+                  group.stateBuffers[s], at);
+            store(constant(0.0), ring, slot);
+          }
+        },
+        pop.name, group.target.begin, group.target.size(),
+        /*elementwise=*/true);
   }
 }

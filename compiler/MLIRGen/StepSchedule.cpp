@@ -117,7 +117,8 @@ mlir::OwningOpRef<mlir::ModuleOp> ProgramBuilder::build() {
               builder.create<mlir::arith::SubIOp>(loc, step, begin);
           Value tNext = timeOfStep(
               builder.create<mlir::arith::AddIOp>(loc, step, index(1)));
-          emitPropagation(t);
+          emitPropagation(step, t);
+          emitDelayedArrivals(step);
           // Synapses whose increments decay with them step before the
           // neurons read them.
           for (unsigned g = 0; g < layout.groups.size(); ++g)

@@ -152,6 +152,9 @@ RandomSynapse makeSynapse(Draw &draw, unsigned index) {
       std::vector<std::string>{"expon", "expon", "alpha", "latch", "scaled"});
   s.conductance = draw.chance(0.5);
   s.integrator = integrator(draw);
+  // Without a draw, so that no other part of a model moves: every other
+  // current-based exponential synapse also jumps its target's V.
+  s.jumps = s.kind == "expon" && !s.conductance && index % 2 == 1;
   return s;
 }
 
@@ -293,6 +296,11 @@ RandomModel testing::generateModel(uint32_t seed) {
     // fixed_total_number(0) covers a distributed weight without synapses).
     if (p.connect.rfind("fixed_prob", 0) == 0)
       p.weight = quantity(scale, unit);
+    // Every third projection whose synapse only adds is delayed, by 2 to 6
+    // steps (0.3 ms at dt 0.05, 0.1 or 0.2 ms); no draw.
+    const std::string &kind = m.synapses[p.synapse].kind;
+    if (m.projections.size() % 3 == 1 && (kind == "expon" || kind == "alpha"))
+      p.delay = "0.3 ms";
     m.projections.push_back(p);
   }
 
@@ -373,6 +381,8 @@ std::string RandomModel::print() const {
         line("  on_pre g += w");
       }
     }
+    if (s.jumps)
+      line("  on_pre V_post += 0.2 ohm * w");
     line("}");
   }
   line("output Cuba {\n  current g\n}");
@@ -397,6 +407,8 @@ std::string RandomModel::print() const {
     line("  output " + p.output + to);
     line("  connect " + p.connect);
     line("  weight " + p.weight);
+    if (!p.delay.empty())
+      line("  delay " + p.delay);
     line("}");
   }
   for (const RandomDrive &d : drives) {
@@ -487,6 +499,18 @@ std::vector<RandomModel> smaller(const RandomModel &m) {
     if (neuron.adaptation && neuron.integratorU != "euler")
       variant([](RandomNeuron &x) { x.integratorU = "euler"; });
   }
+  for (size_t p = 0; p < m.projections.size(); ++p)
+    if (!m.projections[p].delay.empty()) {
+      RandomModel c = m;
+      c.projections[p].delay.clear();
+      out.push_back(c);
+    }
+  for (size_t s = 0; s < m.synapses.size(); ++s)
+    if (m.synapses[s].jumps) {
+      RandomModel c = m;
+      c.synapses[s].jumps = false;
+      out.push_back(c);
+    }
   for (size_t s = 0; s < m.synapses.size(); ++s)
     if (m.synapses[s].integrator != "euler") {
       RandomModel c = m;

@@ -51,6 +51,8 @@ struct RandomSynapse {
   std::string kind; ///< "expon", "alpha", "latch", "scaled".
   bool conductance; ///< g in mS (else mA).
   std::string integrator;
+  /// Also jumps the target's V by w (a delta synapse, `V_post += ...`).
+  bool jumps = false;
 };
 
 struct RandomPopulation {
@@ -70,6 +72,7 @@ struct RandomProjection {
   std::string input;       ///< "I" or "J".
   std::string connect;     ///< "fixed_prob(0.1)"...
   std::string weight;      ///< "0.3 mA" or "~ normal(...)".
+  std::string delay;       ///< "0.3 ms", or "" (one step).
 };
 
 struct RandomDrive {

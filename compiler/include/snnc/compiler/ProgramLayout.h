@@ -36,6 +36,12 @@ struct SynapseGroup {
   model::Slice target;
   std::vector<unsigned> projections; ///< Members, in declaration order.
   std::vector<int> stateBuffers;     ///< One per synapse state.
+  /// Delayed projections (delay n > 1 steps): the increments of the
+  /// coming `delaySlots` steps, per synapse state that on_pre adds to,
+  /// slot-major ([slot][neuron of the target slice]); step k's slot is k
+  /// mod delaySlots. -1 for a state without one.
+  int64_t delaySlots = 0;
+  std::vector<int> delayRings;
 };
 
 struct PopulationBuffers {

@@ -223,6 +223,8 @@ struct ProjectionDecl {
   ExprPtr weight;
   bool weightSampled = false; ///< `weight ~ normal(...)`
   llvm::SMRange weightRange;
+  ExprPtr delay; ///< `delay EXPR`; null: one step.
+  llvm::SMRange delayRange;
   llvm::SMRange range;
 };
 

@@ -342,8 +342,18 @@ struct Projection {
   ExprP current;
   Connectivity connectivity;
   Initializer weight; ///< In the synapse's weight unit.
+  /// `delay D`, in ms: a spike of step k is delivered at step k + n, n =
+  /// floor(D / dt + 0.5) (delaySteps); none: n = 1, the next step.
+  std::optional<double> delayMs;
+  llvm::SMRange delayRange;
   llvm::SMRange range;
 };
+
+/// The steps after which `proj` delivers a spike at time step `dtMs`: 1
+/// without a delay; 0 means its delay is shorter than half a step.
+int64_t delaySteps(const Projection &proj, double dtMs);
+/// The most steps a delay may span.
+constexpr int64_t maxDelaySteps = 1 << 20;
 
 struct Drive {
   Slice target;
