@@ -10,6 +10,7 @@
 #include "snnc/dsl/Parser.h"
 #include "snnc/dsl/Sema.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -55,7 +56,20 @@ public:
     ast::Module module = parseModule(bufferId, diags);
     for (const ast::ImportDecl &import : module.imports) {
       llvm::SmallString<256> path(import.path);
-      if (!llvm::sys::path::is_absolute(path)) {
+      if (import.library) {
+        std::optional<std::string> found = findLibraryModel(import.path);
+        if (!found) {
+          std::string known = llvm::join(libraryModelNames(), ", ");
+          diags.error(import.range,
+                      "snnc's model library has no model '" + import.path +
+                          "'" +
+                          (known.empty() ? std::string(" (and no models: is "
+                                                       "it installed?)")
+                                         : "; it has " + known));
+          continue;
+        }
+        path = *found;
+      } else if (!llvm::sys::path::is_absolute(path)) {
         path = directory;
         llvm::sys::path::append(path, import.path);
       }

@@ -902,13 +902,23 @@ void Parser::parseRun(Module &module) {
 void Parser::parseImport(Module &module) {
   SMLoc start = tok.loc();
   consume();
-  if (!tok.is(TokenKind::String)) {
-    errorExpected("a file name in double quotes");
+  ImportDecl decl;
+  if (tok.isKeyword("snnc")) { // `import snnc.AdEx`: a library model
+    consume();
+    std::optional<Ident> name;
+    if (!expect(TokenKind::Dot, " and a model name after 'snnc'") ||
+        !(name = parseIdent("a model of snnc's library")))
+      return skipStatement();
+    decl.path = name->name;
+    decl.library = true;
+  } else if (tok.is(TokenKind::String)) {
+    decl.path = tok.text.drop_front().drop_back().str();
+    consume();
+  } else {
+    errorExpected("a file name in double quotes, or snnc.MODEL for a model "
+                  "of snnc's library");
     return skipStatement();
   }
-  ImportDecl decl;
-  decl.path = tok.text.drop_front().drop_back().str();
-  consume();
   decl.range = {start, prevEnd};
   module.imports.push_back(std::move(decl));
   finishStatement("import");

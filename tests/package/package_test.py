@@ -77,7 +77,8 @@ def layout():
                  "include/snnc/Simulation.h", "include/snnc/dsl/Frontend.h",
                  "include/snnc/model/Network.h",
                  "include/snnc/runtime/Connectivity.h",
-                 "share/snnc/snnc_plot.py"):
+                 "share/snnc/snnc_plot.py", "share/snnc/models/LIF.snn",
+                 "share/snnc/models/COBA.snn"):
         check(os.path.exists(os.path.join(PREFIX, path)), path + " is missing")
     libraries = sorted(os.path.basename(p)
                        for p in glob.glob(os.path.join(PREFIX, "lib", "*")))
@@ -110,6 +111,20 @@ def layout():
                            os.path.join(PREFIX, "share", "snnc",
                                         "snnc_plot.py")),
           "the installed snnc runs " + shown.split()[0])
+
+    # `import snnc.NAME` reads the installed library: a model only it has.
+    models = os.path.join(PREFIX, "share", "snnc", "models")
+    with open(os.path.join(models, "LIF.snn")) as f:
+        text = f.read().replace("neuron LIF", "neuron InstalledOnly")
+    with open(os.path.join(models, "InstalledOnly.snn"), "w") as f:
+        f.write(text)
+    model = os.path.join(WORK, "library.snn")
+    with open(model, "w") as f:
+        f.write("import snnc.InstalledOnly\npopulation P = InstalledOnly(3)\n")
+    shown = run([snnc, "check", model])
+    os.remove(os.path.join(models, "InstalledOnly.snn"))
+    check("3 x InstalledOnly" in shown,
+          "the installed snnc did not import from " + models + ": " + shown)
 
     # The installed snnc builds a bundle, and the installed snnc-run, which
     # links no part of the compiler, runs it.

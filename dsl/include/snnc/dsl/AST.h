@@ -253,7 +253,8 @@ struct RunDecl {
 };
 
 struct ImportDecl {
-  std::string path;
+  std::string path; ///< A file, or the model's name in snnc's library.
+  bool library = false; ///< `import snnc.NAME`
   llvm::SMRange range;
 };
 

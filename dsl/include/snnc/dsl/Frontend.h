@@ -22,6 +22,8 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace snnc {
 
@@ -34,6 +36,14 @@ constexpr size_t maxSourceBytes = 64u << 20;
 /// standard input when `path` is "-" (named "<stdin>" in diagnostics).
 /// Reports at `from` (an import statement; invalid for a file named on
 /// the command line) and gives null.
+/// The directories `import snnc.NAME` searches, in order ($SNNC_MODEL_PATH,
+/// the installed share/snnc/models, the source tree's models/).
+std::vector<std::string> modelLibraryDirectories();
+/// The file of library model `name`, if one of those directories has it.
+std::optional<std::string> findLibraryModel(llvm::StringRef name);
+/// The library's models, from the first directory that has any.
+std::vector<std::string> libraryModelNames();
+
 std::unique_ptr<llvm::MemoryBuffer> readSourceFile(llvm::StringRef path,
                                                    llvm::SMRange from,
                                                    DiagnosticEngine &diags,
