@@ -47,10 +47,12 @@ def load_script(relative):
 # The examples. Each entry names the .snn file, the Brian2 script (which
 # takes --seed, --duration and prints a JSON object with at least rate_hz
 # and sim_s_per_bio_s), the duration, and its second statistic:
-# `statistic(spikes, script)` computes, from snnc's spikes, the fields the
-# Brian2 script prints; `value(fields)` turns them into the number of the
-# table. `details(snnc, brian2)` (optional) returns lines printed after
-# the table, from the per-seed fields of both sides.
+# `statistic(spikes, script)` computes, from snnc's spikes (of the
+# recorded populations only: poisson_input records its LIF neurons, not
+# the sources), the fields the Brian2 script prints; `value(fields)`
+# turns them into the number of the table. `details(snnc, brian2)`
+# (optional) returns lines printed after the table, from the per-seed
+# fields of both sides.
 # ----------------------------------------------------------------------------
 
 def cuba_statistic(spikes, script):
@@ -66,6 +68,26 @@ def adex_statistic(spikes, script):
              for p, k in zip(spikes["population"], spikes["indices"])]
     per_pattern, first = script.summarize(spikes["times_ms"], index)
     return {"spikes_per_pattern": per_pattern, "first_spikes_ms": first}
+
+
+def izhikevich2003_statistic(spikes, script):
+    # The script indexes one group, excitatory neurons first; snnc records
+    # two populations: map them by name onto that indexing.
+    offset = {"Exc": 0, "Inh": script.NE}
+    index = [offset[spikes["names"][p]] + k
+             for p, k in zip(spikes["population"], spikes["indices"])]
+    duration_ms = spikes["duration_ms"]
+    return script.rates(index, duration_ms)
+
+
+def izhikevich2003_details(snnc, brian2):
+    """The rates of the excitatory and the inhibitory neurons."""
+    def line(name, runs):
+        return "  %-7s excitatory %s Hz, inhibitory %s Hz" % (
+            name, mean_sd([r["rate_exc_hz"] for r in runs], 3),
+            mean_sd([r["rate_inh_hz"] for r in runs], 3))
+    return ["", "izhikevich2003: rates by population (mean ± sd over the "
+            "seeds)", line("snnc", snnc), line("Brian2", brian2)]
 
 
 ADEX_T_ON_MS = 20.0
@@ -121,6 +143,34 @@ EXAMPLES = [
         "value": adex_latency,
         "details": adex_details,
     },
+    {
+        "name": "cobahh",
+        "model": "examples/cobahh.snn",
+        "brian2": "bench/brian2/cobahh_brian2.py",
+        "duration_ms": 1000.0,
+        "statistic_name": "CV ISI",
+        "statistic": cuba_statistic,
+        "value": lambda fields: fields["cv_isi"],
+    },
+    {
+        "name": "izhikevich2003",
+        "model": "examples/izhikevich2003.snn",
+        "brian2": "bench/brian2/izhikevich2003_brian2.py",
+        "duration_ms": 1000.0,
+        "statistic_name": "inhibitory spike fraction",
+        "statistic": izhikevich2003_statistic,
+        "value": lambda fields: fields["inhibitory_fraction"],
+        "details": izhikevich2003_details,
+    },
+    {
+        "name": "poisson_input",
+        "model": "examples/poisson_input.snn",
+        "brian2": "bench/brian2/poisson_input_brian2.py",
+        "duration_ms": 1000.0,
+        "statistic_name": "CV ISI",
+        "statistic": cuba_statistic,
+        "value": lambda fields: fields["cv_isi"],
+    },
 ]
 
 
@@ -143,6 +193,7 @@ def load_spikes(directory):
         "global": offsets[population] + indices,
         "names": names,
         "neurons": int(sum(sizes)),
+        "duration_ms": float(data["duration_ms"][0]),
     }
 
 
