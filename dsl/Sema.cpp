@@ -228,7 +228,8 @@ private:
   bool checkVariables(const std::vector<ast::VariableDecl> &decls,
                       std::vector<Param> *params, std::vector<State> *states,
                       const Scope &valueScope,
-                      std::map<std::string, SMRange> &seen);
+                      std::map<std::string, SMRange> &seen,
+                      bool readEarlierStates = false);
   void checkEquations(const ast::ModelBody &body, const Scope &scope,
                       const std::vector<State> &states,
                       std::vector<Equation> &equations);
@@ -877,9 +878,11 @@ bool Sema::declare(std::map<std::string, SMRange> &seen, const ast::Ident &name,
 
 bool Sema::checkVariables(const std::vector<ast::VariableDecl> &decls,
                           std::vector<Param> *params,
-                          std::vector<State> *states, const Scope &valueScope,
-                          std::map<std::string, SMRange> &seen) {
+                          std::vector<State> *states, const Scope &scope,
+                          std::map<std::string, SMRange> &seen,
+                          bool readEarlierStates) {
   bool ok = true;
+  Scope valueScope = scope;
   for (const ast::VariableDecl &decl : decls) {
     bool fresh = declare(seen, decl.name, params ? "parameter" : "state");
     auto fail = [&] {
@@ -925,6 +928,11 @@ bool Sema::checkVariables(const std::vector<ast::VariableDecl> &decls,
       if (!value)
         value = makeConstant(0.0, *unit);
       states->push_back(State{decl.name.name, *unit, value, decl.range});
+      // A neuron's next states may start from this one's value (u = b * v).
+      if (readEarlierStates) {
+        valueScope.unreadable.erase(decl.name.name);
+        valueScope.add(decl.name.name, Op::State, states->size() - 1, *unit);
+      }
     }
   }
   return ok;
@@ -1022,7 +1030,8 @@ void Sema::checkNeuron(const ast::NeuronDecl &decl) {
   paramScope.unreadable = declared;
   for (unsigned p = 0; p < neuron.params.size(); ++p)
     paramScope.add(neuron.params[p].name, Op::Param, p, neuron.params[p].unit);
-  checkVariables(decl.states, nullptr, &neuron.states, paramScope, seen);
+  checkVariables(decl.states, nullptr, &neuron.states, paramScope, seen,
+                 /*readEarlierStates=*/true);
   for (const ast::InputDecl &input : decl.inputs) {
     if (!declare(seen, input.name, "input"))
       continue;
@@ -1698,8 +1707,15 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
     });
     std::string what = "the initial value of " + quoted(init.target.name);
     if (stateIt != neuron.states.end()) {
+      // The states declared before this one, with their initial values.
+      Scope stateScope = initScope;
+      for (auto earlier = neuron.states.begin(); earlier != stateIt; ++earlier) {
+        stateScope.unreadable.erase(earlier->name);
+        stateScope.add(earlier->name, Op::State, earlier - neuron.states.begin(),
+                       earlier->unit);
+      }
       if (std::optional<Initializer> checked = checkInitializer(
-              *init.value, init.sampled, stateIt->unit, initScope, what))
+              *init.value, init.sampled, stateIt->unit, stateScope, what))
         pop.stateInit[stateIt - neuron.states.begin()] = *checked;
     } else if (paramIt != neuron.params.end()) {
       size_t p = paramIt - neuron.params.begin();

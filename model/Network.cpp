@@ -8,6 +8,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <functional>
 #include <cstdio>
 #include <limits>
 
@@ -151,15 +152,48 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
       if (e.op == Op::Param)
         return data.params[e.index].empty() ? pop.params[e.index]
                                             : data.params[e.index][i];
+      if (e.op == Op::State) // an earlier state, drawn already
+        return data.states[e.index][i];
       return 0.0;
     };
-    // Parameters first: initial states may read them.
+    // Parameters first: initial states may read them. A per-neuron value
+    // that reads another per-neuron parameter is drawn after it, whatever
+    // the order of their declarations.
+    std::vector<bool> drawn(neuron.params.size(), false);
+    std::function<bool(const Expr &, unsigned)> readsUndrawn =
+        [&](const Expr &e, unsigned q) {
+          if (e.op == Op::Param && e.index != q && pop.perNeuronParams[e.index] &&
+              !drawn[e.index])
+            return true;
+          return llvm::any_of(e.args, [&](const ExprP &arg) {
+            return readsUndrawn(*arg, q);
+          });
+        };
+    auto ready = [&](unsigned q) {
+      const Initializer &init = *pop.perNeuronParams[q];
+      return init.kind != Initializer::Kind::Expression ||
+             !readsUndrawn(*init.value, q);
+    };
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (unsigned q = 0; q < neuron.params.size(); ++q) {
+        if (!pop.perNeuronParams[q] || drawn[q] || !ready(q))
+          continue;
+        if (!draw(*pop.perNeuronParams[q], pop.size,
+                  rt::RandomStream(seed, paramStream(p, q)), leaf,
+                  data.params[q], diags))
+          return std::nullopt;
+        drawn[q] = progress = true;
+      }
+    }
     for (unsigned q = 0; q < neuron.params.size(); ++q)
-      if (pop.perNeuronParams[q] &&
-          !draw(*pop.perNeuronParams[q], pop.size,
-                rt::RandomStream(seed, paramStream(p, q)), leaf, data.params[q],
-                diags))
+      if (pop.perNeuronParams[q] && !drawn[q]) {
+        diags.error(pop.perNeuronParams[q]->range,
+                    "the value of '" + neuron.params[q].name +
+                        "' depends on itself through other parameters of "
+                        "population '" + pop.name + "'");
         return std::nullopt;
+      }
     for (unsigned s = 0; s < neuron.states.size(); ++s)
       if (!draw(pop.stateInit[s], pop.size,
                 rt::RandomStream(seed, stateStream(p, s)), leaf, data.states[s],
