@@ -190,7 +190,8 @@ ProgramLayout snnc::planLayout(const Model &model,
                                       rt::StepBarrierState::kWords);
   // The seed's Philox key, read by rand() and randn() (runtime/Random.h):
   // a value of the run, so another seed needs no new program.
-  if (llvm::any_of(model.populations, [&](const Population &pop) {
+  if (!model.poissonInputs.empty() ||
+      llvm::any_of(model.populations, [&](const Population &pop) {
         return model.neurons[pop.neuron].randomSites > 0;
       }))
     layout.randomKey =

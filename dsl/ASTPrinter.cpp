@@ -311,6 +311,17 @@ void snnc::ast::print(const Module &module, llvm::raw_ostream &os) {
     print(*drive.value, os);
     os << "\n";
   }
+  for (const PoissonInputDecl &input : module.poissonInputs) {
+    os << "poisson_input ";
+    printRef(input.target, os);
+    os << "." << input.state.name << " += ";
+    print(*input.weight, os);
+    os << " from ";
+    print(*input.sources, os);
+    os << " sources at ";
+    print(*input.rate, os);
+    os << "\n";
+  }
   for (const RunDecl &run : module.runs) {
     os << "run ";
     print(*run.duration, os);

@@ -43,6 +43,7 @@ void merge(ast::Module &into, ast::Module &from) {
   append(into.populations, from.populations);
   append(into.projections, from.projections);
   append(into.drives, from.drives);
+  append(into.poissonInputs, from.poissonInputs);
   append(into.runs, from.runs);
 }
 

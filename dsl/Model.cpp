@@ -19,6 +19,25 @@ std::string formatNumber(double value) {
 }
 } // namespace
 
+std::vector<double> model::poissonTable(double lambda) {
+  // Terms in log space, so that a large mean does not underflow e^-lambda.
+  // Past the mean, the table ends where a term no longer changes the sum
+  // (a draw above the last entry counts as that many).
+  if (!(lambda > 0))
+    return {1.0};
+  std::vector<double> table;
+  double cumulative = 0;
+  for (int64_t k = 0; cumulative < 1.0; ++k) {
+    double term =
+        std::exp(-lambda + double(k) * std::log(lambda) - std::lgamma(k + 1.0));
+    if (double(k) > lambda && term < 1e-17)
+      break;
+    cumulative += term;
+    table.push_back(std::min(cumulative, 1.0));
+  }
+  return table;
+}
+
 int64_t model::delaySteps(const Projection &proj, double dtMs) {
   if (!proj.delayMs)
     return 1;
@@ -527,6 +546,15 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
     const Input &input = model.neurons[pop.neuron].inputs[drive.input];
     os << "drive " << pop.name << "." << input.name << " = "
        << llvm::format("%g", drive.value) << " " << input.unit.str() << "\n";
+  }
+  for (const PoissonInput &input : model.poissonInputs) {
+    const Population &pop = model.populations[input.target.population];
+    const State &state = model.neurons[pop.neuron].states[input.state];
+    os << "poisson_input " << pop.name << "." << state.name << " += "
+       << llvm::format("%g", input.weight)
+       << (state.unit.isDimensionless() ? "" : " " + state.unit.str())
+       << " from " << llvm::format("%g", input.sources) << " sources at "
+       << llvm::format("%g", input.rateHz) << " Hz\n";
   }
   if (model.run) {
     const RunSettings &run = *model.run;

@@ -30,7 +30,8 @@ constexpr unsigned maxNesting = 256;
 bool isTopLevelKeyword(const Token &tok) {
   return tok.kind == TokenKind::Identifier &&
          llvm::is_contained({"neuron", "synapse", "output", "population",
-                             "project", "drive", "run", "import"},
+                             "project", "drive", "poisson_input", "run",
+                             "import"},
                             tok.text);
 }
 
@@ -165,6 +166,7 @@ private:
   void parseDrive(Module &module);
   void parseRun(Module &module);
   void parseImport(Module &module);
+  void parsePoissonInput(Module &module);
   std::optional<PopulationRef> parsePopulationRef();
   std::optional<Call> parseCall(const llvm::Twine &what, bool parensOptional);
   std::optional<UnitExpr> parseUnit();
@@ -252,6 +254,8 @@ void Parser::parseItem(Module &module) {
     return parseProjection(module);
   if (tok.isKeyword("drive"))
     return parseDrive(module);
+  if (tok.isKeyword("poisson_input"))
+    return parsePoissonInput(module);
   if (tok.isKeyword("run"))
     return parseRun(module);
   if (tok.isKeyword("import"))
@@ -848,6 +852,42 @@ void Parser::parseDrive(Module &module) {
   finishStatement("drive");
 }
 
+// poisson_input := 'poisson_input' popref '.' IDENT '+=' expr
+//                  'from' expr 'sources' 'at' expr
+void Parser::parsePoissonInput(Module &module) {
+  PoissonInputDecl input;
+  SMLoc start = tok.loc();
+  consume();
+  std::optional<PopulationRef> target = parsePopulationRef();
+  if (!target || !expect(TokenKind::Dot, " and the state the input adds to"))
+    return skipStatement();
+  input.target = *target;
+  std::optional<Ident> state = parseIdent("a state name");
+  if (!state || !expect(TokenKind::PlusEqual, " and the weight of one spike"))
+    return skipStatement();
+  input.state = *state;
+  input.weight = parseExpr();
+  if (!input.weight)
+    return skipStatement();
+  if (!consumeKeyword("from")) {
+    errorExpected("'from' and the number of sources");
+    return skipStatement();
+  }
+  input.sources = parseExpr();
+  if (!input.sources)
+    return skipStatement();
+  if (!consumeKeyword("sources") || !consumeKeyword("at")) {
+    errorExpected("'sources at' and their rate");
+    return skipStatement();
+  }
+  input.rate = parseExpr();
+  if (!input.rate)
+    return skipStatement();
+  input.range = {start, prevEnd};
+  module.poissonInputs.push_back(std::move(input));
+  finishStatement("poisson_input");
+}
+
 // run := 'run' expr ('dt' expr | 'seed' expr)* ('{' record* '}')?
 //        (dt and seed at most once each, in either order)
 // record := 'record' popref '.' IDENT
@@ -1253,7 +1293,7 @@ ExprPtr Parser::parsePrimary() {
     if (tok.is(TokenKind::Identifier) &&
         !llvm::is_contained(
             {"and", "or", "dt", "seed", "using", "to", "if", "else",
-             "unless", "counted"},
+             "unless", "counted", "from", "sources", "at"},
             tok.text)) {
       UnitFactor unit{{tok.text.str(), tok.range()}, 1};
       consume();

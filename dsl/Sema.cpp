@@ -274,6 +274,7 @@ private:
   void checkPopulation(const ast::PopulationDecl &decl);
   void checkProjection(const ast::ProjectionDecl &decl);
   void checkDrive(const ast::DriveDecl &decl);
+  void checkPoissonInput(const ast::PoissonInputDecl &decl);
   void checkRun(const ast::RunDecl &decl);
 
   /// Matches a model call's named or positional arguments (after the first
@@ -2198,6 +2199,52 @@ bool Sema::resolveTargetJumps(unsigned synapseId, const NeuronModel &post,
   return !jumps.failed;
 }
 
+void Sema::checkPoissonInput(const ast::PoissonInputDecl &decl) {
+  std::optional<Slice> target = resolveSlice(decl.target);
+  if (!target)
+    return;
+  const NeuronModel &neuron =
+      model.neurons[model.populations[target->population].neuron];
+  auto it = llvm::find_if(neuron.states, [&](const State &s) {
+    return s.name == decl.state.name;
+  });
+  if (it == neuron.states.end()) {
+    diags.error(decl.state.range, "neuron " + quoted(neuron.name) +
+                                      " has no state " +
+                                      quoted(decl.state.name));
+    return;
+  }
+  std::optional<double> weight =
+      constantValue(*decl.weight, it->unit, "the weight of a Poisson spike");
+  std::optional<double> sources =
+      constantValue(*decl.sources, Unit(), "the number of sources");
+  std::optional<double> rate =
+      constantValue(*decl.rate, *lookupUnit("Hz"), "the rate");
+  if (!weight || !sources || !rate)
+    return;
+  if (!(*sources >= 1 && *sources <= 1e9 && *sources == std::floor(*sources))) {
+    diags.error(decl.sources->range,
+                "the number of sources must be a whole number from 1 to 1e9");
+    return;
+  }
+  if (!(*rate >= 0) || !std::isfinite(*rate)) {
+    diags.error(decl.rate->range, "the rate must not be negative");
+    return;
+  }
+  // Its draws follow the neuron model's own rand() sites.
+  unsigned site = neuron.randomSites;
+  for (const PoissonInput &other : model.poissonInputs)
+    site += other.target.population == target->population;
+  if (site >= maxDrawSites) {
+    diags.error(decl.range, "too many random draws for population " +
+                                quoted(model.populations[target->population].name));
+    return;
+  }
+  model.poissonInputs.push_back(
+      PoissonInput{*target, static_cast<unsigned>(it - neuron.states.begin()),
+                   *weight, *sources, *rate, site, decl.range});
+}
+
 void Sema::checkDrive(const ast::DriveDecl &decl) {
   std::optional<Slice> target = resolveSlice(decl.target);
   if (!target)
@@ -2341,6 +2388,8 @@ std::optional<Model> Sema::run(const ast::Module &module) {
     checkProjection(decl);
   for (const ast::DriveDecl &decl : module.drives)
     checkDrive(decl);
+  for (const ast::PoissonInputDecl &decl : module.poissonInputs)
+    checkPoissonInput(decl);
   for (const ast::RunDecl &decl : module.runs)
     checkRun(decl);
   if (diags.hasErrors())

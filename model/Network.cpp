@@ -391,6 +391,14 @@ std::optional<int64_t> snnc::settleRun(Model &model,
                     "; a delay lasts at least one step");
     delaysOk = false;
   }
+  for (const PoissonInput &input : model.poissonInputs)
+    if (input.mean(run.dtMs) > maxPoissonMean) {
+      diags.error(input.range,
+                  llvm::formatv("this Poisson input adds a count of mean {0} "
+                                "per step at dt = {1} ms; at most {2}",
+                                input.mean(run.dtMs), run.dtMs, maxPoissonMean));
+      delaysOk = false;
+    }
   if (!delaysOk)
     return std::nullopt;
   return steps.steps;

@@ -153,6 +153,23 @@ struct ReferenceSimulator::Impl {
         eval.mul(periodMs, eval.round(1.0 / dt)), eval.round(0.001)));
     return static_cast<int64_t>(std::min(steps, 1073741824.0));
   }
+  /// The cumulative Poisson probabilities of each Poisson input, in the
+  /// working precision.
+  std::vector<std::vector<double>> poissonTables;
+  /// This step's count of Poisson input k for neuron j of population p.
+  double poissonCount(unsigned p, int64_t j, size_t k) const {
+    rt::PhiloxBlock w = rt::philox4x32(
+        rt::stepDrawCounter(p, model.poissonInputs[k].site, step,
+                            static_cast<uint32_t>(j)),
+        rt::philoxKey(seed));
+    double u = eval.getPrecision() == Precision::Double
+                   ? rt::uniformDoubleFromBits(w[0], w[1])
+                   : static_cast<double>(rt::uniformFloatFromBits(w[0]));
+    double count = 0;
+    for (double cumulative : poissonTables[k])
+      count += cumulative <= u;
+    return count;
+  }
   /// rand() or randn() of neuron j of population p at this step.
   double randomDraw(unsigned p, int64_t j, const Expr &leaf) const;
 };
@@ -468,6 +485,17 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
         state = eval.add(state, amount);
       }
     }
+    // Then the Poisson inputs, each adding weight * count.
+    for (size_t k = 0; k < model.poissonInputs.size(); ++k) {
+      const PoissonInput &input = model.poissonInputs[k];
+      if (input.target.population != p)
+        continue;
+      bool inside = input.target.begin <= j && j < input.target.end;
+      double amount =
+          eval.mul(eval.round(input.weight), poissonCount(p, j, k));
+      double &state = x[input.state];
+      state = eval.add(state, inside ? amount : 0.0);
+    }
 
     // Reset, from the pre-reset state, if the neuron spiked at step k-1.
     if (pop.spiked[j] && !run.resetValue.empty()) {
@@ -554,6 +582,12 @@ ReferenceSimulator::create(const Model &input, const ReferenceOptions &options,
   impl.dt = run.dtMs;
   impl.dtValue = eval.round(run.dtMs);
   impl.seed = run.seed;
+  for (const PoissonInput &input : model.poissonInputs) {
+    std::vector<double> table = poissonTable(input.mean(run.dtMs));
+    for (double &cumulative : table)
+      cumulative = eval.round(cumulative);
+    impl.poissonTables.push_back(std::move(table));
+  }
   if (!checkIndexLimits(model, diags) ||
       !admitMemory(estimateReferenceMemory(model, sim->steps), run.range,
                    diags))

@@ -44,6 +44,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
@@ -234,6 +235,13 @@ private:
   /// The value of a Random leaf (rand(), randn()) of population `pop` for
   /// neuron j at `step` (i64; all ones for the initial state's spike).
   Value emitRandomDraw(const Expr &leaf, unsigned pop, Value j, Value step);
+  /// The Philox block of draw site `site` of population `pop` for neuron j
+  /// at `step` (runtime/Random.h).
+  std::array<Value, 4> drawBlock(unsigned pop, unsigned site, Value j,
+                                 Value step);
+  /// This step's Poisson count of `input` for neuron j (a real number).
+  Value emitPoissonCount(const model::PoissonInput &input, unsigned pop,
+                         Value j, Value step);
   /// A uniform number in [0, 1) from Philox words, in the working
   /// precision (runtime/Random.h: from `high` alone in float).
   Value uniformFromBits(Value high, Value low);

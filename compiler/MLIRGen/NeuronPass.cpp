@@ -126,6 +126,21 @@ void ProgramBuilder::emitNeuronPass(
             emitted.clear();
           }
         }
+        // Then the Poisson inputs, in the order written.
+        for (const model::PoissonInput &input : model.poissonInputs) {
+          if (input.target.population != popIndex)
+            continue;
+          Value amount = builder.create<MulFOp>(
+              loc, constant(input.weight),
+              emitPoissonCount(input, popIndex, j, step64));
+          if (input.target.begin != 0 || input.target.end != pop.size)
+            amount = builder.create<SelectOp>(
+                loc, insideRange(j, input.target.begin, input.target.end),
+                amount, constant(0.0));
+          current[input.state] =
+              builder.create<AddFOp>(loc, current[input.state], amount);
+          emitted.clear();
+        }
 
         // 1. Reset from the previous step's spike (brainpy: at the next
         //    step), on the variable the spike condition tests, then the

@@ -80,8 +80,8 @@ Value ProgramBuilder::uniformFromBits(Value high, Value low) {
                                 constant(1.0 / 9007199254740992.0));
 }
 
-Value ProgramBuilder::emitRandomDraw(const Expr &leaf, unsigned pop, Value j,
-                                     Value step) {
+std::array<Value, 4> ProgramBuilder::drawBlock(unsigned pop, unsigned site,
+                                               Value j, Value step) {
   using namespace mlir::arith;
   mlir::Type i32 = builder.getI32Type(), i64 = builder.getI64Type();
   Value neuron = builder.create<TruncIOp>(
@@ -91,12 +91,35 @@ Value ProgramBuilder::emitRandomDraw(const Expr &leaf, unsigned pop, Value j,
       loc, i32,
       builder.create<ShRUIOp>(loc, step,
                               builder.create<ConstantIntOp>(loc, 32, 64)));
-  uint32_t tag = rt::stepDrawCounter(pop, leaf.index, 0, 0)[3];
-  Value site = builder.create<ConstantIntOp>(loc, static_cast<int32_t>(tag), 32);
+  uint32_t tag = rt::stepDrawCounter(pop, site, 0, 0)[3];
+  Value siteWord =
+      builder.create<ConstantIntOp>(loc, static_cast<int32_t>(tag), 32);
   std::array<Value, 2> key = {load(layout.randomKey, index(0)),
                               load(layout.randomKey, index(1))};
-  std::array<Value, 4> w =
-      philox(builder, loc, {neuron, stepLow, stepHigh, site}, key);
+  return philox(builder, loc, {neuron, stepLow, stepHigh, siteWord}, key);
+}
+
+Value ProgramBuilder::emitPoissonCount(const model::PoissonInput &input,
+                                       unsigned pop, Value j, Value step) {
+  using namespace mlir::arith;
+  std::array<Value, 4> w = drawBlock(pop, input.site, j, step);
+  Value u = uniformFromBits(w[0], w[1]);
+  // The count is the number of cumulative probabilities at or below u.
+  Value count = constant(0.0);
+  for (double cumulative : model::poissonTable(input.mean(layout.dtMs))) {
+    Value below = builder.create<CmpFOp>(loc, CmpFPredicate::OLE,
+                                         constant(cumulative), u);
+    count = builder.create<AddFOp>(
+        loc, count,
+        builder.create<SelectOp>(loc, below, constant(1.0), constant(0.0)));
+  }
+  return count;
+}
+
+Value ProgramBuilder::emitRandomDraw(const Expr &leaf, unsigned pop, Value j,
+                                     Value step) {
+  using namespace mlir::arith;
+  std::array<Value, 4> w = drawBlock(pop, leaf.index, j, step);
 
   Value u1 = uniformFromBits(w[0], w[1]);
   if (leaf.draw == model::Draw::Uniform)

@@ -182,3 +182,50 @@ run 100 ms dt 0.1 ms seed 5
 }
 
 } // namespace
+
+namespace {
+
+// A Poisson input of 1000 sources at 20 Hz at dt 0.1 ms adds a count of
+// mean 2 per step; a state that only counts them holds, after 100 steps,
+// a Poisson number of mean and variance 200 (standard errors over 2000
+// neurons: 0.32 for the mean, 6.3 for the variance). A slice receives
+// nothing outside it.
+TEST(RandomDrawsTest, PoissonInputCountsHaveTheirMeanAndVariance) {
+  const char *model = R"(
+neuron Counter {
+  state x = 0
+  state V : mV = 0 mV
+  spike V >= 1 mV
+}
+population P = Counter(2100)
+poisson_input P[0:2000].x += 1 from 1000 sources at 20 Hz
+poisson_input P[0:2000].V += 0.001 mV from 10 sources at 1 kHz
+run 10 ms dt 0.1 ms seed 8
+)";
+  for (bool inDouble : {false, true}) {
+    SCOPED_TRACE(inDouble ? "double" : "float");
+    Harness harness;
+    RunOptions options;
+    options.doublePrecision = inDouble;
+    std::optional<BothRuns> runs = harness.run(model, options);
+    ASSERT_TRUE(runs) << harness.log;
+    EXPECT_EQ(compareExactly(*runs), "");
+    std::vector<double> x = runs->compiled->stateValues("P", "x");
+    ASSERT_EQ(x.size(), 2100u);
+    for (size_t j = 2000; j < x.size(); ++j)
+      ASSERT_EQ(x[j], 0.0);
+    x.resize(2000);
+    auto [mean, variance] = moments(x);
+    EXPECT_NEAR(mean, 200.0, 1.6);
+    EXPECT_NEAR(variance, 200.0, 32);
+    for (double count : x)
+      ASSERT_EQ(count, std::floor(count));
+    // The second input (mean 1 per step) draws its own numbers.
+    std::vector<double> v = runs->compiled->stateValues("P", "V");
+    auto [vMean, vVariance] = moments({v.begin(), v.begin() + 2000});
+    EXPECT_NEAR(vMean, 0.1, 0.0012); // 100 counts of 0.001 mV, sd 0.0002
+    EXPECT_NE(v[0] / 0.001, x[0] / 2);
+  }
+}
+
+} // namespace

@@ -236,6 +236,14 @@ struct DriveDecl {
   llvm::SMRange range;
 };
 
+/// `poisson_input Pop[.slice].STATE += WEIGHT from N sources at RATE`.
+struct PoissonInputDecl {
+  PopulationRef target;
+  Ident state;
+  ExprPtr weight, sources, rate;
+  llvm::SMRange range;
+};
+
 /// `record Pop.spike` or `record Pop[lo:hi].STATE`.
 struct RecordDecl {
   PopulationRef target;
@@ -267,6 +275,7 @@ struct Module {
   std::vector<PopulationDecl> populations;
   std::vector<ProjectionDecl> projections;
   std::vector<DriveDecl> drives;
+  std::vector<PoissonInputDecl> poissonInputs;
   std::vector<RunDecl> runs;
 };
 

@@ -363,6 +363,28 @@ struct Drive {
   llvm::SMRange valueRange; ///< Where the value was given.
 };
 
+/// `poisson_input P.X += w from N sources at RATE` (Brian2's PoissonInput):
+/// in every step each neuron of the slice adds w times a Poisson count of
+/// mean N * RATE * dt to its state X, drawn from its own counter (site
+/// `site` of the population's neuron model, after its rand() calls).
+struct PoissonInput {
+  Slice target;
+  unsigned state;
+  double weight;  ///< In the state's unit.
+  double sources; ///< N
+  double rateHz;
+  unsigned site;
+  llvm::SMRange range;
+  /// The mean count per step at time step `dtMs`.
+  double mean(double dtMs) const { return sources * rateHz * dtMs / 1000; }
+};
+/// The largest mean count per step a Poisson input may have.
+constexpr double maxPoissonMean = 500;
+/// P(count <= k), k = 0, 1, ..., for a Poisson count of mean `lambda`, up
+/// to the first value that is 1 in double: a draw u in [0, 1) is then
+/// the number of entries <= u.
+std::vector<double> poissonTable(double lambda);
+
 struct Record {
   Slice target;
   bool spikes = true;
@@ -412,6 +434,7 @@ struct Model {
   std::vector<Population> populations;
   std::vector<Projection> projections;
   std::vector<Drive> drives;
+  std::vector<PoissonInput> poissonInputs;
   std::optional<RunSettings> run;
 };
 
