@@ -470,6 +470,23 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
     for (size_t s = 0; s < numStates; ++s)
       x[s] = pop.states[s][j];
 
+    // Refractory by the period since the last spike (decided before the
+    // jumps, which a state it holds does not take).
+    bool refractory = false;
+    int64_t stepsLeft = 0;
+    if (!run.refractory.empty() && neuron.refractoryByTime) {
+      double period = run.refractory.run(leafOf(x));
+      refractory = eval.sub(t, pop.lastSpike[j]) < eval.operand(period);
+    } else if (!run.refractory.empty()) {
+      stepsLeft = std::max<int64_t>(pop.refractorySteps[j] - 1, 0);
+      refractory = stepsLeft > 0;
+    }
+    auto unlessHeld = [&](unsigned s, double amount) {
+      bool held = refractory && !run.refractory.empty() &&
+                  llvm::is_contained(neuron.heldWhileRefractory, s);
+      return held ? 0.0 : amount;
+    };
+
     // The jumps delivered this step (on_pre X_post += ...), before the
     // reset; 0 outside a group's target slice, as the compiled engine adds.
     for (unsigned g = 0; g < plan.groups.size(); ++g) {
@@ -481,8 +498,8 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
         bool inside = group.target.begin <= j && j < group.target.end;
         double amount =
             inside ? groups[g].states[jump.state][j - group.target.begin] : 0.0;
-        double &state = x[neuron.stateIndex(jump.targetState)];
-        state = eval.add(state, amount);
+        unsigned target = neuron.stateIndex(jump.targetState);
+        x[target] = eval.add(x[target], unlessHeld(target, amount));
       }
     }
     // Then the Poisson inputs, each adding weight * count.
@@ -494,7 +511,7 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
       double amount =
           eval.mul(eval.round(input.weight), poissonCount(p, j, k));
       double &state = x[input.state];
-      state = eval.add(state, inside ? amount : 0.0);
+      state = eval.add(state, unlessHeld(input.state, inside ? amount : 0.0));
     }
 
     // Reset, from the pre-reset state, if the neuron spiked at step k-1.
@@ -515,19 +532,9 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
         state = applyAssign(eval, neuron.onSpike[k].op, state, value);
       }
 
-    // Refractory in this step: by the period since the last spike, or by
-    // the condition on the post-reset state.
-    bool refractory = false;
-    int64_t stepsLeft = 0;
-    if (!run.refractory.empty() && neuron.refractoryByTime) {
-      double period = run.refractory.run(leafOf(x));
-      refractory = eval.sub(t, pop.lastSpike[j]) < eval.operand(period);
-    } else if (!run.refractory.empty()) {
-      stepsLeft = std::max<int64_t>(pop.refractorySteps[j] - 1, 0);
-      refractory = stepsLeft > 0;
-    } else if (!run.refractoryCondition.empty()) {
+    // Refractory by a condition: on the post-reset state.
+    if (!run.refractoryCondition.empty())
       refractory = run.refractoryCondition.run(leafOf(x)) != 0;
-    }
 
     // Integrate every equation from the post-reset state.
     const std::vector<Program> &update = run.next;

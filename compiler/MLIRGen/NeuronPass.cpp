@@ -111,6 +111,36 @@ void ProgramBuilder::emitNeuronPass(
                             &bufs.perNeuronParams);
         };
 
+        // Whether the neuron is refractory by its period in this step (a
+        // condition is decided on the post-reset state, below).
+        Value refractory, stepsLeft;
+        if (neuron.refractory && neuron.refractoryByTime) {
+          Value tauRef = emit(bound(neuron.refractory), leaf);
+          Value last = load(bufs.lastSpike, j);
+          refractory = builder.create<CmpFOp>(
+              loc, CmpFPredicate::OLT, builder.create<SubFOp>(loc, t, last),
+              tauRef);
+        } else if (neuron.refractory) {
+          // One step of the period passes; refractory while some is left.
+          Value zero = builder.create<ConstantIntOp>(loc, 0, 32);
+          stepsLeft = builder.create<MaxSIOp>(
+              loc,
+              builder.create<SubIOp>(loc, load(bufs.refractorySteps, j),
+                                     builder.create<ConstantIntOp>(loc, 1, 32)),
+              zero);
+          refractory =
+              builder.create<CmpIOp>(loc, CmpIPredicate::sgt, stepsLeft, zero);
+        }
+        // A state held by a refractory period takes no jump then (Brian2
+        // and NEST discard them).
+        auto unlessHeld = [&](unsigned s, Value amount) -> Value {
+          if (!neuron.refractory ||
+              !llvm::is_contained(neuron.heldWhileRefractory, s))
+            return amount;
+          return builder.create<SelectOp>(loc, refractory, constant(0.0),
+                                          amount);
+        };
+
         // 0. The jumps the synapses delivered this step (`on_pre v_post +=
         //    w`), before the reset, as Brian2 applies them before resetting.
         for (unsigned g : groups) {
@@ -122,6 +152,7 @@ void ProgramBuilder::emitNeuronPass(
             if (views[g].inside)
               amount = builder.create<SelectOp>(loc, views[g].inside, amount,
                                                 constant(0.0));
+            amount = unlessHeld(s, amount);
             current[s] = builder.create<AddFOp>(loc, current[s], amount);
             emitted.clear();
           }
@@ -137,6 +168,7 @@ void ProgramBuilder::emitNeuronPass(
             amount = builder.create<SelectOp>(
                 loc, insideRange(j, input.target.begin, input.target.end),
                 amount, constant(0.0));
+          amount = unlessHeld(input.state, amount);
           current[input.state] =
               builder.create<AddFOp>(loc, current[input.state], amount);
           emitted.clear();
@@ -181,26 +213,8 @@ void ProgramBuilder::emitNeuronPass(
         // Whether the neuron is refractory in this step: since its last
         // spike for less than the period, or by its condition on the
         // post-reset state.
-        Value refractory, stepsLeft;
-        if (neuron.refractory && neuron.refractoryByTime) {
-          Value tauRef = emit(bound(neuron.refractory), leaf);
-          Value last = load(bufs.lastSpike, j);
-          refractory = builder.create<CmpFOp>(
-              loc, CmpFPredicate::OLT, builder.create<SubFOp>(loc, t, last),
-              tauRef);
-        } else if (neuron.refractory) {
-          // One step of the period passes; refractory while some is left.
-          Value zero = builder.create<ConstantIntOp>(loc, 0, 32);
-          stepsLeft = builder.create<MaxSIOp>(
-              loc,
-              builder.create<SubIOp>(loc, load(bufs.refractorySteps, j),
-                                     builder.create<ConstantIntOp>(loc, 1, 32)),
-              zero);
-          refractory =
-              builder.create<CmpIOp>(loc, CmpIPredicate::sgt, stepsLeft, zero);
-        } else if (neuron.refractoryCondition) {
+        if (neuron.refractoryCondition)
           refractory = emit(bound(neuron.refractoryCondition), leaf);
-        }
         std::vector<Value> held = current;
 
         // 2. One ODE step for every equation, from the post-reset state.

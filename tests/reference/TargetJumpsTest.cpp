@@ -172,4 +172,27 @@ run 200 ms seed 3
   }
 }
 
+// A state a refractory period holds takes no jumps while it is held (as
+// Brian2 and NEST's iaf_psc_delta do): the target rises 0.1 mV a step and
+// spikes at step 0, is reset to 10 mV at step 1 and held for steps 1 ..
+// 19 (2 ms); the source's jumps of steps 5, 10 and 15 are lost, the one
+// of step 20 lands, and steps 20 .. 24 rise 0.5 mV: 10.75 mV.
+TEST(TargetJumpsTest, AHeldStateTakesNoJumps) {
+  const char *refractory = R"(
+neuron Target {
+  state V : mV = 19.95 mV
+  dV/dt = 1 mV / ms
+  spike V >= 20 mV
+  reset hard to 10 mV
+  refractory 2 ms
+}
+)";
+  Harness harness;
+  std::optional<BothRuns> runs = harness.run(clockOnto(refractory, 2.5), {});
+  ASSERT_TRUE(runs) << harness.log;
+  EXPECT_EQ(compareExactly(*runs), "");
+  for (double v : runs->compiled->stateValues("T", "V"))
+    EXPECT_NEAR(v, 10.75, 1e-5);
+}
+
 } // namespace
