@@ -101,7 +101,9 @@ def main():
         synapses.append(S)
     inputs = b2.PoissonInput(P, "v", N=1000, rate=20 * Hz, weight=J)
     s_mon = b2.SpikeMonitor(P)
-    b2.run(args.duration * ms)
+    # An explicit network: run()'s magic would miss the synapses in the list.
+    net = b2.Network(P, inputs, s_mon, *synapses)
+    net.run(args.duration * ms)
 
     directory = args.build_dir
     os.makedirs(directory, exist_ok=True)

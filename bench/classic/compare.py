@@ -163,6 +163,15 @@ EXAMPLES = [
         "details": izhikevich2003_details,
     },
     {
+        "name": "brunel2000",
+        "model": "examples/brunel2000.snn",
+        "brian2": "bench/brian2/brunel2000_brian2.py",
+        "duration_ms": 1000.0,
+        "statistic_name": "CV ISI",
+        "statistic": cuba_statistic,
+        "value": lambda fields: fields["cv_isi"],
+    },
+    {
         "name": "poisson_input",
         "model": "examples/poisson_input.snn",
         "brian2": "bench/brian2/poisson_input_brian2.py",
