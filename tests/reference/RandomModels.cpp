@@ -317,6 +317,9 @@ RandomModel testing::generateModel(uint32_t seed) {
 
   double dt = draw.pick(std::vector<double>{0.05, 0.1, 0.1, 0.2});
   int steps = 100 + static_cast<int>(draw.below(401));
+  // Without a draw: every other population also gets Poisson input.
+  for (unsigned p = 1; p < m.populations.size(); p += 2)
+    m.poissonInputs.push_back(p);
   m.run = "run " + quantity(steps * dt, "ms") + " dt " + quantity(dt, "ms") +
           " seed " + std::to_string(draw.below(1000));
   return m;
@@ -416,6 +419,9 @@ std::string RandomModel::print() const {
     line("drive " + slice(pop.name, d.begin, d.end, pop.size) + "." + d.input +
          " = " + d.value);
   }
+  for (unsigned p : poissonInputs)
+    line("poisson_input " + populations[p].name +
+         ".V += 0.5 mV from 100 sources at 50 Hz");
   line(run);
   return out;
 }
@@ -498,6 +504,11 @@ std::vector<RandomModel> smaller(const RandomModel &m) {
       variant([](RandomNeuron &x) { x.integratorV = "euler"; });
     if (neuron.adaptation && neuron.integratorU != "euler")
       variant([](RandomNeuron &x) { x.integratorU = "euler"; });
+  }
+  if (!m.poissonInputs.empty()) {
+    RandomModel c = m;
+    c.poissonInputs.clear();
+    out.push_back(c);
   }
   for (size_t p = 0; p < m.projections.size(); ++p)
     if (!m.projections[p].delay.empty()) {

@@ -88,6 +88,8 @@ struct RandomModel {
   std::vector<RandomPopulation> populations;
   std::vector<RandomProjection> projections;
   std::vector<RandomDrive> drives;
+  /// Populations that get Poisson input into V (`poisson_input`).
+  std::vector<unsigned> poissonInputs;
   std::string run; ///< "run 30 ms dt 0.1 ms seed 7"
 
   /// The model as .snn text.
