@@ -85,8 +85,8 @@ ProgramLayout snnc::planLayout(const Model &model,
       bufs.lastSpike = layout.addBuffer(pop.name + ".last_spike",
                                         ElementType::Real, pop.size, "ms");
     else if (neuron.refractory)
-      bufs.refractorySteps = layout.addBuffer(
-          pop.name + ".refractory_steps", ElementType::Int32, pop.size);
+      bufs.refractorySteps = layout.addBuffer(pop.name + ".refractory_steps",
+                                              ElementType::Int32, pop.size);
     if (neuron.spike) {
       // Padded to whole 8-byte words (kept zero): compaction skips a word
       // of eight silent neurons with one load.
@@ -194,8 +194,7 @@ ProgramLayout snnc::planLayout(const Model &model,
       llvm::any_of(model.populations, [&](const Population &pop) {
         return model.neurons[pop.neuron].randomSites > 0;
       }))
-    layout.randomKey =
-        layout.addBuffer("random_key", ElementType::Int32, 2);
+    layout.randomKey = layout.addBuffer("random_key", ElementType::Int32, 2);
   // Sized by snn-outline-parameters, once it knows what the program reads.
   if (runtimeParameters)
     layout.params = layout.addBuffer("params", ElementType::Real, 1);

@@ -511,8 +511,7 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
     os << " " << syn.weightUnit.str() << "\n";
     if (proj.hasOutput()) {
       const OutputModel &out = model.outputs[proj.output];
-      os << "  current [" << post.inputs[proj.targetInput].unit.str()
-         << "] = ";
+      os << "  current [" << post.inputs[proj.targetInput].unit.str() << "] = ";
       printExpr(*proj.current, os, [&](const Expr &leaf) -> std::string {
         switch (leaf.op) {
         case Op::Param:
@@ -550,8 +549,8 @@ void model::printSummary(const Model &model, llvm::raw_ostream &os) {
   for (const PoissonInput &input : model.poissonInputs) {
     const Population &pop = model.populations[input.target.population];
     const State &state = model.neurons[pop.neuron].states[input.state];
-    os << "poisson_input " << pop.name << "." << state.name << " += "
-       << llvm::format("%g", input.weight)
+    os << "poisson_input " << pop.name << "." << state.name
+       << " += " << llvm::format("%g", input.weight)
        << (state.unit.isDimensionless() ? "" : " " + state.unit.str())
        << " from " << llvm::format("%g", input.sources) << " sources at "
        << llvm::format("%g", input.rateHz) << " Hz\n";

@@ -1291,10 +1291,10 @@ ExprPtr Parser::parsePrimary() {
     // A unit written right after a number belongs to it: `-60 mV`. Keywords
     // that may follow an expression are not units.
     if (tok.is(TokenKind::Identifier) &&
-        !llvm::is_contained(
-            {"and", "or", "dt", "seed", "using", "to", "if", "else",
-             "unless", "counted", "from", "sources", "at"},
-            tok.text)) {
+        !llvm::is_contained({"and", "or", "dt", "seed", "using", "to", "if",
+                             "else", "unless", "counted", "from", "sources",
+                             "at"},
+                            tok.text)) {
       UnitFactor unit{{tok.text.str(), tok.range()}, 1};
       consume();
       if (tok.is(TokenKind::Caret)) {

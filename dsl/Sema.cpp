@@ -111,7 +111,7 @@ std::optional<BuiltinInfo> lookupBuiltin(StringRef name) {
 
 const std::vector<std::string> &builtinNames() {
   static const std::vector<std::string> names = {
-      "exp", "log",  "sqrt",   "abs",     "min",  "max",  "exprel", "sin",
+      "exp", "log",  "sqrt", "abs",    "min",     "max",  "exprel", "sin",
       "cos", "tanh", "clip", "normal", "uniform", "rand", "randn"};
   return names;
 }
@@ -244,9 +244,8 @@ private:
   void checkNoise(NeuronModel &neuron);
   /// `refractory DURATION` or `refractory while COND`, and which states it
   /// holds (`unless refractory` equations).
-  void checkRefractoriness(const ast::NeuronDecl &decl,
-                           const Scope &paramScope, const Scope &scope,
-                           NeuronModel &neuron);
+  void checkRefractoriness(const ast::NeuronDecl &decl, const Scope &paramScope,
+                           const Scope &scope, NeuronModel &neuron);
   /// `on_pre` / `on_spike` statements: each changes one of `states` by a
   /// value of `scope`, in its unit (a plain factor for *= and /=).
   void checkAssignments(llvm::ArrayRef<ast::Assignment> assigns,
@@ -1155,11 +1154,11 @@ void Sema::checkNoise(NeuronModel &neuron) {
         eq.integrator = Integrator::Euler;
         eq.integratorReason = "white noise: Euler-Maruyama";
       } else {
-        diags.error(eq.range,
-                    equation + " has white noise, which only 'euler' "
-                               "(Euler-Maruyama) integrates; it is " +
-                        integratorName(eq.integrator) + " (" +
-                        eq.integratorReason + ")");
+        diags.error(eq.range, equation +
+                                  " has white noise, which only 'euler' "
+                                  "(Euler-Maruyama) integrates; it is " +
+                                  integratorName(eq.integrator) + " (" +
+                                  eq.integratorReason + ")");
         continue;
       }
     }
@@ -1221,9 +1220,8 @@ void Sema::checkRefractoriness(const ast::NeuronDecl &decl,
       diags.note(decl.spikeRange, "spike condition is here");
     }
   } else {
-    neuron.refractoryCondition =
-        requireBoolean(check(*decl.refractoryCondition, scope),
-                       "the refractory condition");
+    neuron.refractoryCondition = requireBoolean(
+        check(*decl.refractoryCondition, scope), "the refractory condition");
   }
   neuron.heldWhileRefractory = std::move(marked);
 }
@@ -1367,8 +1365,7 @@ void Sema::checkSynapse(const ast::SynapseDecl &decl) {
     auto stateIt = llvm::find_if(synapse.states, [&](const State &s) {
       return s.name == assign.target.name;
     });
-    if (stateIt != synapse.states.end() &&
-        mentionsWeight(*assign.value)) {
+    if (stateIt != synapse.states.end() && mentionsWeight(*assign.value)) {
       synapse.weightUnit = stateIt->unit;
       synapse.readsWeight = true;
       break;
@@ -1710,10 +1707,11 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
     if (stateIt != neuron.states.end()) {
       // The states declared before this one, with their initial values.
       Scope stateScope = initScope;
-      for (auto earlier = neuron.states.begin(); earlier != stateIt; ++earlier) {
+      for (auto earlier = neuron.states.begin(); earlier != stateIt;
+           ++earlier) {
         stateScope.unreadable.erase(earlier->name);
-        stateScope.add(earlier->name, Op::State, earlier - neuron.states.begin(),
-                       earlier->unit);
+        stateScope.add(earlier->name, Op::State,
+                       earlier - neuron.states.begin(), earlier->unit);
       }
       if (std::optional<Initializer> checked = checkInitializer(
               *init.value, init.sampled, stateIt->unit, stateScope, what))
@@ -1771,11 +1769,13 @@ void Sema::checkPopulation(const ast::PopulationDecl &decl) {
       return;
     }
   }
-  if (neuron.randomSites > 0 && model.populations.size() >= maxDrawPopulations) {
-    diags.error(decl.name.range,
-                "population " + quoted(pop.name) + " draws with rand() or "
-                "randn(), which only the first " + Twine(maxDrawPopulations) +
-                " populations of a model may do");
+  if (neuron.randomSites > 0 &&
+      model.populations.size() >= maxDrawPopulations) {
+    diags.error(decl.name.range, "population " + quoted(pop.name) +
+                                     " draws with rand() or "
+                                     "randn(), which only the first " +
+                                     Twine(maxDrawPopulations) +
+                                     " populations of a model may do");
     return;
   }
   populationIndex[pop.name] = model.populations.size();
@@ -1961,8 +1961,8 @@ void Sema::checkProjection(const ast::ProjectionDecl &decl) {
   if (outputId && !checkOutput(decl, *outputId, synapse, post, proj))
     return;
   if (outputId)
-    rulesHold &= checkRules(model.outputs[*outputId].params,
-                            proj.outputParams, proj.outputParamRanges);
+    rulesHold &= checkRules(model.outputs[*outputId].params, proj.outputParams,
+                            proj.outputParamRanges);
   if (!rulesHold)
     return;
 
@@ -2043,7 +2043,7 @@ bool Sema::checkOutput(const ast::ProjectionDecl &decl, unsigned outputId,
   for (unsigned s = 0; s < synapse.states.size(); ++s)
     if (!synapse.isHidden(s))
       currentScope.add(synapse.states[s].name, Op::SynapseState, s,
-                     synapse.states[s].unit);
+                       synapse.states[s].unit);
   for (unsigned p = 0; p < output.params.size(); ++p)
     currentScope.add(output.params[p].name, Op::Param, p,
                      output.params[p].unit);
@@ -2118,18 +2118,18 @@ bool Sema::resolveTargetJumps(unsigned synapseId, const NeuronModel &post,
     return false;
   SynapseModel &synapse = model.synapses[synapseId];
   auto targetState = [&](const ast::Assignment &assign) -> const State * {
-    std::string name = assign.target.name.substr(
-        0, assign.target.name.size() - std::strlen("_post"));
-    auto it = llvm::find_if(
-        post.states, [&](const State &s) { return s.name == name; });
+    std::string name = assign.target.name.substr(0, assign.target.name.size() -
+                                                        std::strlen("_post"));
+    auto it = llvm::find_if(post.states,
+                            [&](const State &s) { return s.name == name; });
     if (it != post.states.end())
       return &*it;
     diags.error(assign.target.range,
                 quoted(assign.target.name) + " is state " + quoted(name) +
                     " of the target neuron, but neuron " + quoted(post.name) +
                     " has no state " + quoted(name));
-    diags.note(decl.range, "in this projection onto neuron " +
-                               quoted(post.name));
+    diags.note(decl.range,
+               "in this projection onto neuron " + quoted(post.name));
     return nullptr;
   };
 
@@ -2137,8 +2137,8 @@ bool Sema::resolveTargetJumps(unsigned synapseId, const NeuronModel &post,
     // The hidden states have the units of the first target.
     bool ok = true;
     for (const SynapseModel::TargetJump &jump : synapse.targetJumps) {
-      const ast::Assignment *assign = *llvm::find_if(
-          jumps.assigns, [&](const ast::Assignment *a) {
+      const ast::Assignment *assign =
+          *llvm::find_if(jumps.assigns, [&](const ast::Assignment *a) {
             return a->target.name == synapse.states[jump.state].name;
           });
       const State *state = targetState(*assign);
@@ -2167,7 +2167,8 @@ bool Sema::resolveTargetJumps(unsigned synapseId, const NeuronModel &post,
       diags.error(assign->range,
                   "on_pre can only add to or subtract from a state of its "
                   "target ('" +
-                      assign->target.name + " += ...'): the spikes that "
+                      assign->target.name +
+                      " += ...'): the spikes that "
                       "arrive in one step add up, in no particular order");
       continue;
     }
@@ -2205,9 +2206,8 @@ void Sema::checkPoissonInput(const ast::PoissonInputDecl &decl) {
     return;
   const NeuronModel &neuron =
       model.neurons[model.populations[target->population].neuron];
-  auto it = llvm::find_if(neuron.states, [&](const State &s) {
-    return s.name == decl.state.name;
-  });
+  auto it = llvm::find_if(
+      neuron.states, [&](const State &s) { return s.name == decl.state.name; });
   if (it == neuron.states.end()) {
     diags.error(decl.state.range, "neuron " + quoted(neuron.name) +
                                       " has no state " +
@@ -2236,8 +2236,9 @@ void Sema::checkPoissonInput(const ast::PoissonInputDecl &decl) {
   for (const PoissonInput &other : model.poissonInputs)
     site += other.target.population == target->population;
   if (site >= maxDrawSites) {
-    diags.error(decl.range, "too many random draws for population " +
-                                quoted(model.populations[target->population].name));
+    diags.error(decl.range,
+                "too many random draws for population " +
+                    quoted(model.populations[target->population].name));
     return;
   }
   model.poissonInputs.push_back(

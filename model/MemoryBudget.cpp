@@ -24,10 +24,10 @@ void snnc::estimateReport(const Model &model, double real,
   for (const Population &pop : model.populations) {
     const NeuronModel &neuron = model.neurons[pop.neuron];
     estimate.neurons += pop.size;
-    double perNeuron = real * neuron.states.size() +
-                       (neuron.refractory ? (neuron.refractoryByTime ? real : 4)
-                                          : 0) +
-                       (neuron.spike ? 1 + 4 : 0);
+    double perNeuron =
+        real * neuron.states.size() +
+        (neuron.refractory ? (neuron.refractoryByTime ? real : 4) : 0) +
+        (neuron.spike ? 1 + 4 : 0);
     for (const auto &param : pop.perNeuronParams)
       perNeuron += param ? real : 0;
     estimate.stateBytes += perNeuron * pop.size;

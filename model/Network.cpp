@@ -8,8 +8,8 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <limits>
 
 using namespace snnc;
@@ -162,12 +162,11 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
     std::vector<bool> drawn(neuron.params.size(), false);
     std::function<bool(const Expr &, unsigned)> readsUndrawn =
         [&](const Expr &e, unsigned q) {
-          if (e.op == Op::Param && e.index != q && pop.perNeuronParams[e.index] &&
-              !drawn[e.index])
+          if (e.op == Op::Param && e.index != q &&
+              pop.perNeuronParams[e.index] && !drawn[e.index])
             return true;
-          return llvm::any_of(e.args, [&](const ExprP &arg) {
-            return readsUndrawn(*arg, q);
-          });
+          return llvm::any_of(
+              e.args, [&](const ExprP &arg) { return readsUndrawn(*arg, q); });
         };
     auto ready = [&](unsigned q) {
       const Initializer &init = *pop.perNeuronParams[q];
@@ -191,7 +190,8 @@ std::optional<NetworkData> snnc::instantiate(const Model &model, uint64_t seed,
         diags.error(pop.perNeuronParams[q]->range,
                     "the value of '" + neuron.params[q].name +
                         "' depends on itself through other parameters of "
-                        "population '" + pop.name + "'");
+                        "population '" +
+                        pop.name + "'");
         return std::nullopt;
       }
     for (unsigned s = 0; s < neuron.states.size(); ++s)
@@ -381,14 +381,14 @@ std::optional<int64_t> snnc::settleRun(Model &model,
     int64_t n = delaySteps(proj, run.dtMs);
     if (n >= 1 && n <= maxDelaySteps)
       continue;
-    diags.error(proj.delayRange,
-                "the delay, " + formatQuantity(*proj.delayMs, *lookupUnit("ms")) +
-                    ", is " +
-                    (n < 1 ? std::string("less than one step")
-                           : "more than " + std::to_string(maxDelaySteps) +
-                                 " steps") +
-                    " of dt = " + formatQuantity(run.dtMs, *lookupUnit("ms")) +
-                    "; a delay lasts at least one step");
+    diags.error(
+        proj.delayRange,
+        "the delay, " + formatQuantity(*proj.delayMs, *lookupUnit("ms")) +
+            ", is " +
+            (n < 1 ? std::string("less than one step")
+                   : "more than " + std::to_string(maxDelaySteps) + " steps") +
+            " of dt = " + formatQuantity(run.dtMs, *lookupUnit("ms")) +
+            "; a delay lasts at least one step");
     delaysOk = false;
   }
   for (const PoissonInput &input : model.poissonInputs)
@@ -396,7 +396,8 @@ std::optional<int64_t> snnc::settleRun(Model &model,
       diags.error(input.range,
                   llvm::formatv("this Poisson input adds a count of mean {0} "
                                 "per step at dt = {1} ms; at most {2}",
-                                input.mean(run.dtMs), run.dtMs, maxPoissonMean));
+                                input.mean(run.dtMs), run.dtMs,
+                                maxPoissonMean));
       delaysOk = false;
     }
   if (!delaysOk)

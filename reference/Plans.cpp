@@ -117,17 +117,17 @@ bool Planner::planGroups(Plan &plan) {
     group.input = proj.targetInput;
     if (proj.current)
       group.current =
-        substitute(bindAllParams(proj.current, proj.outputParams),
-                   [&](const ExprP &leaf) -> ExprP {
-                     if (leaf->op == Op::TargetState)
-                       return makeLeaf(Op::State, leaf->index, leaf->unit);
-                     if (leaf->op == Op::SynapseState) {
-                       auto named = std::make_shared<Expr>(*leaf);
-                       named->group = g;
-                       return named;
-                     }
-                     return leaf;
-                   });
+          substitute(bindAllParams(proj.current, proj.outputParams),
+                     [&](const ExprP &leaf) -> ExprP {
+                       if (leaf->op == Op::TargetState)
+                         return makeLeaf(Op::State, leaf->index, leaf->unit);
+                       if (leaf->op == Op::SynapseState) {
+                         auto named = std::make_shared<Expr>(*leaf);
+                         named->group = g;
+                         return named;
+                       }
+                       return leaf;
+                     });
     const SynapseModel &synapse = model.synapses[proj.synapse];
     std::vector<Ode> odes;
     for (const Equation &eq : synapse.equations)

@@ -71,10 +71,10 @@ struct PopulationState {
   std::vector<std::vector<double>> states; ///< [state][neuron]
   std::vector<std::vector<double>> params; ///< [param][neuron]; empty: shared
   std::vector<std::vector<double>> drives; ///< [input][neuron]: drive sums
-  std::vector<double> lastSpike; ///< Periods counted by time only.
+  std::vector<double> lastSpike;           ///< Periods counted by time only.
   /// Periods counted in steps: the steps of it left.
   std::vector<int64_t> refractorySteps;
-  std::vector<char> spiked;                ///< The spike of the last step done.
+  std::vector<char> spiked; ///< The spike of the last step done.
 };
 
 /// The state of one synapse group: [state][neuron of the target slice].
@@ -149,8 +149,8 @@ struct ReferenceSimulator::Impl {
   /// A refractory period as whole steps: floor(period * (1/dt) + 0.001)
   /// in the working precision, at most 2^30.
   int64_t periodInSteps(double periodMs) const {
-    double steps = std::floor(eval.add(
-        eval.mul(periodMs, eval.round(1.0 / dt)), eval.round(0.001)));
+    double steps = std::floor(
+        eval.add(eval.mul(periodMs, eval.round(1.0 / dt)), eval.round(0.001)));
     return static_cast<int64_t>(std::min(steps, 1073741824.0));
   }
   /// The cumulative Poisson probabilities of each Poisson input, in the
@@ -158,10 +158,10 @@ struct ReferenceSimulator::Impl {
   std::vector<std::vector<double>> poissonTables;
   /// This step's count of Poisson input k for neuron j of population p.
   double poissonCount(unsigned p, int64_t j, size_t k) const {
-    rt::PhiloxBlock w = rt::philox4x32(
-        rt::stepDrawCounter(p, model.poissonInputs[k].site, step,
-                            static_cast<uint32_t>(j)),
-        rt::philoxKey(seed));
+    rt::PhiloxBlock w =
+        rt::philox4x32(rt::stepDrawCounter(p, model.poissonInputs[k].site, step,
+                                           static_cast<uint32_t>(j)),
+                       rt::philoxKey(seed));
     double u = eval.getPrecision() == Precision::Double
                    ? rt::uniformDoubleFromBits(w[0], w[1])
                    : static_cast<double>(rt::uniformFloatFromBits(w[0]));
@@ -332,8 +332,8 @@ double ReferenceSimulator::Impl::randomDraw(unsigned p, int64_t j,
   // Box-Muller, one rounding per operation: sqrt(-2 log(1 - u1)) cos(2 pi u2).
   double u2 = uniform(w[2], w[3]);
   double logarithm = eval.call(model::Builtin::Log, {eval.sub(1.0, u1)});
-  double radius = eval.call(model::Builtin::Sqrt,
-                            {eval.mul(eval.round(-2.0), logarithm)});
+  double radius =
+      eval.call(model::Builtin::Sqrt, {eval.mul(eval.round(-2.0), logarithm)});
   double angle = eval.mul(eval.round(6.283185307179586), u2);
   double normal = eval.mul(radius, eval.call(model::Builtin::Cos, {angle}));
   if (leaf.draw == model::Draw::Normal)
@@ -508,8 +508,7 @@ void ReferenceSimulator::Impl::updateNeurons(unsigned p, double t) {
       if (input.target.population != p)
         continue;
       bool inside = input.target.begin <= j && j < input.target.end;
-      double amount =
-          eval.mul(eval.round(input.weight), poissonCount(p, j, k));
+      double amount = eval.mul(eval.round(input.weight), poissonCount(p, j, k));
       double &state = x[input.state];
       state = eval.add(state, unlessHeld(input.state, inside ? amount : 0.0));
     }

@@ -224,11 +224,11 @@ private:
   Value refractorySteps(Value periodMs) {
     using namespace mlir::arith;
     Value steps = builder.create<mlir::math::FloorOp>(
-        loc, builder.create<AddFOp>(
-                 loc,
-                 builder.create<MulFOp>(loc, periodMs,
-                                        constant(1.0 / layout.dtMs)),
-                 constant(0.001)));
+        loc,
+        builder.create<AddFOp>(
+            loc,
+            builder.create<MulFOp>(loc, periodMs, constant(1.0 / layout.dtMs)),
+            constant(0.001)));
     steps = builder.create<MinimumFOp>(loc, steps, constant(1073741824.0));
     return builder.create<FPToSIOp>(loc, builder.getI32Type(), steps);
   }

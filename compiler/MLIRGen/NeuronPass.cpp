@@ -222,8 +222,7 @@ void ProgramBuilder::emitNeuronPass(
 
         // 3. Refractory: the held states keep their post-reset values.
         for (unsigned s : neuron.heldWhileRefractory)
-          next[s] =
-              builder.create<SelectOp>(loc, refractory, held[s], next[s]);
+          next[s] = builder.create<SelectOp>(loc, refractory, held[s], next[s]);
         for (unsigned s = 0; s < next.size(); ++s)
           store(next[s], bufs.states[s], j);
 
@@ -237,15 +236,15 @@ void ProgramBuilder::emitNeuronPass(
             spiked = builder.create<AndIOp>(
                 loc, spiked,
                 builder.create<XOrIOp>(
-                    loc, refractory,
-                    builder.create<ConstantIntOp>(loc, 1, 1)));
+                    loc, refractory, builder.create<ConstantIntOp>(loc, 1, 1)));
           if (bufs.lastSpike >= 0) {
             Value last = load(bufs.lastSpike, j);
             store(builder.create<SelectOp>(loc, spiked, t, last),
                   bufs.lastSpike, j);
           }
           if (bufs.refractorySteps >= 0) {
-            Value period = refractorySteps(emit(bound(neuron.refractory), leaf));
+            Value period =
+                refractorySteps(emit(bound(neuron.refractory), leaf));
             store(builder.create<SelectOp>(loc, spiked, period, stepsLeft),
                   bufs.refractorySteps, j);
           }

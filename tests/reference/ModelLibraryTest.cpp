@@ -23,18 +23,17 @@ struct NeuronCase {
   const char *name, *drive;
 };
 const NeuronCase neuronCases[] = {
-    {"LIF", "2 nA"},   {"LIFRef", "2 nA"},     {"ExpIF", "1 nA"},
-    {"AdEx", "1 nA"},  {"Izhikevich", "10 mV"}, {"QIF", "2 nA"},
+    {"LIF", "2 nA"},  {"LIFRef", "2 nA"},      {"ExpIF", "1 nA"},
+    {"AdEx", "1 nA"}, {"Izhikevich", "10 mV"}, {"QIF", "2 nA"},
     {"HH", "1 nA"},
 };
 
 TEST(ModelLibraryTest, EveryNeuronFiresIdenticallyOnBothEngines) {
   for (const NeuronCase &c : neuronCases) {
     SCOPED_TRACE(c.name);
-    std::string model = std::string("import snnc.") + c.name +
-                        "\npopulation P = " + c.name +
-                        "(4)\ndrive P.I = " + c.drive +
-                        "\nrun 100 ms dt 0.05 ms seed 1\n";
+    std::string model =
+        std::string("import snnc.") + c.name + "\npopulation P = " + c.name +
+        "(4)\ndrive P.I = " + c.drive + "\nrun 100 ms dt 0.05 ms seed 1\n";
     Harness harness;
     std::optional<BothRuns> runs = harness.run(model, {});
     ASSERT_TRUE(runs) << harness.log;
@@ -47,26 +46,23 @@ struct SynapseCase {
   const char *synapse, *output, *weight;
 };
 const SynapseCase synapseCases[] = {
-    {"Expon", "COBA", "5 nS"},     {"Alpha", "COBA", "5 nS"},
-    {"DualExpon", "COBA", "5 nS"}, {"NMDA", "NMDAOutput", "2 nS"},
+    {"Expon", "COBA", "5 nS"},          {"Alpha", "COBA", "5 nS"},
+    {"DualExpon", "COBA", "5 nS"},      {"NMDA", "NMDAOutput", "2 nS"},
     {"CurrentExpon", "CUBA", "0.2 nA"}, {"Delta", "", "1 mV"},
 };
 
 TEST(ModelLibraryTest, EverySynapseAndOutputRunIdenticallyOnBothEngines) {
   for (const SynapseCase &c : synapseCases) {
     SCOPED_TRACE(c.synapse);
-    std::string model = std::string("import snnc.LIF\nimport snnc.") +
-                        c.synapse + "\n" +
-                        (*c.output ? std::string("import snnc.") + c.output +
-                                         "\n"
-                                   : "") +
-                        "population P = LIF(200) {\n  V ~ uniform(-65 mV, "
-                        "-50 mV)\n}\nproject P -> P {\n  synapse " +
-                        c.synapse + "\n" +
-                        (*c.output ? std::string("  output ") + c.output + "\n"
-                                   : "") +
-                        "  connect fixed_prob(0.1)\n  weight " + c.weight +
-                        "\n}\ndrive P.I = 1.6 nA\nrun 100 ms seed 2\n";
+    std::string model =
+        std::string("import snnc.LIF\nimport snnc.") + c.synapse + "\n" +
+        (*c.output ? std::string("import snnc.") + c.output + "\n" : "") +
+        "population P = LIF(200) {\n  V ~ uniform(-65 mV, "
+        "-50 mV)\n}\nproject P -> P {\n  synapse " +
+        c.synapse + "\n" +
+        (*c.output ? std::string("  output ") + c.output + "\n" : "") +
+        "  connect fixed_prob(0.1)\n  weight " + c.weight +
+        "\n}\ndrive P.I = 1.6 nA\nrun 100 ms seed 2\n";
     Harness with, without;
     std::optional<BothRuns> runs = with.run(model, {});
     ASSERT_TRUE(runs) << with.log;

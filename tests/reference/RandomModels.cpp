@@ -128,8 +128,7 @@ RandomNeuron makeNeuron(Draw &draw, unsigned index) {
   n.reset = draw.pick(std::vector<std::string>{"soft", "hard", "hard", ""});
   // Soft resets are brainpy's LIFRef, whose period is counted by time.
   if (!n.reset.empty() && draw.chance(0.5))
-    n.refractory =
-        n.reset == "soft" ? "tau_ref counted by time" : "tau_ref";
+    n.refractory = n.reset == "soft" ? "tau_ref counted by time" : "tau_ref";
   // Adaptation jumps on a spike (Izhikevich's u += d, AdEx's w += b),
   // without a draw, so that no other part of a model moves.
   if (n.adaptation)

@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <tuple>
 #include <string>
+#include <tuple>
 
 using namespace snnc;
 using namespace snnc::testing;
@@ -90,9 +90,9 @@ TEST(RefractorinessTest, AConditionMakesSpikesUpwardCrossings) {
   std::vector<std::pair<int32_t, int32_t>> got;
   for (size_t k = 0; k < crossings.steps.size(); ++k)
     got.emplace_back(crossings.indices[k], crossings.steps[k]);
-  std::sort(firstSteps.begin(), firstSteps.end(),
-            [](auto a, auto b) { return std::tie(a.second, a.first) <
-                                        std::tie(b.second, b.first); });
+  std::sort(firstSteps.begin(), firstSteps.end(), [](auto a, auto b) {
+    return std::tie(a.second, a.first) < std::tie(b.second, b.first);
+  });
   EXPECT_EQ(got, firstSteps);
   // Every action potential lasts several steps above -20 mV at dt 0.01 ms;
   // the stronger drives fire more.

@@ -30,7 +30,8 @@ neuron Clock {
   spike V >= 4.5 mV
   reset hard to 0 mV
 }
-)" + target + R"(
+)" + target +
+         R"(
 synapse Delta {
   on_pre V_post += w
 }
@@ -39,7 +40,8 @@ population T = Target(3)
 project C -> T {
   synapse Delta
   connect all_to_all
-  weight )" + weight + (delay.empty() ? "" : "\n  delay " + delay) + R"(
+  weight )" +
+         weight + (delay.empty() ? "" : "\n  delay " + delay) + R"(
 }
 run )" + std::to_string(durationMs) +
          " ms dt 0.1 ms seed 1\n";
@@ -54,8 +56,9 @@ neuron Target {
 
 TEST(TargetJumpsTest, TheTargetJumpsByTheWeightOneStepAfterTheSpike) {
   // Steps 0..4: the spike of step 4 has not arrived; steps 0..5: it has.
-  for (auto [duration, expected] :
-       {std::pair<double, double>{0.5, 1.0}, {0.6, 1.25}, {5.0, 1.0 + 9 * 0.25}}) {
+  for (auto [duration, expected] : {std::pair<double, double>{0.5, 1.0},
+                                    {0.6, 1.25},
+                                    {5.0, 1.0 + 9 * 0.25}}) {
     SCOPED_TRACE(duration);
     Harness harness;
     std::optional<BothRuns> runs = harness.run(clockOnto(still, duration), {});
@@ -104,7 +107,7 @@ TEST(TargetJumpsTest, ADelayedSpikeArrivesItsStepsLater) {
         {"1.5 ms", 2.0, 1.25},
         {"1.5 ms", 5.0, 1.0 + 7 * 0.25}, // spikes 4 .. 34 arrive by 49
         {"0.1 ms", 0.6, 1.25},
-        {"0.14 ms", 0.6, 1.25}}) {       // rounded to one step
+        {"0.14 ms", 0.6, 1.25}}) { // rounded to one step
     SCOPED_TRACE(std::string(delay) + " " + std::to_string(duration));
     Harness harness;
     std::optional<BothRuns> runs =

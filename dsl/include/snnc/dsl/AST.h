@@ -261,7 +261,7 @@ struct RunDecl {
 };
 
 struct ImportDecl {
-  std::string path; ///< A file, or the model's name in snnc's library.
+  std::string path;     ///< A file, or the model's name in snnc's library.
   bool library = false; ///< `import snnc.NAME`
   llvm::SMRange range;
 };

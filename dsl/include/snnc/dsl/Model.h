@@ -114,8 +114,8 @@ struct Expr {
   unsigned group = 0;
   Builtin fn = Builtin::Exp;
   Draw draw = Draw::Uniform; ///< Random
-  Unit unit;              ///< Unit of the value it computes.
-  bool isBoolean = false; ///< Comparisons and logic.
+  Unit unit;                 ///< Unit of the value it computes.
+  bool isBoolean = false;    ///< Comparisons and logic.
   std::vector<ExprP> args;
   llvm::SMRange range; ///< Where it was written (invalid if synthesised).
 };
@@ -331,7 +331,7 @@ struct Projection {
   Slice source, target;
   unsigned synapse;                  ///< Index into Model::synapses.
   std::vector<double> synapseParams; ///< In each parameter's unit.
-  unsigned output;                   ///< Index into Model::outputs, or noOutput.
+  unsigned output; ///< Index into Model::outputs, or noOutput.
   bool hasOutput() const { return output != noOutput; }
   std::vector<double> outputParams;
   /// Where each synapse and output parameter value was given.

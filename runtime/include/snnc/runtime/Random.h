@@ -155,8 +155,8 @@ private:
 // evaluated on the initial state draws as step 2^64 - 1 (step -1).
 //
 // From the block, in the working precision:
-//   rand():  float: uniformFloatFromBits(w0); double: uniformDoubleFromBits(w0, w1)
-//   randn(): Box-Muller on the same uniforms of w0 (u1, taken as 1 - u so
+//   rand():  float: uniformFloatFromBits(w0); double: uniformDoubleFromBits(w0,
+//   w1) randn(): Box-Muller on the same uniforms of w0 (u1, taken as 1 - u so
 //            that it is in (0, 1]) and of w2 (u2; double: w2, w3):
 //            sqrt(-2 log u1) * cos(2 pi u2), each operation rounded to the
 //            working precision.
