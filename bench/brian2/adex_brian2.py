@@ -24,9 +24,12 @@ import argparse
 import fcntl
 import json
 import os
-import re
 import sys
 import time
+
+# The helpers beside this script (also when compare.py loads it by path).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from brian2_common import duration_ms  # noqa: E402
 
 # Naud et al. (2008), Table 1:
 #   C (pF), gL (nS), EL (mV), VT (mV), DeltaT (mV), a (nS), tauw (ms),
@@ -40,15 +43,6 @@ PATTERNS = [
 ]
 CELLS = 4            # per pattern
 FIRST_SPIKES = 10    # spike times reported per pattern
-
-
-def duration_ms(text):
-    """'1s', '500ms', '500 ms' or a bare number of milliseconds."""
-    match = re.fullmatch(r"\s*([0-9.eE+-]+)\s*(ms|s)?\s*", text)
-    if not match:
-        raise argparse.ArgumentTypeError("not a duration: %r" % text)
-    value = float(match.group(1))
-    return value * 1000.0 if match.group(2) == "s" else value
 
 
 def summarize(times_ms, indices):

@@ -36,20 +36,14 @@ import argparse
 import fcntl
 import json
 import os
-import re
 import sys
 import time
 
+# The helpers beside this script (also when compare.py loads it by path).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from brian2_common import duration_ms  # noqa: E402
+
 NE, NI = 800, 200
-
-
-def duration_ms(text):
-    """'1s', '500ms', '500 ms' or a bare number of milliseconds."""
-    match = re.fullmatch(r"\s*([0-9.eE+-]+)\s*(ms|s)?\s*", text)
-    if not match:
-        raise argparse.ArgumentTypeError("not a duration: %r" % text)
-    value = float(match.group(1))
-    return value * 1000.0 if match.group(2) == "s" else value
 
 
 def rates(indices, duration_ms_):
